@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "cli/cli.h"
+
+/* Placeholder until the command lands. */
+int
+cmd_demo(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cli_usage_error("« demo » n'est pas encore disponible");
+}

@@ -1,0 +1,6 @@
+# Scheduling core: pure C (no curses, no libpq, no I/O). libical and jansson only.
+noinst_LIBRARIES += src/core/libcore.a
+src_core_libcore_a_SOURCES = \
+	src/core/xmalloc.c src/core/xmalloc.h \
+	src/core/caltime.c src/core/caltime.h \
+	src/core/text.c src/core/text.h

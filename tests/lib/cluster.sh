@@ -1,0 +1,51 @@
+# Throwaway PostgreSQL cluster for one test script. Source it, then call
+# cluster_start; it registers its own clean-up. Works as root (through
+# runuser -u postgres) and as a normal user.
+#
+# After cluster_start: PGHOST, PGPORT, PGUSER (superuser), PGDATABASE=rdv
+# are exported, the migrations are applied (unless CLUSTER_NO_MIGRATE=1),
+# and CLUSTER_DIR holds the cluster.
+
+: "${PG_BINDIR:=$(pg_config --bindir 2>/dev/null)}"
+
+cluster_run() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+cluster_stop() {
+	if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR/data" ]; then
+		cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w -s stop >/dev/null 2>&1 || true
+	fi
+	[ -n "${CLUSTER_DIR:-}" ] && rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=
+}
+
+cluster_start() {
+	CLUSTER_DIR=$(mktemp -d /tmp/rdv-test.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	[ "$(id -u)" = 0 ] && chown postgres: "$CLUSTER_DIR"
+	trap 'cluster_stop' EXIT
+	trap 'exit 129' HUP INT TERM
+	cluster_run "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust -E UTF8 \
+		--locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
+		echo "Bail out! initdb failed: $(tail -3 "$CLUSTER_DIR/initdb.log")"; exit 1; }
+	cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
+		-o "-c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR' -p 5432 -F \
+		    -c synchronous_commit=off -c full_page_writes=off -c log_statement=${CLUSTER_LOG_STATEMENT:-none}" start || {
+		echo "Bail out! pg_ctl start failed: $(tail -3 "$CLUSTER_DIR/server.log")"; exit 1; }
+	export PGHOST="$CLUSTER_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=rdv
+	createdb rdv || { echo "Bail out! createdb failed"; exit 1; }
+	if [ "${CLUSTER_NO_MIGRATE:-0}" != 1 ]; then
+		"$RDV" db migrate >"$CLUSTER_DIR/migrate.log" 2>&1 || {
+			echo "Bail out! rdv db migrate failed: $(tail -3 "$CLUSTER_DIR/migrate.log")"; exit 1; }
+	fi
+}
+
+# psql as the superuser, quiet, stopping at the first error.
+sql() {
+	psql -X -q -v ON_ERROR_STOP=1 -t -A "$@"
+}
