@@ -1,4 +1,15 @@
 # Data-access layer: libpq, SQL. Returns core structs, owns every PGresult.
 noinst_LIBRARIES += db/libdb.a
 db_libdb_a_SOURCES =
-MIGRATIONS = $(sort $(wildcard $(srcdir)/db/migrations/*.sql))
+SQL_FILES = $(sort $(wildcard $(srcdir)/db/migrations/*.sql)) $(sort $(wildcard $(srcdir)/db/seed/*.sql))
+db_libdb_a_SOURCES += db/db.h db/internal.h db/sql_files.h db/conn.c db/migrate.c \
+	db/session.c db/agenda.c
+nodist_db_libdb_a_SOURCES = db/sql_embedded.c
+BUILT_SOURCES += db/sql_embedded.c
+CLEANFILES += db/sql_embedded.c
+EXTRA_DIST += $(SQL_FILES)
+
+db/sql_embedded.c: $(SQL_FILES) $(srcdir)/build-aux/embed.sh
+	$(AM_V_GEN)$(MKDIR_P) db && \
+	$(SHELL) $(srcdir)/build-aux/embed.sh db/sql_files.h sql_file sql_files $(srcdir)/db/ \
+	  $(SQL_FILES) > $@.tmp && mv $@.tmp $@

@@ -1,3 +1,5 @@
 # ncurses client: the only layer that calls curses.
 noinst_LIBRARIES += ui/libui.a
-ui_libui_a_SOURCES =
+ui_libui_a_SOURCES = ui/ui.h ui/screen.h ui/embedded.h \
+	ui/app.c ui/config.c ui/config.h ui/draw.c ui/draw.h ui/help.c \
+	ui/keys.c ui/keys.h ui/theme.c ui/theme.h ui/week.c

@@ -3,4 +3,6 @@ noinst_LIBRARIES += src/core/libcore.a
 src_core_libcore_a_SOURCES = \
 	src/core/xmalloc.c src/core/xmalloc.h \
 	src/core/caltime.c src/core/caltime.h \
-	src/core/text.c src/core/text.h
+	src/core/text.c src/core/text.h \
+	src/core/status.c src/core/status.h \
+	src/core/agenda.c src/core/agenda.h

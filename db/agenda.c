@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "db/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/internal.h"
+
+/*
+ * One statement per agenda load: plages, absences and rdvs of the agents
+ * that touch the days, as one row set. Row-level security decides what
+ * comes back; items of another organisation are flagged so the UI greys
+ * them. Rdv times arrive already in the territory's wall clock.
+ */
+static const char agenda_sql[] =
+    "SELECT 'plage', p.id, p.agent_id, p.first_day, "
+    "       extract(epoch FROM p.start_time)::int / 60, p.first_day,"
+    "       extract(epoch FROM p.end_time)::int / 60, p.rrule, p.title, l.name, NULL, NULL,"
+    "       p.organisation_id <> $4"
+    "  FROM rdv.plages_ouverture p LEFT JOIN rdv.lieux l ON l.id = p.lieu_id"
+    " WHERE p.agent_id = ANY ($1::int[])"
+    "   AND daterange(p.first_day, p.last_day, '[]') && daterange($2::date, $3::date, '[]')"
+    " UNION ALL "
+    "SELECT 'absence', a.id, a.agent_id, a.first_day,"
+    "       extract(epoch FROM a.start_time)::int / 60, a.end_day,"
+    "       extract(epoch FROM a.end_time)::int / 60, a.rrule, a.title, NULL, NULL, NULL, false"
+    "  FROM rdv.absences a"
+    " WHERE a.agent_id = ANY ($1::int[])"
+    "   AND daterange(a.first_day, a.last_day, '[]') && daterange($2::date - 31, $3::date, '[]')"
+    " UNION ALL "
+    "SELECT 'rdv', r.id, ra.agent_id, (r.starts_at AT TIME ZONE $5)::date,"
+    "       extract(epoch FROM (r.starts_at AT TIME ZONE $5)::time)::int / 60,"
+    "       (r.ends_at AT TIME ZONE $5)::date,"
+    "       extract(epoch FROM (r.ends_at AT TIME ZONE $5)::time)::int / 60,"
+    "       NULL,"
+    "       coalesce((SELECT string_agg(u.first_name || ' ' || upper(u.last_name), ', '"
+    "                                   ORDER BY u.last_name, u.first_name)"
+    "                   FROM rdv.participations pa JOIN rdv.usagers u ON u.id = pa.usager_id"
+    "                  WHERE pa.rdv_id = r.id), coalesce(r.name, '')),"
+    "       m.name, m.color, r.status::text, r.organisation_id <> $4"
+    "  FROM rdv.rdvs r JOIN rdv.rdv_agents ra ON ra.rdv_id = r.id"
+    "  JOIN rdv.motifs m ON m.id = r.motif_id"
+    " WHERE ra.agent_id = ANY ($1::int[])"
+    "   AND r.starts_at < (($3::date + 1)::timestamp AT TIME ZONE $5)"
+    "   AND r.ends_at > ($2::date::timestamp AT TIME ZONE $5)";
+
+struct agenda_ctx {
+	rdv_date from;
+	int ndays;
+	int holiday_zone;
+	bool open_on_whit_monday, open_on_holidays;
+};
+
+static int
+field_int(PGresult *res, int row, int col)
+{
+	return atoi(PQgetvalue(res, row, col));
+}
+
+static const char *
+field_str(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+static rdv_date
+field_date(PGresult *res, int row, int col)
+{
+	rdv_date d = 0;
+	cal_parse_date(PQgetvalue(res, row, col), &d);
+	return d;
+}
+
+static void *
+agenda_parse(PGresult *res, void *vctx, struct db_error **err)
+{
+	struct agenda_ctx *ctx = vctx;
+	struct agenda *a = agenda_new(ctx->from, ctx->ndays);
+	agenda_add_holidays(a, ctx->holiday_zone, ctx->open_on_whit_monday, ctx->open_on_holidays);
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *kind = PQgetvalue(res, i, 0);
+		int id = field_int(res, i, 1), agent = field_int(res, i, 2);
+		rdv_date d0 = field_date(res, i, 3), d1 = field_date(res, i, 5);
+		int s = field_int(res, i, 4), e = field_int(res, i, 6);
+		const char *title = field_str(res, i, 8), *detail = field_str(res, i, 9);
+		bool other = strcmp(PQgetvalue(res, i, 12), "t") == 0;
+		if (strcmp(kind, "rdv") == 0) {
+			size_t n = agenda_add_span(a, AGENDA_RDV, id, agent, cal_time(d0, s),
+						   cal_time(d1, e), title, detail,
+						   field_str(res, i, 10));
+			int st = rdv_status_parse(field_str(res, i, 11));
+			for (size_t k = a->n - n; k < a->n; k++) {
+				a->items[k].status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
+				a->items[k].other_org = other;
+			}
+			continue;
+		}
+		size_t before = a->n;
+		char *rule_err = NULL;
+		if (!agenda_add_recurring(a, strcmp(kind, "plage") == 0 ? AGENDA_PLAGE : AGENDA_ABSENCE,
+					  id, agent, d0, s, d1, e, field_str(res, i, 7), title, detail,
+					  &rule_err)) {
+			/* The database checks rules on write: a bad one here is a bug. */
+			*err = db_error_new("XX000", "%s %d : règle de récurrence invalide (%s)", kind,
+					    id, rule_err);
+			free(rule_err);
+			agenda_free(a);
+			return NULL;
+		}
+		for (size_t k = before; k < a->n; k++)
+			a->items[k].other_org = other;
+	}
+	agenda_sort(a);
+	return a;
+}
+
+unsigned long
+db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids, int nagents,
+	       rdv_date from, int ndays)
+{
+	size_t cap = 3 + (size_t)nagents * 12;
+	char *ids = xmalloc(cap), *p = ids;
+	*p++ = '{';
+	for (int i = 0; i < nagents; i++)
+		p += snprintf(p, cap - (size_t)(p - ids), "%s%d", i ? "," : "", agent_ids[i]);
+	*p++ = '}';
+	*p = '\0';
+	char d0[11], d1[11], org[16];
+	cal_format_date(from, d0);
+	cal_format_date(from + ndays - 1, d1);
+	snprintf(org, sizeof org, "%d", s->organisation_id);
+	const char *params[] = {ids, d0, d1, org, s->time_zone};
+	struct agenda_ctx *ctx = xcalloc(1, sizeof *ctx);
+	ctx->from = from;
+	ctx->ndays = ndays;
+	ctx->holiday_zone = s->holiday_zone;
+	ctx->open_on_whit_monday = s->open_on_whit_monday;
+	ctx->open_on_holidays = s->open_on_holidays;
+	unsigned long t = db_request_queue(db, DB_REPLY_AGENDA, agenda_sql, 5, params, agenda_parse,
+					   ctx, free);
+	free(ids);
+	return t;
+}

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "db/db.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/internal.h"
+
+struct db_request {
+	struct db_request *next;
+	enum db_reply_kind kind;
+	unsigned long ticket;
+	char *sql;
+	int nparams;
+	char **params;
+	db_parse_fn parse;
+	void *ctx;
+	void (*ctx_free)(void *);
+	struct db_error *error; /* first error result seen */
+	void *data;
+};
+
+struct db_reply_node {
+	struct db_reply_node *next;
+	struct db_reply *reply;
+};
+
+struct db {
+	PGconn *conn;
+	char *conninfo;
+	char *role;
+	bool reconnecting;
+	bool listening;
+	bool changed;
+	unsigned long next_ticket;
+	unsigned long statements;
+	struct db_request *queue, *queue_tail; /* head is in flight when sent */
+	bool in_flight;
+	struct db_reply_node *replies, *replies_tail;
+};
+
+/* ------------------------------------------------------------ errors */
+
+struct db_error *
+db_error_new(const char *sqlstate, const char *fmt, ...)
+{
+	struct db_error *e = xcalloc(1, sizeof *e);
+	if (sqlstate)
+		snprintf(e->sqlstate, sizeof e->sqlstate, "%s", sqlstate);
+	va_list ap;
+	va_start(ap, fmt);
+	e->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* libpq messages end with a newline; a status line has no room for it. */
+	size_t n = strlen(e->message);
+	while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
+		e->message[--n] = '\0';
+	return e;
+}
+
+void
+db_error_free(struct db_error *e)
+{
+	if (e == NULL)
+		return;
+	free(e->message);
+	free(e);
+}
+
+struct db_error *
+db_error_from_result(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (msg == NULL && res != NULL)
+		msg = PQresultErrorMessage(res);
+	return db_error_new(state, "%s", msg && *msg ? msg : "erreur inconnue");
+}
+
+const char *
+db_error_text(const struct db_error *e)
+{
+	if (e == NULL)
+		return "";
+	if (strcmp(e->sqlstate, "23P01") == 0)
+		return "Ce créneau vient d'être pris : un autre rendez-vous occupe déjà cet horaire";
+	if (strcmp(e->sqlstate, "40001") == 0)
+		return "Conflit avec une modification simultanée : réessayez";
+	if (strcmp(e->sqlstate, "42501") == 0)
+		return "Vous n'avez pas les droits pour cette opération";
+	if (strncmp(e->sqlstate, "08", 2) == 0 || e->sqlstate[0] == '\0')
+		return e->message;
+	return e->message;
+}
+
+/* ------------------------------------------------------------ connection */
+
+static bool
+db_after_connect(struct db *db, struct db_error **err)
+{
+	/* Names and times are French and local; the wire stays UTF-8. */
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+		if (err)
+			*err = db_error_new("08000", "encodage UTF8 refusé");
+		return false;
+	}
+	free(db->role);
+	PGresult *res = PQexec(db->conn, "SELECT session_user");
+	db->statements++;
+	db->role = xstrdup(PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "?");
+	PQclear(res);
+	if (db->listening) {
+		res = PQexec(db->conn, "LISTEN rdv_changes");
+		db->statements++;
+		PQclear(res);
+	}
+	return true;
+}
+
+struct db *
+db_connect(const char *conninfo, struct db_error **err)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->conninfo = xstrdup(conninfo ? conninfo : "");
+	db->next_ticket = 1;
+	db->conn = PQconnectdb(db->conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		if (err)
+			*err = db_error_new("08001", "connexion impossible : %s",
+					    PQerrorMessage(db->conn));
+		db_free(db);
+		return NULL;
+	}
+	if (!db_after_connect(db, err)) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void
+request_free(struct db_request *r)
+{
+	if (r == NULL)
+		return;
+	free(r->sql);
+	for (int i = 0; i < r->nparams; i++)
+		free(r->params[i]);
+	free(r->params);
+	if (r->ctx_free)
+		r->ctx_free(r->ctx);
+	db_error_free(r->error);
+	free(r);
+}
+
+/* Free a reply's data according to its kind. */
+static void
+reply_data_free(enum db_reply_kind kind, void *data)
+{
+	if (data == NULL)
+		return;
+	switch (kind) {
+	case DB_REPLY_AGENDA:
+		agenda_free(data);
+		break;
+	}
+}
+
+void
+db_reply_free(struct db_reply *r)
+{
+	if (r == NULL)
+		return;
+	reply_data_free(r->kind, r->data);
+	db_error_free(r->error);
+	free(r);
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	while (db->queue) {
+		struct db_request *r = db->queue;
+		db->queue = r->next;
+		request_free(r);
+	}
+	while (db->replies) {
+		struct db_reply_node *n = db->replies;
+		db->replies = n->next;
+		db_reply_free(n->reply);
+		free(n);
+	}
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->role);
+	free(db);
+}
+
+PGconn *
+db_pgconn(struct db *db)
+{
+	return db->conn;
+}
+
+int
+db_fd(const struct db *db)
+{
+	return db->conn ? PQsocket(db->conn) : -1;
+}
+
+bool
+db_connected(const struct db *db)
+{
+	return db->conn && !db->reconnecting && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+const char *
+db_role(const struct db *db)
+{
+	return db->role ? db->role : "";
+}
+
+unsigned long
+db_statement_count(const struct db *db)
+{
+	return db->statements;
+}
+
+bool
+db_reconnecting(const struct db *db)
+{
+	return db->reconnecting;
+}
+
+bool
+db_reconnect_start(struct db *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = PQconnectStart(db->conninfo);
+	db->in_flight = false;
+	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
+		db->reconnecting = false;
+		return false;
+	}
+	db->reconnecting = true;
+	return true;
+}
+
+short
+db_poll_events(const struct db *db)
+{
+	if (db->reconnecting)
+		return POLLIN | POLLOUT;
+	return POLLIN;
+}
+
+/* ------------------------------------------------------------ blocking helpers */
+
+PGresult *
+db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+	struct db_error **err)
+{
+	db->statements++;
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		if (err)
+			*err = db_error_from_result(res);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+bool
+db_exec_simple(struct db *db, const char *sql, struct db_error **err)
+{
+	/* Simple protocol: sql may hold several statements (a migration file). */
+	db->statements++;
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+	bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
+	if (!ok && err)
+		*err = db_error_from_result(res);
+	PQclear(res);
+	return ok;
+}
+
+/* ------------------------------------------------------------ asynchronous requests */
+
+static void
+reply_push(struct db *db, struct db_reply *reply)
+{
+	struct db_reply_node *n = xcalloc(1, sizeof *n);
+	n->reply = reply;
+	if (db->replies_tail)
+		db->replies_tail->next = n;
+	else
+		db->replies = n;
+	db->replies_tail = n;
+}
+
+/* Finish the head request: move its outcome to the reply list. */
+static void
+request_finish(struct db *db, struct db_error *error)
+{
+	struct db_request *r = db->queue;
+	db->queue = r->next;
+	if (db->queue == NULL)
+		db->queue_tail = NULL;
+	db->in_flight = false;
+	struct db_reply *reply = xcalloc(1, sizeof *reply);
+	reply->kind = r->kind;
+	reply->ticket = r->ticket;
+	if (error == NULL) {
+		error = r->error;
+		r->error = NULL;
+	}
+	if (error) {
+		reply->error = error;
+		reply_data_free(r->kind, r->data);
+	} else {
+		reply->data = r->data;
+	}
+	r->data = NULL;
+	request_free(r);
+	reply_push(db, reply);
+}
+
+static void
+request_send_next(struct db *db)
+{
+	if (db->in_flight || db->queue == NULL || !db_connected(db))
+		return;
+	struct db_request *r = db->queue;
+	db->statements++;
+	if (!PQsendQueryParams(db->conn, r->sql, r->nparams, NULL, (const char *const *)r->params,
+			       NULL, NULL, 0)) {
+		request_finish(db, db_error_new("08006", "envoi impossible : %s",
+						PQerrorMessage(db->conn)));
+		return;
+	}
+	db->in_flight = true;
+}
+
+unsigned long
+db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
+		 const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
+{
+	struct db_request *r = xcalloc(1, sizeof *r);
+	r->kind = kind;
+	r->ticket = db->next_ticket++;
+	r->sql = xstrdup(sql);
+	r->nparams = nparams;
+	r->params = xcalloc((size_t)nparams + 1, sizeof *r->params);
+	for (int i = 0; i < nparams; i++)
+		r->params[i] = params[i] ? xstrdup(params[i]) : NULL;
+	r->parse = parse;
+	r->ctx = ctx;
+	r->ctx_free = ctx_free;
+	if (db->queue_tail)
+		db->queue_tail->next = r;
+	else
+		db->queue = r;
+	db->queue_tail = r;
+	request_send_next(db);
+	return r->ticket;
+}
+
+bool
+db_busy(const struct db *db)
+{
+	return db->queue != NULL;
+}
+
+/* Answer every queued request with the same error (connection lost). */
+static void
+requests_fail_all(struct db *db, const char *why)
+{
+	while (db->queue)
+		request_finish(db, db_error_new("08006", "%s", why));
+}
+
+static bool
+db_pump_connecting(struct db *db)
+{
+	switch (PQconnectPoll(db->conn)) {
+	case PGRES_POLLING_OK:
+		db->reconnecting = false;
+		db_after_connect(db, NULL);
+		request_send_next(db);
+		return true;
+	case PGRES_POLLING_FAILED:
+		db->reconnecting = false;
+		return false;
+	default:
+		return true;
+	}
+}
+
+bool
+db_pump(struct db *db)
+{
+	if (db->conn == NULL)
+		return false;
+	if (db->reconnecting)
+		return db_pump_connecting(db);
+	if (PQstatus(db->conn) != CONNECTION_OK || !PQconsumeInput(db->conn)) {
+		requests_fail_all(db, "connexion perdue");
+		return false;
+	}
+	PGnotify *n;
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		db->changed = true;
+		PQfreemem(n);
+	}
+	while (db->in_flight && !PQisBusy(db->conn)) {
+		PGresult *res = PQgetResult(db->conn);
+		if (res == NULL) {
+			request_finish(db, NULL);
+			request_send_next(db);
+			continue;
+		}
+		struct db_request *r = db->queue;
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			if (r->error == NULL && r->data == NULL && r->parse)
+				r->data = r->parse(res, r->ctx, &r->error);
+		} else if (r->error == NULL) {
+			r->error = db_error_from_result(res);
+		}
+		PQclear(res);
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		requests_fail_all(db, "connexion perdue");
+		return false;
+	}
+	return true;
+}
+
+struct db_reply *
+db_next_reply(struct db *db)
+{
+	struct db_reply_node *n = db->replies;
+	if (n == NULL)
+		return NULL;
+	db->replies = n->next;
+	if (db->replies == NULL)
+		db->replies_tail = NULL;
+	struct db_reply *r = n->reply;
+	free(n);
+	return r;
+}
+
+/* ------------------------------------------------------------ change feed */
+
+bool
+db_listen(struct db *db, struct db_error **err)
+{
+	db->listening = true;
+	return db_exec_simple(db, "LISTEN rdv_changes", err);
+}
+
+bool
+db_take_change(struct db *db)
+{
+	bool c = db->changed;
+	db->changed = false;
+	return c;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_DB_DB_H
+#define RDV_DB_DB_H
+
+/*
+ * The data-access layer: the only code that speaks SQL. It returns core
+ * structs and never a PGresult; every statement is parameterised. Calls the
+ * UI makes while running are asynchronous: db_send_*() queues a request and
+ * returns a ticket, db_pump() reads the socket when poll() says so, and
+ * db_next_reply() hands back finished requests.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/agenda.h"
+#include "core/caltime.h"
+
+struct db;
+
+/* An error: the SQLSTATE (empty when not from the server) and a message. */
+struct db_error {
+	char sqlstate[6];
+	char *message;
+};
+
+void db_error_free(struct db_error *e);
+/* A new error; message printf-style. Caller frees. */
+struct db_error *db_error_new(const char *sqlstate, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Short French explanation of an error for the status line. Borrowed. */
+const char *db_error_text(const struct db_error *e);
+
+/* ------------------------------------------------------------ connection */
+
+/*
+ * Connect with a libpq conninfo string or URI (NULL or "" = the PG*
+ * environment, pg_service.conf, .pgpass). Blocking. NULL on failure with
+ * *err set. Caller frees with db_free().
+ */
+struct db *db_connect(const char *conninfo, struct db_error **err);
+void db_free(struct db *db);
+/* The socket to poll(), or -1 when disconnected. */
+int db_fd(const struct db *db);
+bool db_connected(const struct db *db);
+/* The role this session authenticated as. Borrowed. */
+const char *db_role(const struct db *db);
+/* Statements sent on this connection so far (tests count round trips). */
+unsigned long db_statement_count(const struct db *db);
+
+/*
+ * Start reconnecting without blocking (after a lost connection); then call
+ * db_pump() when poll() says the socket is ready, until db_connected(). Returns
+ * false when the attempt could not even start (try again later).
+ */
+bool db_reconnect_start(struct db *db);
+/* True while a reconnection is in progress. */
+bool db_reconnecting(const struct db *db);
+/* poll() events db_pump() waits for (POLLIN, or POLLOUT while connecting). */
+short db_poll_events(const struct db *db);
+
+/* ------------------------------------------------------------ schema and data */
+
+/* CREATE DATABASE name (the demo's first run). */
+bool db_create_database(struct db *db, const char *name, struct db_error **err);
+/* Apply pending migrations, each in one transaction; progress on log. */
+bool db_migrate(struct db *db, FILE *log, struct db_error **err);
+/* Print applied and pending migrations. */
+bool db_migrations_status(struct db *db, FILE *out, int *pending, struct db_error **err);
+/* Run seed/<name>.sql in one transaction with rdv.seed_today and rdv.seed_scale set. */
+bool db_seed(struct db *db, const char *name, const char *today, double scale,
+	     struct db_error **err);
+/* Names of the embedded seeds, NULL-terminated. Borrowed. */
+const char *const *db_seed_names(void);
+
+/* ------------------------------------------------------------ session */
+
+/* Who is logged in, and the organisation being viewed. */
+struct db_session {
+	int agent_id;
+	char *first_name, *last_name;
+	int organisation_id;
+	char *organisation_name;
+	char *access_level;   /* "admin", "basic" */
+	bool secretariat;
+	char *time_zone;      /* IANA */
+	int holiday_zone;     /* holidays.h index */
+	bool open_on_whit_monday, open_on_holidays;
+	bool display_saturdays, display_cancelled_rdv;
+	char *theme;          /* the agent's saved theme, or NULL */
+};
+
+/*
+ * Load the session of the connected role; organisation_id 0 picks the first
+ * organisation (by name). Blocking (start-up only). Caller frees.
+ */
+struct db_session *db_session_load(struct db *db, int organisation_id, struct db_error **err);
+void db_session_free(struct db_session *s);
+
+/* ------------------------------------------------------------ asynchronous requests */
+
+enum db_reply_kind {
+	DB_REPLY_AGENDA, /* data: struct agenda * */
+};
+
+struct db_reply {
+	enum db_reply_kind kind;
+	unsigned long ticket;
+	void *data;              /* owned by the reply until taken (set to NULL) */
+	struct db_error *error;  /* NULL on success */
+};
+
+/*
+ * Load the agenda of agents over [from, from + ndays) as the organisation
+ * of the session sees it. Returns the ticket.
+ */
+unsigned long db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids,
+			     int nagents, rdv_date from, int ndays);
+
+/* True while requests are queued or in flight. */
+bool db_busy(const struct db *db);
+
+/*
+ * Read what the server sent (call when poll() reports the socket, or any
+ * time). Returns false when the connection is lost; the queued requests are
+ * then answered with an error.
+ */
+bool db_pump(struct db *db);
+
+/* The next finished request, or NULL. Caller frees with db_reply_free(). */
+struct db_reply *db_next_reply(struct db *db);
+void db_reply_free(struct db_reply *r);
+
+/* ------------------------------------------------------------ change feed */
+
+/* Start listening to the change feed (rdv_changes). */
+bool db_listen(struct db *db, struct db_error **err);
+/* True (once) when a change notification arrived since the last call. */
+bool db_take_change(struct db *db);
+
+#endif

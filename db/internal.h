@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_DB_INTERNAL_H
+#define RDV_DB_INTERNAL_H
+
+/* Shared between the data-access layer's files; never included outside db/. */
+
+#include <libpq-fe.h>
+
+#include "db/db.h"
+
+/*
+ * Turn a finished result into a reply's data; on failure return NULL and
+ * set *err. ctx is the request's private data.
+ */
+typedef void *(*db_parse_fn)(PGresult *res, void *ctx, struct db_error **err);
+
+/* Queue a parameterised statement; ctx is freed with ctx_free afterwards. */
+unsigned long db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql,
+			       int nparams, const char *const *params, db_parse_fn parse,
+			       void *ctx, void (*ctx_free)(void *));
+
+/* Blocking helpers for start-up and the command line. */
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+		  struct db_error **err);
+bool db_exec_simple(struct db *db, const char *sql, struct db_error **err);
+
+/* An error from a failed result (SQLSTATE kept). Caller frees. */
+struct db_error *db_error_from_result(const PGresult *res);
+
+PGconn *db_pgconn(struct db *db);
+
+#endif

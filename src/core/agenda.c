@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "core/agenda.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/holidays.h"
+#include "core/rrule.h"
+#include "core/xmalloc.h"
+
+struct agenda *
+agenda_new(rdv_date from, int ndays)
+{
+	struct agenda *a = xcalloc(1, sizeof *a);
+	a->from = from;
+	a->ndays = ndays;
+	return a;
+}
+
+void
+agenda_free(struct agenda *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->items[i].title);
+		free(a->items[i].detail);
+		free(a->items[i].color);
+	}
+	free(a->items);
+	free(a);
+}
+
+static bool
+agenda_has_day(const struct agenda *a, rdv_date d)
+{
+	return d >= a->from && d < a->from + a->ndays;
+}
+
+struct agenda_item *
+agenda_add(struct agenda *a, enum agenda_kind kind, int id, int agent_id, rdv_date day,
+	   int start, int end, const char *title, const char *detail, const char *color)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 32;
+		a->items = xreallocarray(a->items, a->cap, sizeof *a->items);
+	}
+	struct agenda_item *it = &a->items[a->n++];
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	it->id = id;
+	it->agent_id = agent_id;
+	it->day = day;
+	it->start = start;
+	it->end = end;
+	it->title = title ? xstrdup(title) : NULL;
+	it->detail = detail ? xstrdup(detail) : NULL;
+	it->color = color ? xstrdup(color) : NULL;
+	it->status = RDV_UNKNOWN;
+	return it;
+}
+
+size_t
+agenda_add_span(struct agenda *a, enum agenda_kind kind, int id, int agent_id, rdv_time start,
+		rdv_time end, const char *title, const char *detail, const char *color)
+{
+	size_t added = 0;
+	rdv_date d0 = cal_time_date(start), d1 = cal_time_date(end - 1);
+	for (rdv_date d = d0; d <= d1; d++) {
+		if (!agenda_has_day(a, d))
+			continue;
+		int s = d == d0 ? cal_time_minute(start) : 0;
+		int e = d == cal_time_date(end) ? cal_time_minute(end) : CAL_MIN_PER_DAY;
+		agenda_add(a, kind, id, agent_id, d, s, e, title, detail, color);
+		added++;
+	}
+	return added;
+}
+
+bool
+agenda_add_recurring(struct agenda *a, enum agenda_kind kind, int id, int agent_id,
+		     rdv_date first_day, int start, rdv_date end_day, int end, const char *rrule,
+		     const char *title, const char *detail, char **err)
+{
+	struct rrule *r = rrule_parse(rrule, first_day, err);
+	if (r == NULL)
+		return false;
+	/* An occurrence lasts as long as the first one (reference §1.20). */
+	rdv_time length = cal_time(end_day, end) - cal_time(first_day, start);
+	int span_days = (int)(end_day - first_day);
+	rdv_date *dates = NULL;
+	size_t n = rrule_dates(r, a->from - span_days, a->from + a->ndays - 1, &dates);
+	for (size_t i = 0; i < n; i++) {
+		rdv_time s = cal_time(dates[i], start);
+		agenda_add_span(a, kind, id, agent_id, s, s + length, title, detail, NULL);
+	}
+	free(dates);
+	rrule_free(r);
+	return true;
+}
+
+void
+agenda_add_holidays(struct agenda *a, int zone, bool open_on_whit_monday, bool open_on_holidays)
+{
+	struct holiday *h = NULL;
+	size_t n = holidays_between(zone, a->from, a->from + a->ndays - 1, &h);
+	for (size_t i = 0; i < n; i++) {
+		struct agenda_item *it =
+		    agenda_add(a, AGENDA_HOLIDAY, 0, 0, h[i].date, 0, CAL_MIN_PER_DAY, h[i].name, NULL, NULL);
+		it->worked = open_on_holidays || (open_on_whit_monday && h[i].whit_monday);
+	}
+	free(h);
+}
+
+static int
+item_cmp(const void *pa, const void *pb)
+{
+	const struct agenda_item *x = pa, *y = pb;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->agent_id != y->agent_id)
+		return x->agent_id < y->agent_id ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+agenda_sort(struct agenda *a)
+{
+	if (a->n > 1)
+		qsort(a->items, a->n, sizeof *a->items, item_cmp);
+}

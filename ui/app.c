@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "ui/ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/text.h"
+#include "core/tz.h"
+#include "core/xmalloc.h"
+#include "db/db.h"
+#include "ui/config.h"
+#include "ui/draw.h"
+#include "ui/keys.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+
+#define MIN_COLS 80
+#define MIN_LINES 24
+#define MAX_SCREENS 8
+#define RECONNECT_DELAY_MS 1000
+
+struct screen {
+	const struct screen_ops *ops;
+	void *state;
+};
+
+struct app {
+	struct db *db;
+	struct db_session *session;
+	struct tz *tz;
+	bool have_now;
+	rdv_time now;
+	struct screen screens[MAX_SCREENS];
+	int nscreens;
+	char message[256];
+	bool message_error;
+	bool lost;                  /* the connection dropped; reconnecting */
+	long long next_reconnect;   /* monotonic ms */
+	bool quit;
+	bool redraw;
+};
+
+static long long
+monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct db *
+app_db(struct app *app)
+{
+	return app->db;
+}
+
+const struct db_session *
+app_session(struct app *app)
+{
+	return app->session;
+}
+
+rdv_time
+app_now(struct app *app)
+{
+	if (app->have_now)
+		return app->now;
+	rdv_time utc = (rdv_time)(time(NULL) / 60);
+	return app->tz ? tz_utc_to_local(app->tz, utc) : utc;
+}
+
+void
+app_message(struct app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof app->message, fmt, ap);
+	va_end(ap);
+	app->message_error = error;
+	app->redraw = true;
+}
+
+void
+app_push(struct app *app, const struct screen_ops *ops, void *arg)
+{
+	if (app->nscreens == MAX_SCREENS)
+		return;
+	struct screen *s = &app->screens[app->nscreens++];
+	s->ops = ops;
+	s->state = ops->open(app, arg);
+	app->redraw = true;
+}
+
+static void
+app_pop(struct app *app)
+{
+	if (app->nscreens == 0)
+		return;
+	struct screen *s = &app->screens[--app->nscreens];
+	s->ops->close(s->state);
+	app->redraw = true;
+	if (app->nscreens == 0)
+		app->quit = true;
+}
+
+static void
+app_apply(struct app *app, int result)
+{
+	if (result & SCREEN_REDRAW)
+		app->redraw = true;
+	if (result & SCREEN_QUIT)
+		app->quit = true;
+	if (result & SCREEN_CLOSE)
+		app_pop(app);
+}
+
+static bool
+too_small(void)
+{
+	return COLS < MIN_COLS || LINES < MIN_LINES;
+}
+
+/* The hints of the top screen, from the action table. */
+static void
+status_hints(struct app *app, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	const struct screen *top = &app->screens[app->nscreens - 1];
+	for (const enum action *a = top->ops->hints; a && *a != ACT_NONE; a++) {
+		const char *label = keys_label(*a);
+		const char *help = keys_action(*a)->help;
+		/* Hints keep the first word of the help: "Semaine précédente" → "Semaine". */
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s %s", len ? "  " : "", label, help);
+	}
+}
+
+static void
+draw_status(struct app *app)
+{
+	int y = LINES - 1;
+	int attr = theme_attr(SLOT_STATUS);
+	draw_fill(y, 0, COLS, attr, L' ');
+	char left[160];
+	snprintf(left, sizeof left, " %s %s · %s ", app->session->first_name,
+		 app->session->last_name, app->session->organisation_name);
+	int x = draw_text(y, 0, COLS / 2, attr | A_BOLD, left);
+
+	const char *state;
+	int state_attr = attr;
+	if (app->lost) {
+		state = db_reconnecting(app->db) ? " ○ reconnexion… " : " ○ connexion perdue ";
+		state_attr = theme_attr(SLOT_STATUS_ERROR);
+	} else if (db_busy(app->db)) {
+		state = " chargement… ";
+	} else {
+		state = " ● connecté ";
+		state_attr = theme_attr(SLOT_STATUS_OK);
+	}
+	char *clean = text_sanitize(state);
+	int sw = text_width(clean);
+	free(clean);
+	draw_text(y, COLS - sw, sw, state_attr, state);
+
+	int room = COLS - sw - x - 1;
+	if (app->message[0]) {
+		draw_text(y, x + 1, room, app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr,
+			  app->message);
+	} else {
+		char hints[512];
+		status_hints(app, hints, sizeof hints);
+		draw_text(y, x + 1, room, attr, hints);
+	}
+}
+
+static void
+draw_too_small(void)
+{
+	erase();
+	char msg[128];
+	snprintf(msg, sizeof msg, "Terminal trop petit : %d×%d minimum (actuel %d×%d)", MIN_COLS,
+		 MIN_LINES, COLS, LINES);
+	int y = LINES / 2;
+	draw_text_center(y > 0 ? y - 1 : 0, 0, COLS, A_BOLD, msg);
+	if (LINES > 2)
+		draw_text_center(y + 1, 0, COLS, A_NORMAL, "Agrandissez la fenêtre, ou q pour quitter.");
+}
+
+static void
+app_draw(struct app *app)
+{
+	if (too_small()) {
+		draw_too_small();
+	} else {
+		erase();
+		struct screen *top = &app->screens[app->nscreens - 1];
+		/* A screen marked as an overlay would draw the one below first; none is yet. */
+		top->ops->draw(top->state, app);
+		draw_status(app);
+	}
+	refresh();
+	app->redraw = false;
+}
+
+static void
+app_key(struct app *app, wint_t ch, bool is_code)
+{
+	if (is_code && ch == KEY_RESIZE) {
+		for (int i = 0; i < app->nscreens; i++)
+			if (app->screens[i].ops->resize)
+				app->screens[i].ops->resize(app->screens[i].state, app);
+		app->redraw = true;
+		return;
+	}
+	enum action a = keys_lookup(ch, is_code);
+	if (too_small()) {
+		if (a == ACT_QUIT)
+			app->quit = true;
+		return;
+	}
+	if (app->message[0]) {
+		app->message[0] = '\0';
+		app->redraw = true;
+	}
+	if (a == ACT_REFRESH) {
+		clearok(curscr, TRUE);
+		for (int i = 0; i < app->nscreens; i++)
+			if (app->screens[i].ops->changed)
+				app_apply(app, app->screens[i].ops->changed(app->screens[i].state, app));
+		app->redraw = true;
+		return;
+	}
+	struct screen *top = &app->screens[app->nscreens - 1];
+	int r = top->ops->key(top->state, app, a, ch, is_code);
+	if (r == SCREEN_NONE && a == ACT_QUIT)
+		r = SCREEN_QUIT;
+	if (r == SCREEN_NONE && a == ACT_HELP && top->ops != &help_screen) {
+		app_push(app, &help_screen, NULL);
+		return;
+	}
+	app_apply(app, r);
+}
+
+/* Hand finished requests to the screens; a screen takes data by nulling it. */
+static void
+app_replies(struct app *app)
+{
+	struct db_reply *r;
+	while ((r = db_next_reply(app->db)) != NULL) {
+		for (int i = app->nscreens - 1; i >= 0; i--)
+			if (app->screens[i].ops->data)
+				app_apply(app, app->screens[i].ops->data(app->screens[i].state, app, r));
+		db_reply_free(r);
+		app->redraw = true;
+	}
+}
+
+static void
+app_changed(struct app *app)
+{
+	for (int i = 0; i < app->nscreens; i++)
+		if (app->screens[i].ops->changed)
+			app_apply(app, app->screens[i].ops->changed(app->screens[i].state, app));
+	app->redraw = true;
+}
+
+static void
+app_db_event(struct app *app)
+{
+	bool was_reconnecting = db_reconnecting(app->db);
+	if (!db_pump(app->db)) {
+		if (!app->lost) {
+			app->lost = true;
+			app_message(app, true, "Connexion à la base perdue : reconnexion automatique…");
+		}
+		app->next_reconnect = monotonic_ms() + RECONNECT_DELAY_MS;
+	} else if (was_reconnecting && db_connected(app->db)) {
+		app->lost = false;
+		app_message(app, false, "Connexion rétablie.");
+		app_changed(app);
+	}
+	app_replies(app);
+	if (db_take_change(app->db))
+		app_changed(app);
+	app->redraw = true;
+}
+
+static void
+app_loop(struct app *app)
+{
+	while (!app->quit) {
+		if (app->redraw)
+			app_draw(app);
+		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		int nfds = 1, fd = db_fd(app->db);
+		if (fd >= 0) {
+			fds[1].fd = fd;
+			fds[1].events = db_poll_events(app->db);
+			nfds = 2;
+		}
+		int timeout = app->lost && !db_reconnecting(app->db) ? 250 : 1000;
+		int n = poll(fds, (nfds_t)nfds, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (nfds == 2 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)))
+			app_db_event(app);
+		if (app->lost && !db_reconnecting(app->db) && monotonic_ms() >= app->next_reconnect) {
+			if (!db_reconnect_start(app->db))
+				app->next_reconnect = monotonic_ms() + RECONNECT_DELAY_MS;
+			app->redraw = true;
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR))
+			break;
+		wint_t ch;
+		int kind;
+		while ((kind = get_wch(&ch)) != ERR && !app->quit)
+			app_key(app, ch, kind == KEY_CODE_YES);
+		/* A minute passed: the "today" marker and the status may change. */
+		if (n == 0)
+			app->redraw = true;
+	}
+}
+
+/* User key bindings: "bind.<action> = keys" lines of the configuration file. */
+static void
+app_load_bindings(struct app *app)
+{
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char *key = xasprintf("bind.%s", keys_action((enum action)a)->name);
+		char *value = config_get(key);
+		char *err = NULL;
+		if (value && !keys_bind(keys_action((enum action)a)->name, value, &err)) {
+			app_message(app, true, "Configuration : %s", err);
+			free(err);
+		}
+		free(value);
+		free(key);
+	}
+}
+
+int
+ui_main(const struct ui_options *opt)
+{
+	struct db_error *err = NULL;
+	char *conninfo = opt->conninfo ? NULL : config_get("db");
+	struct db *db = db_connect(opt->conninfo ? opt->conninfo : conninfo, &err);
+	free(conninfo);
+	if (db == NULL) {
+		fprintf(stderr, "rdv: %s\n", err->message);
+		db_error_free(err);
+		return 1;
+	}
+	struct db_session *session = db_session_load(db, opt->organisation_id, &err);
+	if (session == NULL || !db_listen(db, &err)) {
+		fprintf(stderr, "rdv: %s\n", err->message);
+		db_error_free(err);
+		db_session_free(session);
+		db_free(db);
+		return 1;
+	}
+	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now};
+	app.tz = tz_open(session->time_zone);
+
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if (initscr() == NULL) {
+		fprintf(stderr, "rdv: terminal inutilisable (TERM=%s)\n", getenv("TERM"));
+		return 1;
+	}
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+
+	char *theme_err = NULL;
+	char *theme_cfg = opt->theme ? NULL : config_get("theme");
+	const char *theme = opt->theme ? opt->theme : theme_cfg ? theme_cfg : session->theme;
+	if (!theme_load(theme, &theme_err)) {
+		if (opt->theme) {
+			/* A bad --theme is a command-line error: say it on stderr. */
+			endwin();
+			fprintf(stderr, "rdv: %s\n", theme_err);
+			free(theme_err);
+			tz_free(app.tz);
+			db_session_free(session);
+			db_free(db);
+			return 2;
+		}
+		app_message(&app, true, "%s : thème par défaut", theme_err);
+		free(theme_err);
+		theme_err = NULL;
+		theme_load(NULL, &theme_err);
+		free(theme_err);
+	}
+	free(theme_cfg);
+	keys_init();
+	app_load_bindings(&app);
+
+	app_push(&app, &week_screen, NULL);
+	app.redraw = true;
+	app_loop(&app);
+
+	while (app.nscreens > 0)
+		app_pop(&app);
+	endwin();
+	tz_free(app.tz);
+	db_session_free(session);
+	db_free(db);
+	return 0;
+}

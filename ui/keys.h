@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_UI_KEYS_H
+#define RDV_UI_KEYS_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+/*
+ * Actions are data: one table gives each its configuration name, default
+ * keys, French help text and group. The help screen, the status-line hints,
+ * the configuration parser and the man page all come from it.
+ */
+#define ACTIONS(X)                                                                          \
+	X(HELP, "help", "? F1", "Aide : liste des touches", "Général")                      \
+	X(QUIT, "quit", "q", "Quitter", "Général")                                           \
+	X(REFRESH, "refresh", "C-l", "Recharger et redessiner", "Général")                   \
+	X(CANCEL, "cancel", "Escape", "Fermer, annuler", "Général")                          \
+	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
+	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
+	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
+	X(SLOT_NEXT, "slot-next", "Down j", "Créneau suivant", "Agenda")                     \
+	X(WEEK_PREV, "week-prev", "p PageUp", "Semaine précédente", "Agenda")                \
+	X(WEEK_NEXT, "week-next", "n PageDown", "Semaine suivante", "Agenda")                \
+	X(TODAY, "today", "t", "Aujourd'hui", "Agenda")
+
+enum action {
+	ACT_NONE,
+#define X(id, name, keys, help, group) ACT_##id,
+	ACTIONS(X)
+#undef X
+	ACT_COUNT
+};
+
+struct action_info {
+	const char *name;
+	const char *keys;   /* default keys, space-separated names */
+	const char *help;
+	const char *group;
+};
+
+/* Borrowed; index by enum action. */
+const struct action_info *keys_action(enum action a);
+
+/*
+ * Build the binding table from the defaults; a default that does not parse
+ * is a programming error and aborts.
+ */
+void keys_init(void);
+/*
+ * Rebind an action from a user setting ("bind.week-next = N PageDown").
+ * False with *err (caller frees) when the action or a key name is unknown.
+ */
+bool keys_bind(const char *action_name, const char *keys, char **err);
+
+/* The action for a key from get_wch() (is_code: KEY_CODE_YES). */
+enum action keys_lookup(wint_t ch, bool is_code);
+
+/* How the keys of an action read in help text, e.g. "←/h". Borrowed. */
+const char *keys_label(enum action a);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_UI_SCREEN_H
+#define RDV_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+#include "core/caltime.h"
+#include "db/db.h"
+#include "ui/keys.h"
+
+/*
+ * A screen is a table of callbacks over private state (tmux window modes,
+ * tig view_ops). Handlers return what must happen next; they never reach
+ * into another screen.
+ */
+enum screen_result {
+	SCREEN_NONE = 0,
+	SCREEN_REDRAW = 1 << 0,
+	SCREEN_CLOSE = 1 << 1,
+	SCREEN_QUIT = 1 << 2,
+};
+
+struct app;
+
+struct screen_ops {
+	const char *name;
+	void *(*open)(struct app *app, void *arg);
+	/* Draw rows 0 … LINES-2; the last row is the status line. */
+	void (*draw)(void *state, struct app *app);
+	int (*key)(void *state, struct app *app, enum action action, wint_t ch, bool is_code);
+	int (*resize)(void *state, struct app *app);
+	/* A reply to one of this screen's requests; the screen frees it. */
+	int (*data)(void *state, struct app *app, struct db_reply *reply);
+	/* Something changed in the database (change feed, reconnection). */
+	int (*changed)(void *state, struct app *app);
+	void (*close)(void *state);
+	/* Short hints for the status line: the actions worth showing here. */
+	const enum action *hints;
+};
+
+/* What screens may use of the application. */
+struct db *app_db(struct app *app);
+const struct db_session *app_session(struct app *app);
+/* Local wall-clock now (injected in tests). */
+rdv_time app_now(struct app *app);
+/* A message in the status line until the next key. */
+void app_message(struct app *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Open a screen above the current one. */
+void app_push(struct app *app, const struct screen_ops *ops, void *arg);
+
+extern const struct screen_ops week_screen;
+extern const struct screen_ops help_screen;
+
+#endif
