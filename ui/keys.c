@@ -170,3 +170,44 @@ keys_label(enum action a)
 {
 	return (unsigned)a < ACT_COUNT ? labels[a] : "";
 }
+
+/* roff needs a backslash before a leading dot or quote, and before backslashes and hyphens. */
+static void
+roff_put(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '-')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+void
+keys_print(FILE *out, bool roff)
+{
+	const char *group = NULL;
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const struct action_info *info = &actions[a];
+		if (group == NULL || strcmp(group, info->group) != 0) {
+			group = info->group;
+			if (roff) {
+				fputs(".SS ", out);
+				roff_put(out, group);
+				fputc('\n', out);
+			} else {
+				fprintf(out, "%s%s\n", a > 1 ? "\n" : "", group);
+			}
+		}
+		if (roff) {
+			fputs(".TP\n.B ", out);
+			roff_put(out, labels[a]);
+			fputc('\n', out);
+			roff_put(out, info->help);
+			fputs(" (", out);
+			roff_put(out, info->name);
+			fputs(")\n", out);
+		} else {
+			fprintf(out, "  %-16s %-30s %s\n", labels[a], info->help, info->name);
+		}
+	}
+}

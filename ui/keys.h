@@ -3,6 +3,7 @@
 #define RDV_UI_KEYS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <wchar.h>
 
 /*
@@ -57,5 +58,11 @@ enum action keys_lookup(wint_t ch, bool is_code);
 
 /* How the keys of an action read in help text, e.g. "←/h". Borrowed. */
 const char *keys_label(enum action a);
+
+/*
+ * Print the key table: plain text, or roff for the man page (the man page's
+ * KEYS section is generated from this, so it cannot drift from the code).
+ */
+void keys_print(FILE *out, bool roff);
 
 #endif

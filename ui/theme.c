@@ -58,6 +58,23 @@ static struct {
 } motif_cache[MOTIF_CACHE];
 static int motif_cached;
 
+static const char *const slot_help[SLOT_COUNT] = {
+#define X(id, name, help) help,
+    THEME_SLOTS(X)
+#undef X
+};
+
+void
+theme_print_slots(FILE *out, bool roff)
+{
+	for (int s = 0; s < SLOT_COUNT; s++) {
+		if (roff)
+			fprintf(out, ".TP\n.B %s\n%s\n", slot_names[s], slot_help[s]);
+		else
+			fprintf(out, "  %-16s %s\n", slot_names[s], slot_help[s]);
+	}
+}
+
 const char *
 theme_slot_name(enum theme_slot s)
 {
@@ -381,8 +398,14 @@ theme_load(const char *name, char **err)
 	free(origin);
 	if (!ok)
 		return false;
+	/* A theme that names no colour (monochrome) turns colour off altogether. */
+	bool theme_colours = false;
+	for (int i = 0; i < SLOT_COUNT; i++)
+		if (styles[i].fg.rgb || styles[i].fg.index >= 0 || styles[i].bg.rgb ||
+		    styles[i].bg.index >= 0)
+			theme_colours = true;
 	const char *no_colour = getenv("NO_COLOR");
-	use_colour = has_colors() && !(no_colour && *no_colour);
+	use_colour = theme_colours && has_colors() && !(no_colour && *no_colour);
 	if (use_colour) {
 		start_color();
 		use_default_colors();

@@ -3,6 +3,7 @@
 #define RDV_UI_THEME_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /*
  * Semantic colour slots: screens name what a cell means, the theme says how
@@ -61,5 +62,8 @@ int theme_motif_attr(const char *hex, enum theme_slot fallback);
 bool theme_has_colour(void);
 /* Names of the built-in themes, NULL-terminated. */
 const char *const *theme_builtin_names(void);
+
+/* Print the colour slots with their meaning (plain, or roff for the man page). */
+void theme_print_slots(FILE *out, bool roff);
 
 #endif

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"db", cmd_db, "migrate | status | seed : schéma et données"},
 	{"slots", cmd_slots, "créneaux libres et prochaine disponibilité"},
 	{"holidays", cmd_holidays, "jours fériés d'une zone et d'une année"},
+	{"keys", cmd_keys, "touches et emplacements de couleur"},
 };
 
 int

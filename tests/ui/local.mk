@@ -1,1 +1,2 @@
-# (empty)
+TESTS += tests/ui/week_demo.sh tests/ui/week_colours.sh
+EXTRA_DIST += tests/ui/week_demo.sh tests/ui/week_colours.sh
