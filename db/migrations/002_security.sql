@@ -181,6 +181,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     ) s
 $$;
 
+-- Whether I see this usager (usagers' SELECT rule). For policies on
+-- usager_profiles, which cannot go through usagers' own policy (that one
+-- reads usager_profiles: infinite recursion).
+CREATE FUNCTION rdv.usager_visible(usager_id integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
+    SELECT EXISTS (SELECT 1 FROM rdv.usager_profiles p
+                   WHERE p.usager_id = $1
+                     AND p.organisation_id = ANY (rdv.usager_organisation_ids()))
+$$;
+
 -- ------------------------------------------------------------------ usager creation
 --
 -- A plain INSERT INTO rdv.usagers … RETURNING would fail the SELECT policy
@@ -474,7 +484,7 @@ CREATE POLICY usager_profiles_select ON rdv.usager_profiles FOR SELECT TO rdv_ag
     USING (organisation_id = ANY ((SELECT rdv.usager_organisation_ids())::integer[]));
 CREATE POLICY usager_profiles_insert ON rdv.usager_profiles FOR INSERT TO rdv_agent
     WITH CHECK (organisation_id = ANY ((SELECT rdv.my_organisation_ids())::integer[])
-                AND EXISTS (SELECT 1 FROM rdv.usagers u WHERE u.id = usager_id));
+                AND rdv.usager_visible(usager_id));
 CREATE POLICY usager_profiles_delete ON rdv.usager_profiles FOR DELETE TO rdv_agent
     USING (organisation_id = ANY ((SELECT rdv.my_organisation_ids())::integer[]));
 

@@ -1,1 +1,12 @@
-# (empty)
+# Database tests: pgTAP files run on a throwaway cluster by
+# tests/db/run-pgtap.sh (PGTAP_LOG_COMPILER), after the migrations and
+# tests/db/fixtures.sql.
+DB_PGTAP_TESTS = \
+	tests/db/policies_read.pgtap \
+	tests/db/policies_write.pgtap \
+	tests/db/constraints.pgtap \
+	tests/db/audit.pgtap \
+	tests/db/change_feed.pgtap
+
+TESTS += $(DB_PGTAP_TESTS)
+EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
