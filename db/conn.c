@@ -99,9 +99,18 @@ db_error_text(const struct db_error *e)
 
 /* ------------------------------------------------------------ connection */
 
+/* Server notices would be printed on stderr, over the curses screen: drop them. */
+static void
+db_notice_ignore(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static bool
 db_after_connect(struct db *db, struct db_error **err)
 {
+	PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
 	/* Names and times are French and local; the wire stays UTF-8. */
 	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
 		if (err)

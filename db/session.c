@@ -15,7 +15,7 @@
  * cannot log in, so only basic and admin memberships count.
  */
 static const char session_sql[] =
-    "SELECT a.id, coalesce(a.first_name, ''), a.last_name, o.id, o.name, r.access_level,"
+    "SELECT a.id, coalesce(a.first_name, ''), upper(a.last_name), o.id, o.name, r.access_level,"
     "       EXISTS (SELECT 1 FROM rdv.agent_services s JOIN rdv.services v ON v.id = s.service_id"
     "               WHERE s.agent_id = a.id AND v.name = 'Secrétariat'),"
     "       t.time_zone, t.holiday_zone, o.open_on_whit_monday, o.open_on_holidays,"

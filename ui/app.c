@@ -206,6 +206,13 @@ app_draw(struct app *app)
 		top->ops->draw(top->state, app);
 		draw_status(app);
 	}
+	int cy, cx;
+	if (draw_cursor_take(&cy, &cx) && !too_small()) {
+		move(cy, cx);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
 	refresh();
 	app->redraw = false;
 }

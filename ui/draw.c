@@ -84,3 +84,23 @@ draw_text_center(int y, int x, int width, int attr, const char *utf8)
 		w = width;
 	draw_text(y, x + (width - w) / 2, w, attr, utf8);
 }
+
+static int cursor_y = -1, cursor_x = -1;
+
+void
+draw_cursor_at(int y, int x)
+{
+	cursor_y = y;
+	cursor_x = x;
+}
+
+bool
+draw_cursor_take(int *y, int *x)
+{
+	if (cursor_y < 0)
+		return false;
+	*y = cursor_y;
+	*x = cursor_x;
+	cursor_y = cursor_x = -1;
+	return true;
+}

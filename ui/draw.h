@@ -2,6 +2,7 @@
 #ifndef RDV_UI_DRAW_H
 #define RDV_UI_DRAW_H
 
+#include <stdbool.h>
 #include <wchar.h>
 
 /*
@@ -20,5 +21,13 @@ void draw_text_right(int y, int x, int width, int attr, const char *utf8);
 void draw_text_center(int y, int x, int width, int attr, const char *utf8);
 /* Repeat one character width times. */
 void draw_fill(int y, int x, int width, int attr, wchar_t ch);
+
+/*
+ * Where the terminal cursor should rest after this frame (a text field being
+ * edited); app_draw() places it last and hides it when nobody asked.
+ */
+void draw_cursor_at(int y, int x);
+/* Take the wanted position (false when none) and forget it. */
+bool draw_cursor_take(int *y, int *x);
 
 #endif

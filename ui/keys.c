@@ -207,7 +207,9 @@ keys_print(FILE *out, bool roff)
 			roff_put(out, info->name);
 			fputs(")\n", out);
 		} else {
-			fprintf(out, "  %-16s %-30s %s\n", labels[a], info->help, info->name);
+			/* Pad by display width: labels hold arrows and accents. */
+			fprintf(out, "  %s%*s %s%*s %s\n", labels[a], 16 - text_width(labels[a]), "",
+				info->help, 30 - text_width(info->help), "", info->name);
 		}
 	}
 }

@@ -18,10 +18,11 @@ line=$(printf '%s\n' "$screen" | grep -F "Ascension")
 # default theme: agenda.holiday = #870000 on #ffd7d7 -> 256-colour 88 on 224
 like "$line" "38;5;88" "the holiday's text has the holiday colour (88)"
 like "$line" "48;5;224" "the holiday's background has the holiday colour (224)"
-plage=$(printf '%s\n' "$screen" | grep -E '^.\[?[^ ]*09:00' | head -1)
-[ -n "$plage" ] || plage=$(printf '%s\n' "$screen" | grep -F "09:00" | head -1)
+# Julien's exceptional plage of Wednesday 13:30 shows its lieu on its first row.
+plage=$(printf '%s\n' "$screen" | grep -F "MDS Valence Centre")
 # agenda.plage = #005f00 on #d7f5d7 -> 22 on 194
-like "$plage" "48;5;194" "Monday 09:00 lies in a plage drawn in the plage colour (194)"
+like "$plage" "38;5;22" "the plage's label has the plage text colour (22)"
+like "$plage" "48;5;194" "the plage is drawn in the plage colour (194)"
 like "$(tmux_screen)" "░" "the blocked holiday column is hatched"
 tmux_keys q
 is "$(tmux_exit_status 10)" "0" "quits cleanly"

@@ -23,7 +23,8 @@ screen=$(tmux_screen)
 like "$screen" "lun. 11/05" "Monday 11/05 heads the first column"
 like "$screen" "mer. 13/05 ◆" "today (13/05) is marked"
 like "$screen" "Julien BERNARD · MDS Valence" "the status line names the agent and organisation"
-like "$screen" "● connecté" "the status line shows the connection"
+tmux_wait "● connecté" 10
+ok $? "the status line shows the connection once the week is loaded"
 
 tmux_keys n
 tmux_wait "Semaine 21 · du 18 au 24 mai 2026" 5
