@@ -122,6 +122,27 @@ app_apply(struct app *app, int result)
 		app_pop(app);
 }
 
+/*
+ * The main screens, reached from anywhere by their key. A screen that
+ * handles the key itself comes first; otherwise the stack is replaced.
+ */
+static const struct {
+	enum action action;
+	const struct screen_ops *ops;
+} destinations[] = {
+    {ACT_GO_AGENDA, &week_screen},
+};
+
+static void
+app_switch(struct app *app, const struct screen_ops *ops)
+{
+	while (app->nscreens > 0) {
+		struct screen *s = &app->screens[--app->nscreens];
+		s->ops->close(s->state);
+	}
+	app_push(app, ops, NULL);
+}
+
 static bool
 too_small(void)
 {
@@ -253,6 +274,11 @@ app_key(struct app *app, wint_t ch, bool is_code)
 		app_push(app, &help_screen, NULL);
 		return;
 	}
+	for (size_t i = 0; r == SCREEN_NONE && i < sizeof destinations / sizeof destinations[0]; i++)
+		if (destinations[i].action == a) {
+			app_switch(app, destinations[i].ops);
+			return;
+		}
 	app_apply(app, r);
 }
 

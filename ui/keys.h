@@ -16,6 +16,8 @@
 	X(QUIT, "quit", "q", "Quitter", "Général")                                           \
 	X(REFRESH, "refresh", "C-l", "Recharger et redessiner", "Général")                   \
 	X(CANCEL, "cancel", "Escape", "Fermer, annuler", "Général")                          \
+	X(SELECT, "select", "Enter", "Valider, ouvrir", "Général")                           \
+	X(GO_AGENDA, "go-agenda", "F2", "Aller à l'agenda", "Navigation")                    \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
