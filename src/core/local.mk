@@ -6,3 +6,7 @@ src_core_libcore_a_SOURCES = \
 	src/core/text.c src/core/text.h \
 	src/core/status.c src/core/status.h \
 	src/core/agenda.c src/core/agenda.h
+src_core_libcore_a_SOURCES += \
+	src/core/tz.c src/core/tz.h \
+	src/core/rrule.c src/core/rrule.h \
+	src/core/holidays.c src/core/holidays.h

@@ -34,6 +34,14 @@ bool rrule_is_recurring(const struct rrule *r);
  */
 size_t rrule_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **out);
 
+/*
+ * Like rrule_dates(), appending to a buffer the caller reuses across rules:
+ * *buf (caller frees) holds *n dates and has room for *cap. Returns how many
+ * were appended.
+ */
+size_t rrule_dates_append(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf,
+			  size_t *n, size_t *cap);
+
 /* True when d is an occurrence date. */
 bool rrule_has_date(const struct rrule *r, rdv_date d);
 

@@ -1,1 +1,15 @@
-# (empty)
+# Unit tests of the scheduling core (TAP, tests/tap.h) and of `rdv slots`.
+check_PROGRAMS += tests/unit/t_holidays
+tests_unit_t_holidays_SOURCES = tests/unit/t_holidays.c
+tests_unit_t_holidays_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_holidays
+
+check_PROGRAMS += tests/unit/t_tz
+tests_unit_t_tz_SOURCES = tests/unit/t_tz.c
+tests_unit_t_tz_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_tz
+
+check_PROGRAMS += tests/unit/t_rrule
+tests_unit_t_rrule_SOURCES = tests/unit/t_rrule.c
+tests_unit_t_rrule_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_rrule
