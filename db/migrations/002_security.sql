@@ -266,7 +266,19 @@ GRANT SELECT, INSERT, DELETE ON rdv.agent_services TO rdv_agent;
 -- Agendas.
 GRANT SELECT, INSERT, UPDATE, DELETE ON rdv.plages_ouverture, rdv.absences TO rdv_agent;
 GRANT SELECT, INSERT, DELETE ON rdv.plage_motifs TO rdv_agent;
-GRANT SELECT, INSERT, UPDATE, DELETE ON rdv.rdvs, rdv.rdv_agents, rdv.participations TO rdv_agent;
+-- Caches (rdvs.agent_ids, users_count, sequence; rdv_agents.during, active)
+-- are the triggers' business: agents may not write them.
+GRANT SELECT, DELETE ON rdv.rdvs, rdv.rdv_agents, rdv.participations TO rdv_agent;
+GRANT INSERT (organisation_id, motif_id, lieu_id, starts_at, ends_at, status, cancelled_at, context,
+              name, max_participants_count, created_by, created_by_agent_id, overlap_acknowledged)
+    ON rdv.rdvs TO rdv_agent;
+GRANT UPDATE (motif_id, lieu_id, starts_at, ends_at, status, cancelled_at, context, name,
+              max_participants_count, overlap_acknowledged)
+    ON rdv.rdvs TO rdv_agent;
+GRANT INSERT (rdv_id, agent_id), UPDATE (agent_id) ON rdv.rdv_agents TO rdv_agent;
+GRANT INSERT (rdv_id, usager_id, status, send_lifecycle_notifications, send_reminder_notification),
+      UPDATE (status, send_lifecycle_notifications, send_reminder_notification)
+    ON rdv.participations TO rdv_agent;
 
 -- Usagers (creation through rdv.usager_create).
 GRANT SELECT, UPDATE, DELETE ON rdv.usagers TO rdv_agent;
