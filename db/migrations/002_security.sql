@@ -243,6 +243,26 @@ REVOKE ALL ON FUNCTION rdv.usager_create(integer, text, text, text, date, text, 
 GRANT EXECUTE ON FUNCTION rdv.usager_create(integer, text, text, text, date, text, text, text,
     text, text, text, integer) TO rdv_agent;
 
+-- An admin edits the names and e-mail of an agent of one of their admin
+-- organisations (reference §7.2 "Agent: edit profile"); agents cannot
+-- UPDATE these columns directly.
+CREATE FUNCTION rdv.agent_update_profile(agent_id integer, first_name text, last_name text,
+                                         email text) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
+BEGIN
+    IF NOT (agent_update_profile.agent_id = ANY (rdv.my_admin_agent_ids())) THEN
+        RAISE EXCEPTION 'vous n''êtes pas administrateur d''une organisation de cet agent'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    UPDATE rdv.agents a
+    SET first_name = agent_update_profile.first_name,
+        last_name = agent_update_profile.last_name,
+        email = nullif(btrim(agent_update_profile.email), '')
+    WHERE a.id = agent_update_profile.agent_id;
+END $$;
+REVOKE ALL ON FUNCTION rdv.agent_update_profile(integer, text, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdv.agent_update_profile(integer, text, text, text) TO rdv_agent;
+
 -- ------------------------------------------------------------------ grants
 
 GRANT USAGE ON SCHEMA rdv TO rdv_agent, rdv_notifier;
