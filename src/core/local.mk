@@ -9,4 +9,6 @@ src_core_libcore_a_SOURCES = \
 src_core_libcore_a_SOURCES += \
 	src/core/tz.c src/core/tz.h \
 	src/core/rrule.c src/core/rrule.h \
-	src/core/holidays.c src/core/holidays.h
+	src/core/holidays.c src/core/holidays.h \
+	src/core/slots.c src/core/slots.h \
+	src/core/scenario.c src/core/scenario.h

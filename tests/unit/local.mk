@@ -13,3 +13,9 @@ check_PROGRAMS += tests/unit/t_rrule
 tests_unit_t_rrule_SOURCES = tests/unit/t_rrule.c
 tests_unit_t_rrule_LDADD = src/core/libcore.a $(CORE_LIBS)
 TESTS += tests/unit/t_rrule
+
+check_PROGRAMS += tests/unit/t_slots
+tests_unit_t_slots_SOURCES = tests/unit/t_slots.c
+tests_unit_t_slots_CPPFLAGS = $(AM_CPPFLAGS) -DSCENARIO_DIR='"$(abs_top_srcdir)/tests/unit/scenarios"'
+tests_unit_t_slots_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_slots
