@@ -60,7 +60,7 @@ CREATE FUNCTION rdv.my_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(r.organisation_id ORDER BY r.organisation_id), '{}')
     FROM rdv.agent_roles r
-    WHERE r.agent_id = rdv.current_agent_id() AND r.access_level <> 'intervenant'
+    WHERE r.agent_id = (SELECT rdv.current_agent_id()) AND r.access_level <> 'intervenant'
 $$;
 
 -- Organisations where I am admin.
@@ -68,7 +68,7 @@ CREATE FUNCTION rdv.my_admin_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(r.organisation_id ORDER BY r.organisation_id), '{}')
     FROM rdv.agent_roles r
-    WHERE r.agent_id = rdv.current_agent_id() AND r.access_level = 'admin'
+    WHERE r.agent_id = (SELECT rdv.current_agent_id()) AND r.access_level = 'admin'
 $$;
 
 -- Organisations where I am secretariat: I hold a role there and I have the
@@ -77,7 +77,7 @@ CREATE FUNCTION rdv.my_secretariat_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(r.organisation_id ORDER BY r.organisation_id), '{}')
     FROM rdv.agent_roles r
-    WHERE r.agent_id = rdv.current_agent_id() AND r.access_level <> 'intervenant'
+    WHERE r.agent_id = (SELECT rdv.current_agent_id()) AND r.access_level <> 'intervenant'
       AND EXISTS (SELECT 1 FROM rdv.agent_services s JOIN rdv.services v ON v.id = s.service_id
                   WHERE s.agent_id = r.agent_id AND v.name = 'Secrétariat')
 $$;
@@ -86,7 +86,7 @@ $$;
 CREATE FUNCTION rdv.my_full_access_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT o ORDER BY o), '{}')
-    FROM unnest(rdv.my_admin_organisation_ids() || rdv.my_secretariat_organisation_ids()) AS o
+    FROM unnest((SELECT rdv.my_admin_organisation_ids()) || (SELECT rdv.my_secretariat_organisation_ids())) AS o
 $$;
 
 -- My organisations where I am basic and not secretariat: visibility there is
@@ -94,22 +94,22 @@ $$;
 CREATE FUNCTION rdv.my_restricted_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(o ORDER BY o), '{}')
-    FROM unnest(rdv.my_organisation_ids()) AS o
-    WHERE NOT (o = ANY (rdv.my_full_access_organisation_ids()))
+    FROM unnest((SELECT rdv.my_organisation_ids())) AS o
+    WHERE NOT (o = ANY ((SELECT rdv.my_full_access_organisation_ids())::integer[]))
 $$;
 
 CREATE FUNCTION rdv.my_service_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(s.service_id ORDER BY s.service_id), '{}')
     FROM rdv.agent_services s
-    WHERE s.agent_id = rdv.current_agent_id()
+    WHERE s.agent_id = (SELECT rdv.current_agent_id())
 $$;
 
 CREATE FUNCTION rdv.my_territory_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT o.territory_id ORDER BY o.territory_id), '{}')
     FROM rdv.organisations o
-    WHERE o.id = ANY (rdv.my_organisation_ids())
+    WHERE o.id = ANY ((SELECT rdv.my_organisation_ids())::integer[])
 $$;
 
 -- Me, plus my confrères in my service-restricted organisations: agents
@@ -120,9 +120,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
         SELECT rdv.current_agent_id() AS x
         UNION ALL
         SELECT r.agent_id FROM rdv.agent_roles r
-        WHERE r.organisation_id = ANY (rdv.my_restricted_organisation_ids())
+        WHERE r.organisation_id = ANY ((SELECT rdv.my_restricted_organisation_ids())::integer[])
           AND EXISTS (SELECT 1 FROM rdv.agent_services s
-                      WHERE s.agent_id = r.agent_id AND s.service_id = ANY (rdv.my_service_ids()))
+                      WHERE s.agent_id = r.agent_id AND s.service_id = ANY ((SELECT rdv.my_service_ids())::integer[]))
     ) t WHERE x IS NOT NULL
 $$;
 
@@ -131,10 +131,10 @@ $$;
 CREATE FUNCTION rdv.visible_agent_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{}') FROM (
-        SELECT unnest(rdv.my_confrere_ids()) AS x
+        SELECT unnest((SELECT rdv.my_confrere_ids())) AS x
         UNION ALL
         SELECT r.agent_id FROM rdv.agent_roles r
-        WHERE r.organisation_id = ANY (rdv.my_full_access_organisation_ids())
+        WHERE r.organisation_id = ANY ((SELECT rdv.my_full_access_organisation_ids())::integer[])
     ) t
 $$;
 
@@ -144,7 +144,7 @@ CREATE FUNCTION rdv.my_admin_agent_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT r.agent_id ORDER BY r.agent_id), '{}')
     FROM rdv.agent_roles r
-    WHERE r.organisation_id = ANY (rdv.my_admin_organisation_ids())
+    WHERE r.organisation_id = ANY ((SELECT rdv.my_admin_organisation_ids())::integer[])
 $$;
 
 -- Motifs I may use (search, book, plages): all motifs of my full-access
@@ -153,9 +153,9 @@ CREATE FUNCTION rdv.my_motif_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(m.id ORDER BY m.id), '{}')
     FROM rdv.motifs m
-    WHERE m.organisation_id = ANY (rdv.my_full_access_organisation_ids())
-       OR (m.organisation_id = ANY (rdv.my_restricted_organisation_ids())
-           AND m.service_id = ANY (rdv.my_service_ids()))
+    WHERE m.organisation_id = ANY ((SELECT rdv.my_full_access_organisation_ids())::integer[])
+       OR (m.organisation_id = ANY ((SELECT rdv.my_restricted_organisation_ids())::integer[])
+           AND m.service_id = ANY ((SELECT rdv.my_service_ids())::integer[]))
 $$;
 
 -- Motifs of the rdvs I am on in my organisations (so that my own rdvs of
@@ -164,8 +164,8 @@ CREATE FUNCTION rdv.my_rdv_motif_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT r.motif_id ORDER BY r.motif_id), '{}')
     FROM rdv.rdvs r
-    WHERE r.agent_ids @> ARRAY[rdv.current_agent_id()]
-      AND r.organisation_id = ANY (rdv.my_organisation_ids())
+    WHERE r.agent_ids @> ARRAY[(SELECT rdv.current_agent_id())]
+      AND r.organisation_id = ANY ((SELECT rdv.my_organisation_ids())::integer[])
 $$;
 
 -- Organisations whose usagers I see: mine, plus every organisation of my
@@ -173,11 +173,11 @@ $$;
 CREATE FUNCTION rdv.usager_organisation_ids() RETURNS integer[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{}') FROM (
-        SELECT unnest(rdv.my_organisation_ids()) AS x
+        SELECT unnest((SELECT rdv.my_organisation_ids())) AS x
         UNION ALL
         SELECT o.id FROM rdv.organisations o JOIN rdv.territories t ON t.id = o.territory_id
         WHERE t.visible_users_throughout_the_territory
-          AND t.id = ANY (rdv.my_territory_ids())
+          AND t.id = ANY ((SELECT rdv.my_territory_ids())::integer[])
     ) s
 $$;
 
@@ -188,7 +188,7 @@ CREATE FUNCTION rdv.usager_visible(usager_id integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT EXISTS (SELECT 1 FROM rdv.usager_profiles p
                    WHERE p.usager_id = $1
-                     AND p.organisation_id = ANY (rdv.usager_organisation_ids()))
+                     AND p.organisation_id = ANY ((SELECT rdv.usager_organisation_ids())::integer[]))
 $$;
 
 -- ------------------------------------------------------------------ usager creation
@@ -216,14 +216,14 @@ DECLARE
     me integer := rdv.current_agent_id();
     new_id integer;
 BEGIN
-    IF me IS NULL OR NOT (usager_create.organisation_id = ANY (rdv.my_organisation_ids())) THEN
+    IF me IS NULL OR NOT (usager_create.organisation_id = ANY ((SELECT rdv.my_organisation_ids())::integer[])) THEN
         RAISE EXCEPTION 'vous n''appartenez pas à cette organisation'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF usager_create.responsible_id IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM rdv.usager_profiles p
         WHERE p.usager_id = usager_create.responsible_id
-          AND p.organisation_id = ANY (rdv.usager_organisation_ids())) THEN
+          AND p.organisation_id = ANY ((SELECT rdv.usager_organisation_ids())::integer[])) THEN
         RAISE EXCEPTION 'responsable inconnu' USING ERRCODE = 'insufficient_privilege';
     END IF;
     INSERT INTO rdv.usagers (first_name, last_name, birth_name, birth_date, email, phone_number,
@@ -250,7 +250,7 @@ CREATE FUNCTION rdv.agent_update_profile(agent_id integer, first_name text, last
                                          email text) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
 BEGIN
-    IF NOT (agent_update_profile.agent_id = ANY (rdv.my_admin_agent_ids())) THEN
+    IF NOT (agent_update_profile.agent_id = ANY ((SELECT rdv.my_admin_agent_ids())::integer[])) THEN
         RAISE EXCEPTION 'vous n''êtes pas administrateur d''une organisation de cet agent'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
