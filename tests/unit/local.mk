@@ -19,3 +19,16 @@ tests_unit_t_slots_SOURCES = tests/unit/t_slots.c
 tests_unit_t_slots_CPPFLAGS = $(AM_CPPFLAGS) -DSCENARIO_DIR='"$(abs_top_srcdir)/tests/unit/scenarios"'
 tests_unit_t_slots_LDADD = src/core/libcore.a $(CORE_LIBS)
 TESTS += tests/unit/t_slots
+
+# The real binary on the scenario files and the holiday command.
+TESTS += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh
+EXTRA_DIST += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh \
+	$(wildcard $(srcdir)/tests/unit/scenarios/*.json) \
+	$(wildcard $(srcdir)/tests/unit/scenarios/*.out) \
+	$(wildcard $(srcdir)/tests/unit/scenarios/*.err) \
+	$(wildcard $(srcdir)/tests/unit/scenarios/*.txt)
+
+check_PROGRAMS += tests/unit/t_text
+tests_unit_t_text_SOURCES = tests/unit/t_text.c
+tests_unit_t_text_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_text
