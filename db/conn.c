@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "core/xmalloc.h"
+#include "db/choices.h"
 #include "db/internal.h"
+#include "db/pick.h"
+#include "db/slots.h"
 
 struct db_request {
 	struct db_request *next;
@@ -78,7 +81,11 @@ db_error_from_result(const PGresult *res)
 	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	if (msg == NULL && res != NULL)
 		msg = PQresultErrorMessage(res);
-	return db_error_new(state, "%s", msg && *msg ? msg : "erreur inconnue");
+	struct db_error *e = db_error_new(state, "%s", msg && *msg ? msg : "erreur inconnue");
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+	if (constraint)
+		snprintf(e->constraint, sizeof e->constraint, "%s", constraint);
+	return e;
 }
 
 const char *
@@ -92,6 +99,10 @@ db_error_text(const struct db_error *e)
 		return "Conflit avec une modification simultanée : réessayez";
 	if (strcmp(e->sqlstate, "42501") == 0)
 		return "Vous n'avez pas les droits pour cette opération";
+	if (strcmp(e->constraint, "usagers_email_key") == 0)
+		return "Cet e-mail est déjà celui d'un autre usager";
+	if (strcmp(e->constraint, "usagers_email_check") == 0)
+		return "E-mail invalide";
 	if (strncmp(e->sqlstate, "08", 2) == 0 || e->sqlstate[0] == '\0')
 		return e->message;
 	return e->message;
@@ -175,6 +186,15 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	switch (kind) {
 	case DB_REPLY_AGENDA:
 		agenda_free(data);
+		break;
+	case DB_REPLY_CHOICES:
+		db_choices_free(data);
+		break;
+	case DB_REPLY_USAGERS:
+		db_usager_list_free(data);
+		break;
+	case DB_REPLY_CREATED:
+		free(data);
 		break;
 	}
 }

@@ -21,6 +21,7 @@ struct db;
 /* An error: the SQLSTATE (empty when not from the server) and a message. */
 struct db_error {
 	char sqlstate[6];
+	char constraint[64]; /* the violated constraint's name, or "" */
 	char *message;
 };
 
@@ -100,7 +101,12 @@ void db_session_free(struct db_session *s);
 /* ------------------------------------------------------------ asynchronous requests */
 
 enum db_reply_kind {
-	DB_REPLY_AGENDA, /* data: struct agenda * */
+	DB_REPLY_AGENDA,  /* data: struct agenda * */
+	DB_REPLY_SLOTS,   /* data: struct db_slots_result * (db/slots.h) */
+	DB_REPLY_BOOKED,  /* data: int * (the new rdv id) */
+	DB_REPLY_CHOICES, /* data: struct db_choices * (db/choices.h) */
+	DB_REPLY_USAGERS, /* data: struct db_usager_list * (db/pick.h) */
+	DB_REPLY_CREATED, /* data: int * (the new row's id) */
 };
 
 struct db_reply {

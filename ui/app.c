@@ -305,6 +305,12 @@ app_changed(struct app *app)
 	app->redraw = true;
 }
 
+void
+app_refresh_all(struct app *app)
+{
+	app_changed(app);
+}
+
 static void
 app_db_event(struct app *app)
 {

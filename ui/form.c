@@ -113,6 +113,18 @@ form_choice_add(struct form *f, int field, int id, const char *label)
 }
 
 void
+form_choice_clear(struct form *f, int field)
+{
+	struct form_field *fl = &f->fields[field];
+	for (int c = 0; c < fl->nchoices; c++)
+		free(fl->choices[c].label);
+	free(fl->choices);
+	fl->choices = NULL;
+	fl->nchoices = 0;
+	fl->choice = -1;
+}
+
+void
 form_choice_select(struct form *f, int field, int id)
 {
 	struct form_field *fl = &f->fields[field];

@@ -71,6 +71,8 @@ int form_add_time(struct form *f, const char *label, int minute_of_day, bool req
 int form_add_number(struct form *f, const char *label, long initial, bool have, bool required);
 int form_add_choice(struct form *f, const char *label, bool required);
 void form_choice_add(struct form *f, int field, int id, const char *label);
+/* Remove every choice of a field (to offer others). */
+void form_choice_clear(struct form *f, int field);
 /* Select the choice with this id (or none when absent). */
 void form_choice_select(struct form *f, int field, int id);
 int form_add_check(struct form *f, const char *label, bool checked);

@@ -18,13 +18,16 @@
 	X(CANCEL, "cancel", "Escape", "Fermer, annuler", "Général")                          \
 	X(SELECT, "select", "Enter", "Valider, ouvrir", "Général")                           \
 	X(GO_AGENDA, "go-agenda", "F2", "Aller à l'agenda", "Navigation")                    \
+	X(GO_SEARCH, "go-search", "F3", "Trouver un RDV", "Navigation")                      \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
 	X(SLOT_NEXT, "slot-next", "Down j", "Créneau suivant", "Agenda")                     \
 	X(WEEK_PREV, "week-prev", "p PageUp", "Semaine précédente", "Agenda")                \
 	X(WEEK_NEXT, "week-next", "n PageDown", "Semaine suivante", "Agenda")                \
-	X(TODAY, "today", "t", "Aujourd'hui", "Agenda")
+	X(TODAY, "today", "t", "Aujourd'hui", "Agenda")                                      \
+	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
+	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")
 
 enum action {
 	ACT_NONE,

@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "core/caltime.h"
+#include "core/slots.h"
 #include "db/db.h"
 #include "ui/keys.h"
 
@@ -50,7 +51,22 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 /* Open a screen above the current one. */
 void app_push(struct app *app, const struct screen_ops *ops, void *arg);
 
+/* Ask every open screen to load its data again (after a change made here). */
+void app_refresh_all(struct app *app);
+
+/* What "Trouver un RDV" hands to the booking screen, which owns and frees it. */
+struct booking_request {
+	struct slot slot;       /* local times */
+	int motif_id;
+	char *motif_name;
+	int duration_min;
+	char *agent_name;
+	char *lieu_name;        /* NULL: no lieu */
+};
+
 extern const struct screen_ops week_screen;
 extern const struct screen_ops help_screen;
+extern const struct screen_ops search_screen;
+extern const struct screen_ops booking_screen;
 
 #endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_DB_SLOTS_H
+#define RDV_DB_SLOTS_H
+
+/*
+ * "Trouver un RDV" against the database: load what a search needs once
+ * (plages of the motif the agent may read; busy times of their agents in
+ * every organisation, without details), then run the scheduling core on it.
+ * The same core code runs on scenario files: both paths give the same slots.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/caltime.h"
+#include "core/slots.h"
+#include "db/db.h"
+
+struct db_slots_request {
+	int motif_id;
+	int lieu_id;            /* 0: any lieu */
+	const int *agent_ids;   /* borrowed; NULL/0: every agent with a plage */
+	int nagents;
+	rdv_date from, to;      /* inclusive local dates */
+	bool first;             /* next availability over [from, from + 181 days] */
+	bool has_now;           /* false: the database's now() in the territory's zone */
+	rdv_time now;           /* local */
+	enum slots_side side;
+};
+
+struct db_slots_name {
+	int id;
+	char *name;             /* agent: "J. BERNARD"; lieu: its name */
+	char *detail;           /* lieu: its address; agent: NULL */
+};
+
+struct db_slots_result {
+	struct slot *slots;     /* spec order; with first, at most one */
+	size_t n;
+	rdv_time now;           /* the local now the search used */
+	char *time_zone;        /* the motif's territory zone */
+	int duration_min;       /* the motif's duration */
+	struct db_slots_name *agents, *lieux; /* names of what the slots mention */
+	size_t nagents, nlieux;
+};
+
+void db_slots_result_free(struct db_slots_result *r);
+/* Borrowed names; "?" when unknown. */
+const char *db_slots_agent_name(const struct db_slots_result *r, int64_t id);
+const struct db_slots_name *db_slots_lieu(const struct db_slots_result *r, int64_t id);
+
+/* Blocking form (the command line). Caller frees *out. */
+bool db_slots_search(struct db *db, const struct db_slots_request *req,
+		     struct db_slots_result **out, struct db_error **err);
+
+/* Asynchronous form (the UI): the reply is DB_REPLY_SLOTS with a struct db_slots_result. */
+unsigned long db_send_slots(struct db *db, const struct db_slots_request *req);
+
+/*
+ * Book an rdv in one transaction (rdv, its agents, its participations). A
+ * slot taken meanwhile by another desk fails with SQLSTATE 23P01, which
+ * db_error_text() words as "Ce créneau vient d'être pris".
+ */
+struct db_booking {
+	int motif_id;
+	int lieu_id;            /* 0: none */
+	rdv_time starts_at;     /* local wall-clock time of the territory */
+	int duration_min;
+	const int *agent_ids;   /* borrowed, at least one */
+	int nagents;
+	const int *usager_ids;  /* borrowed, at least one for an individual motif */
+	int nusagers;
+	bool acknowledge_overlap; /* "Confirmer en ignorant les avertissements" */
+	const char *context;    /* NULL: none */
+};
+
+/* Blocking form; returns the new rdv id, or 0 with *err. */
+int db_book(struct db *db, const struct db_booking *b, struct db_error **err);
+/* Asynchronous form: the reply is DB_REPLY_BOOKED, data an int * (the rdv id). */
+unsigned long db_send_book(struct db *db, const struct db_booking *b);
+
+#endif
