@@ -12,8 +12,8 @@
  * The rule text is checked here, field by field, so that an agent reads
  * which part of it is wrong (libical only sets icalerrno). Occurrences are
  * libical's: a weekly rule repeats exactly every INTERVAL weeks, so its
- * occurrences over one period (taken from libical's iterator once, at parse
- * time) give every later date by adding whole periods; a monthly rule runs
+ * occurrences over one period (taken from libical's iterator once per shape
+ * of rule) give every later date by adding whole periods; a monthly rule runs
  * libical's iterator, started at the last aligned month before the range
  * asked for rather than at first_day, so a rule started years ago costs no
  * more than a new one.
@@ -35,7 +35,7 @@ struct rrule {
 	/* Weekly: day offsets of one period, from the Monday of first_day's week. */
 	int pattern[RRULE_PATTERN_MAX];
 	int npattern;
-	struct icalrecurrencetype ical; /* monthly */
+	struct icalrecurrencetype ical; /* monthly (weekly: only while computing a shape) */
 };
 
 static const char *const day_codes[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
@@ -165,41 +165,52 @@ parse_byday(struct rrule *r, const char *value, char **err)
 	return ok;
 }
 
-/* Build libical's rule and, for a weekly rule, its pattern. */
-static bool
-rrule_prepare_ical(struct rrule *r, char **err)
+/*
+ * A weekly rule's occurrences over one period depend only on its INTERVAL
+ * and BYDAY days, not on first_day (which the rule must match); libical's
+ * expansion of each shape is kept per thread, so a search over thousands of
+ * plages asks libical once per shape instead of once per plage.
+ */
+struct weekly_shape {
+	signed char n; /* 0: not computed yet */
+	signed char offsets[RRULE_PATTERN_MAX];
+};
+static _Thread_local struct weekly_shape weekly_shapes[RRULE_INTERVAL_MAX][128];
+
+/* libical's rule for r, as text. */
+static void
+rrule_ical_text(const struct rrule *r, char *buf, size_t size)
 {
-	char buf[128];
 	if (r->freq == RRULE_WEEKLY) {
-		size_t len = (size_t)snprintf(buf, sizeof buf, "FREQ=WEEKLY;INTERVAL=%d;WKST=MO;BYDAY=",
+		size_t len = (size_t)snprintf(buf, size, "FREQ=WEEKLY;INTERVAL=%d;WKST=MO;BYDAY=",
 					      r->interval);
 		for (int w = 0; w < 7; w++)
 			if (r->days & (1u << w))
-				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+				len += (size_t)snprintf(buf + len, size - len, "%s%s",
 							buf[len - 1] == '=' ? "" : ",", day_codes[w]);
 	} else {
-		snprintf(buf, sizeof buf, "FREQ=MONTHLY;INTERVAL=%d;WKST=MO;BYDAY=%d%s", r->interval,
+		snprintf(buf, size, "FREQ=MONTHLY;INTERVAL=%d;WKST=MO;BYDAY=%d%s", r->interval,
 			 r->nth, day_codes[r->weekday]);
 	}
-	icalerror_clear_errno();
-	r->ical = icalrecurrencetype_from_string(buf);
-	if (r->ical.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
-		*err = xasprintf("règle refusée par libical : %s", buf);
-		return false;
-	}
-	if (r->freq != RRULE_WEEKLY)
-		return true;
+}
 
-	/* One full period: the second one, since first_day may fall mid-week. */
-	rdv_date ws = cal_week_start(r->first_day);
+/*
+ * One full period of a weekly shape from libical: the second period after
+ * a Monday, started on its first matching day.
+ */
+static bool
+weekly_shape_compute(struct rrule *r, struct weekly_shape *shape, char **err)
+{
+	const rdv_date monday = cal_date(2001, 1, 1); /* any Monday */
+	int first = 0;
+	while (!(r->days & (1u << first)))
+		first++;
 	int period = 7 * r->interval;
-	rdv_date lo = ws + period, hi = ws + 2 * period;
-	icalrecur_iterator *it = icalrecur_iterator_new(r->ical, ical_from_date(r->first_day));
-	if (it == NULL) {
-		*err = xasprintf("règle refusée par libical : %s", buf);
+	rdv_date lo = monday + period, hi = monday + 2 * period;
+	icalrecur_iterator *it = icalrecur_iterator_new(r->ical, ical_from_date(monday + first));
+	if (it == NULL)
 		return false;
-	}
-	r->npattern = 0;
+	shape->n = 0;
 	for (;;) {
 		struct icaltimetype t = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(t))
@@ -207,14 +218,45 @@ rrule_prepare_ical(struct rrule *r, char **err)
 		rdv_date d = date_from_ical(t);
 		if (d >= hi)
 			break;
-		if (d >= lo && r->npattern < RRULE_PATTERN_MAX)
-			r->pattern[r->npattern++] = d - lo;
+		if (d >= lo && shape->n < RRULE_PATTERN_MAX)
+			shape->offsets[shape->n++] = (signed char)(d - lo);
 	}
 	icalrecur_iterator_free(it);
-	if (r->npattern == 0) {
+	if (shape->n == 0) {
+		char buf[128];
+		rrule_ical_text(r, buf, sizeof buf);
 		*err = xasprintf("libical ne donne aucune date pour %s", buf);
 		return false;
 	}
+	return true;
+}
+
+/* Build libical's rule and, for a weekly rule, its pattern. */
+static bool
+rrule_prepare_ical(struct rrule *r, char **err)
+{
+	struct weekly_shape *shape = NULL;
+	if (r->freq == RRULE_WEEKLY) {
+		shape = &weekly_shapes[r->interval - 1][r->days & 0x7f];
+		if (shape->n > 0)
+			goto copy;
+	}
+	char buf[128];
+	rrule_ical_text(r, buf, sizeof buf);
+	icalerror_clear_errno();
+	r->ical = icalrecurrencetype_from_string(buf);
+	if (r->ical.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+		*err = xasprintf("règle refusée par libical : %s", buf);
+		return false;
+	}
+	if (shape == NULL)
+		return true;
+	if (!weekly_shape_compute(r, shape, err))
+		return false;
+copy:
+	r->npattern = shape->n;
+	for (int i = 0; i < shape->n; i++)
+		r->pattern[i] = shape->offsets[i];
 	return true;
 }
 

@@ -309,8 +309,6 @@ static int
 compare_busy(const void *pa, const void *pb)
 {
 	const struct busy *a = pa, *b = pb;
-	if (a->agent != b->agent)
-		return a->agent < b->agent ? -1 : 1;
 	return (a->start > b->start) - (a->start < b->start);
 }
 
@@ -391,24 +389,41 @@ search_busy(struct search *s, char **err)
 		}
 	}
 
-	/* Sort by agent then start, merge overlapping and touching intervals. */
-	if (n > 1)
-		qsort(v, n, sizeof *v, compare_busy);
+	/*
+	 * Bucket by agent (counting sort), then sort each agent's few
+	 * intervals by start and merge those that overlap or touch: cheaper
+	 * than one sort of every busy time of the agency.
+	 */
 	s->busy_at = xcalloc(s->nagents + 1, sizeof *s->busy_at);
+	for (size_t i = 0; i < n; i++)
+		s->busy_at[v[i].agent + 1]++;
+	for (size_t a = 0; a < s->nagents; a++)
+		s->busy_at[a + 1] += s->busy_at[a];
+	struct busy *w = xreallocarray(NULL, n ? n : 1, sizeof *w);
+	size_t *fill = xreallocarray(NULL, s->nagents ? s->nagents : 1, sizeof *fill);
+	for (size_t a = 0; a < s->nagents; a++)
+		fill[a] = s->busy_at[a];
+	for (size_t i = 0; i < n; i++)
+		w[fill[v[i].agent]++] = v[i];
+	free(fill);
+	free(v);
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m > 0 && v[m - 1].agent == v[i].agent && v[i].start <= v[m - 1].end) {
-			if (v[i].end > v[m - 1].end)
-				v[m - 1].end = v[i].end;
-			continue;
+	for (size_t a = 0; a < s->nagents; a++) {
+		size_t begin = s->busy_at[a], end = s->busy_at[a + 1];
+		if (end - begin > 1)
+			qsort(w + begin, end - begin, sizeof *w, compare_busy);
+		s->busy_at[a] = m;
+		for (size_t i = begin; i < end; i++) {
+			if (m > s->busy_at[a] && w[i].start <= w[m - 1].end) {
+				if (w[i].end > w[m - 1].end)
+					w[m - 1].end = w[i].end;
+				continue;
+			}
+			w[m++] = w[i];
 		}
-		v[m++] = v[i];
 	}
-	for (size_t i = 0, a = 0; a <= s->nagents; a++) {
-		while (i < m && v[i].agent < a)
-			i++;
-		s->busy_at[a] = i;
-	}
+	s->busy_at[s->nagents] = m;
+	v = w;
 	s->busy = v;
 	return true;
 }
