@@ -61,6 +61,21 @@ seed() {
 	fi >/dev/null 2>"$CLUSTER_DIR/seed.log"
 }
 
+# Rdvs that meet one of their agent's absences (occurrences of the rule).
+in_absence="SELECT count(*) FROM rdv.rdvs r JOIN rdv.rdv_agents ra ON ra.rdv_id = r.id
+	JOIN rdv.absences a ON a.agent_id = ra.agent_id,
+	LATERAL (SELECT r.starts_at AT TIME ZONE 'Europe/Paris' AS s, r.ends_at AT TIME ZONE 'Europe/Paris' AS e) l
+	WHERE CASE WHEN a.rrule IS NULL THEN
+	        tsrange(a.first_day + a.start_time, a.end_day + a.end_time) && tsrange(l.s, l.e)
+	      ELSE l.s::date BETWEEN a.first_day AND coalesce(a.last_day, l.s::date)
+	        AND extract(isodow FROM l.s) = extract(isodow FROM a.first_day)
+	        AND l.s::time < a.end_time AND l.e::time > a.start_time
+	        AND CASE WHEN a.rrule LIKE 'FREQ=MONTHLY%'
+	                 THEN (extract(day FROM l.s)::int - 1) / 7 + 1 = substring(a.rrule FROM 'BYDAY=([1-5])')::int
+	                 ELSE ((date_trunc('week', l.s)::date - date_trunc('week', a.first_day)::date) / 7)
+	                      % coalesce(substring(a.rrule FROM 'INTERVAL=([0-9])')::int, 1) = 0 END
+	      END"
+
 n=0
 ok() { # status description
 	n=$((n + 1))
@@ -79,7 +94,7 @@ is() { # got expected description
 q() { sql -c "$1" 2>&1; }
 ms() { date +%s%N | cut -c1-13; }
 
-echo "1..37"
+echo "1..39"
 
 if [ "$use_rdv_migrate" = 1 ]; then
 	cluster_start
@@ -277,6 +292,8 @@ is "$(q "SELECT string_agg(d || ' ' || o, ', ' ORDER BY d) FROM (
 	"2026-05-25 CCAS Romans-sur-Isère" \
 	"no rdv on a holiday, except at the CCAS (open on Whit Monday)"
 
+is "$(q "$in_absence")" "0" "no rdv meets an absence of its agent"
+
 is "$(q "SELECT count(*) FILTER (WHERE created_by = 'usager'), count(*) FILTER (WHERE created_by = 'usager' AND created_by_agent_id IS NOT NULL),
                 count(*) FILTER (WHERE created_by = 'agent' AND created_by_agent_id IS NULL),
                 (SELECT count(*) FROM rdv.participations), (SELECT count(*) FROM rdv.rdvs WHERE name IS NOT NULL)
@@ -361,6 +378,8 @@ is "$(PGDATABASE=rdv_scale q "SELECT count(*) FROM rdv.rdvs r
                      AND (r.ends_at AT TIME ZONE 'Europe/Paris')::time <= '17:00')")" \
 	"0" \
 	"scale: rdvs on weekdays, within plage hours"
+
+is "$(PGDATABASE=rdv_scale q "$in_absence")" "0" "scale: no rdv meets an absence of its agent"
 
 # Triggers back on, and the same indexes and constraints as a fresh schema.
 schema="SELECT (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
