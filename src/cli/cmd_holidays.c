@@ -78,24 +78,25 @@ cmd_holidays(int argc, char **argv)
 			return holidays_usage(stdout);
 		case ':':
 			return cli_usage_error("holidays : l'option %s demande une valeur",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		default:
-			return cli_usage_error("holidays : option inconnue « %s » (rdv holidays --help)",
-					       argv[optind - 1]);
+			return cli_usage_error(
+			    "holidays : option inconnue « %s » (rdv holidays --help)",
+			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("holidays : argument inattendu « %s »", argv[optind]);
 	if (year_arg == NULL)
-		return cli_usage_error("holidays : --year AAAA attendu (%d à %d)", HOLIDAYS_YEAR_MIN,
-				       HOLIDAYS_YEAR_MAX);
+		return cli_usage_error("holidays : --year AAAA attendu (%d à %d)",
+		                       HOLIDAYS_YEAR_MIN, HOLIDAYS_YEAR_MAX);
 	char *end;
 	errno = 0;
 	long year = strtol(year_arg, &end, 10);
 	if (*year_arg == '\0' || *end != '\0' || errno != 0 || year < HOLIDAYS_YEAR_MIN ||
 	    year > HOLIDAYS_YEAR_MAX)
 		return cli_usage_error("--year : année de %d à %d attendue, pas « %s »",
-				       HOLIDAYS_YEAR_MIN, HOLIDAYS_YEAR_MAX, year_arg);
+		                       HOLIDAYS_YEAR_MIN, HOLIDAYS_YEAR_MAX, year_arg);
 	int zone = holiday_zone_find(zone_arg);
 	if (zone < 0) {
 		char *list = holidays_zone_list();

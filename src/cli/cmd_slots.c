@@ -40,11 +40,12 @@ struct slots_db_args {
 static int
 slots_usage(FILE *out)
 {
-	fprintf(out,
-		"usage : rdv slots --scenario FICHIER.json [--first] [--json]\n"
-		"        rdv slots --motif ID [--lieu ID] [--agent ID]... [--from AAAA-MM-JJ]\n"
-		"                  [--to AAAA-MM-JJ] [--side agent|usager] [--now AAAA-MM-JJTHH:MM]\n"
-		"                  [--first] [--json] [--db CONNINFO]\n");
+	fprintf(
+	    out,
+	    "usage : rdv slots --scenario FICHIER.json [--first] [--json]\n"
+	    "        rdv slots --motif ID [--lieu ID] [--agent ID]... [--from AAAA-MM-JJ]\n"
+	    "                  [--to AAAA-MM-JJ] [--side agent|usager] [--now AAAA-MM-JJTHH:MM]\n"
+	    "                  [--first] [--json] [--db CONNINFO]\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -84,7 +85,7 @@ slots_read_file(const char *path)
 /* Search and print; the one place both forms meet. */
 static int
 slots_run(const struct slots_data *d, const struct slots_query *q, bool first, bool json,
-	  const char *where)
+          const char *where)
 {
 	char *err = NULL, *text;
 	if (first) {
@@ -119,8 +120,8 @@ slots_run_scenario(const char *path, bool first, bool json)
 	char *text = slots_read_file(path);
 	if (text == NULL)
 		return cli_usage_error("%s: lecture impossible : %s", path,
-				       errno == EINVAL ? "octet nul dans le fichier"
-						       : strerror(errno));
+		                       errno == EINVAL ? "octet nul dans le fichier"
+		                                       : strerror(errno));
 	char *err = NULL;
 	struct scenario *sc = scenario_parse(text, &err);
 	free(text);
@@ -143,13 +144,13 @@ slots_run_scenario(const char *path, bool first, bool json)
  */
 static bool
 slots_load_db(const struct slots_db_args *a, struct slots_data **data, struct slots_query *q,
-	      char **err)
+              char **err)
 {
 	(void)a;
 	(void)q;
 	*data = NULL;
 	*err = xstrdup("la recherche en base n'est pas encore disponible "
-		       "(utiliser --scenario FICHIER)");
+	               "(utiliser --scenario FICHIER)");
 	return false;
 }
 
@@ -162,7 +163,7 @@ slots_run_db(struct slots_db_args *a, bool first, bool json)
 		struct tm tm;
 		localtime_r(&t, &tm);
 		a->now = cal_time(cal_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday),
-				  tm.tm_hour * 60 + tm.tm_min);
+		                  tm.tm_hour * 60 + tm.tm_min);
 	}
 	if (!a->has_from)
 		a->from = cal_time_date(a->now);
@@ -208,12 +209,18 @@ int
 cmd_slots(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"scenario", required_argument, NULL, 's'}, {"first", no_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},           {"motif", required_argument, NULL, 'm'},
-	    {"lieu", required_argument, NULL, 'l'},     {"agent", required_argument, NULL, 'a'},
-	    {"from", required_argument, NULL, 'F'},     {"to", required_argument, NULL, 'T'},
-	    {"side", required_argument, NULL, 'S'},     {"now", required_argument, NULL, 'n'},
-	    {"db", required_argument, NULL, 'd'},       {"help", no_argument, NULL, 'h'},
+	    {"scenario", required_argument, NULL, 's'},
+	    {"first", no_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"motif", required_argument, NULL, 'm'},
+	    {"lieu", required_argument, NULL, 'l'},
+	    {"agent", required_argument, NULL, 'a'},
+	    {"from", required_argument, NULL, 'F'},
+	    {"to", required_argument, NULL, 'T'},
+	    {"side", required_argument, NULL, 'S'},
+	    {"now", required_argument, NULL, 'n'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *scenario = NULL;
@@ -236,28 +243,33 @@ cmd_slots(int argc, char **argv)
 		case 'm':
 			db_form = true;
 			if (!slots_parse_id(optarg, &a.motif_id))
-				return cli_usage_error("--motif : identifiant attendu, pas « %s »", optarg);
+				return cli_usage_error("--motif : identifiant attendu, pas « %s »",
+				                       optarg);
 			break;
 		case 'l':
 			db_form = true;
 			if (!slots_parse_id(optarg, &a.lieu_id))
-				return cli_usage_error("--lieu : identifiant attendu, pas « %s »", optarg);
+				return cli_usage_error("--lieu : identifiant attendu, pas « %s »",
+				                       optarg);
 			a.has_lieu = true;
 			break;
 		case 'a':
 			db_form = true;
 			if (a.n_agents == SLOTS_MAX_AGENT_ARGS)
-				return cli_usage_error("--agent : %d au plus", SLOTS_MAX_AGENT_ARGS);
+				return cli_usage_error("--agent : %d au plus",
+				                       SLOTS_MAX_AGENT_ARGS);
 			if (!slots_parse_id(optarg, &a.agent_ids[a.n_agents]))
-				return cli_usage_error("--agent : identifiant attendu, pas « %s »", optarg);
+				return cli_usage_error("--agent : identifiant attendu, pas « %s »",
+				                       optarg);
 			a.n_agents++;
 			break;
 		case 'F':
 		case 'T':
 			db_form = true;
 			if (!cal_parse_date(optarg, c == 'F' ? &a.from : &a.to))
-				return cli_usage_error("--%s : date AAAA-MM-JJ attendue, pas « %s »",
-						       c == 'F' ? "from" : "to", optarg);
+				return cli_usage_error(
+				    "--%s : date AAAA-MM-JJ attendue, pas « %s »",
+				    c == 'F' ? "from" : "to", optarg);
 			*(c == 'F' ? &a.has_from : &a.has_to) = true;
 			break;
 		case 'S':
@@ -267,13 +279,14 @@ cmd_slots(int argc, char **argv)
 			else if (strcmp(optarg, "usager") == 0)
 				a.side = SLOTS_SIDE_USAGER;
 			else
-				return cli_usage_error("--side : agent ou usager, pas « %s »", optarg);
+				return cli_usage_error("--side : agent ou usager, pas « %s »",
+				                       optarg);
 			break;
 		case 'n':
 			db_form = true;
 			if (!cal_parse_datetime(optarg, &a.now))
-				return cli_usage_error("--now : AAAA-MM-JJTHH:MM attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--now : AAAA-MM-JJTHH:MM attendu, pas « %s »", optarg);
 			a.has_now = true;
 			break;
 		case 'd':
@@ -284,18 +297,19 @@ cmd_slots(int argc, char **argv)
 			return slots_usage(stdout);
 		case ':':
 			return cli_usage_error("slots : l'option %s demande une valeur",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		default:
 			return cli_usage_error("slots : option inconnue « %s » (rdv slots --help)",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("slots : argument inattendu « %s »", argv[optind]);
 	if (scenario && db_form)
-		return cli_usage_error("slots : --scenario ne se combine pas avec les options de la "
-				       "base (--motif, --lieu, --agent, --from, --to, --side, --now, "
-				       "--db)");
+		return cli_usage_error(
+		    "slots : --scenario ne se combine pas avec les options de la "
+		    "base (--motif, --lieu, --agent, --from, --to, --side, --now, "
+		    "--db)");
 	if (scenario)
 		return slots_run_scenario(scenario, first, json);
 	if (a.motif_id == 0)

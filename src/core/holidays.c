@@ -16,23 +16,23 @@ struct zone {
 	const char *name;
 	const char *time_zone;
 	int abolition_month, abolition_day; /* 0 when the zone has none */
-	bool alsace_moselle;                 /* Vendredi saint and 26 December */
+	bool alsace_moselle;                /* Vendredi saint and 26 December */
 };
 
 static const struct zone zones[] = {
-	{"metropole", "Métropole", "Europe/Paris", 0, 0, false},
-	{"alsace-moselle", "Alsace-Moselle", "Europe/Paris", 0, 0, true},
-	{"guadeloupe", "Guadeloupe", "America/Guadeloupe", 5, 27, false},
-	{"guyane", "Guyane", "America/Cayenne", 6, 10, false},
-	{"la-reunion", "La Réunion", "Indian/Reunion", 12, 20, false},
-	{"martinique", "Martinique", "America/Martinique", 5, 22, false},
-	{"mayotte", "Mayotte", "Indian/Mayotte", 4, 27, false},
-	{"nouvelle-caledonie", "Nouvelle-Calédonie", "Pacific/Noumea", 0, 0, false},
-	{"polynesie-francaise", "Polynésie française", "Pacific/Tahiti", 0, 0, false},
-	{"saint-barthelemy", "Saint-Barthélemy", "America/St_Barthelemy", 10, 9, false},
-	{"saint-martin", "Saint-Martin", "America/Marigot", 5, 28, false},
-	{"saint-pierre-et-miquelon", "Saint-Pierre-et-Miquelon", "America/Miquelon", 0, 0, false},
-	{"wallis-et-futuna", "Wallis-et-Futuna", "Pacific/Wallis", 0, 0, false},
+    {"metropole", "Métropole", "Europe/Paris", 0, 0, false},
+    {"alsace-moselle", "Alsace-Moselle", "Europe/Paris", 0, 0, true},
+    {"guadeloupe", "Guadeloupe", "America/Guadeloupe", 5, 27, false},
+    {"guyane", "Guyane", "America/Cayenne", 6, 10, false},
+    {"la-reunion", "La Réunion", "Indian/Reunion", 12, 20, false},
+    {"martinique", "Martinique", "America/Martinique", 5, 22, false},
+    {"mayotte", "Mayotte", "Indian/Mayotte", 4, 27, false},
+    {"nouvelle-caledonie", "Nouvelle-Calédonie", "Pacific/Noumea", 0, 0, false},
+    {"polynesie-francaise", "Polynésie française", "Pacific/Tahiti", 0, 0, false},
+    {"saint-barthelemy", "Saint-Barthélemy", "America/St_Barthelemy", 10, 9, false},
+    {"saint-martin", "Saint-Martin", "America/Marigot", 5, 28, false},
+    {"saint-pierre-et-miquelon", "Saint-Pierre-et-Miquelon", "America/Miquelon", 0, 0, false},
+    {"wallis-et-futuna", "Wallis-et-Futuna", "Pacific/Wallis", 0, 0, false},
 };
 
 #define ZONE_COUNT ((int)(sizeof zones / sizeof zones[0]))
@@ -115,7 +115,7 @@ holidays_of_year(int zone, int year, struct holiday out[HOLIDAYS_MAX_PER_YEAR])
 	}
 	if (z->abolition_month != 0)
 		holiday_put(out, &n, cal_date(year, z->abolition_month, z->abolition_day),
-			    "Abolition de l'esclavage", false);
+		            "Abolition de l'esclavage", false);
 	qsort(out, n, sizeof out[0], holiday_compare);
 	return n;
 }

@@ -120,13 +120,15 @@ parse_byday(struct rrule *r, const char *value, char **err)
 		if ((*item >= '0' && *item <= '9') || *item == '-' || *item == '+') {
 			if (r->freq != RRULE_MONTHLY) {
 				*err = xasprintf("BYDAY=%s : une position (« %s ») n'est possible "
-						 "qu'avec FREQ=MONTHLY", value, item);
+				                 "qu'avec FREQ=MONTHLY",
+				                 value, item);
 				ok = false;
 				break;
 			}
 			if (*item < '1' || *item > '5' || strlen(item) != 3) {
 				*err = xasprintf("BYDAY=%s : position non prise en charge "
-						 "(1 à 5 suivi d'un jour, ex. 2WE)", value);
+				                 "(1 à 5 suivi d'un jour, ex. 2WE)",
+				                 value);
 				ok = false;
 				break;
 			}
@@ -135,15 +137,17 @@ parse_byday(struct rrule *r, const char *value, char **err)
 		}
 		int w = day_code_find(code);
 		if (w < 0) {
-			*err = xasprintf("BYDAY=%s : jour « %s » inconnu (MO, TU, WE, TH, FR, SA, SU)",
-					 value, code);
+			*err =
+			    xasprintf("BYDAY=%s : jour « %s » inconnu (MO, TU, WE, TH, FR, SA, SU)",
+			              value, code);
 			ok = false;
 			break;
 		}
 		if (r->freq == RRULE_MONTHLY) {
 			if (nth == 0) {
 				*err = xasprintf("BYDAY=%s : FREQ=MONTHLY demande une position, "
-						 "ex. BYDAY=2%s", value, code);
+				                 "ex. BYDAY=2%s",
+				                 value, code);
 				ok = false;
 				break;
 			}
@@ -182,15 +186,16 @@ static void
 rrule_ical_text(const struct rrule *r, char *buf, size_t size)
 {
 	if (r->freq == RRULE_WEEKLY) {
-		size_t len = (size_t)snprintf(buf, size, "FREQ=WEEKLY;INTERVAL=%d;WKST=MO;BYDAY=",
-					      r->interval);
+		size_t len = (size_t)snprintf(
+		    buf, size, "FREQ=WEEKLY;INTERVAL=%d;WKST=MO;BYDAY=", r->interval);
 		for (int w = 0; w < 7; w++)
 			if (r->days & (1u << w))
-				len += (size_t)snprintf(buf + len, size - len, "%s%s",
-							buf[len - 1] == '=' ? "" : ",", day_codes[w]);
+				len +=
+				    (size_t)snprintf(buf + len, size - len, "%s%s",
+				                     buf[len - 1] == '=' ? "" : ",", day_codes[w]);
 	} else {
 		snprintf(buf, size, "FREQ=MONTHLY;INTERVAL=%d;WKST=MO;BYDAY=%d%s", r->interval,
-			 r->nth, day_codes[r->weekday]);
+		         r->nth, day_codes[r->weekday]);
 	}
 }
 
@@ -264,9 +269,9 @@ copy:
 static bool
 parse_element(struct rrule *r, char *elem, unsigned *seen, char **err)
 {
-	static const char *const unsupported[] = {"COUNT", "BYMONTHDAY", "BYMONTH", "BYYEARDAY",
-						  "BYWEEKNO", "BYSETPOS", "BYHOUR", "BYMINUTE",
-						  "BYSECOND", "WKST", "RSCALE", "SKIP"};
+	static const char *const unsupported[] = {"COUNT",    "BYMONTHDAY", "BYMONTH", "BYYEARDAY",
+	                                          "BYWEEKNO", "BYSETPOS",   "BYHOUR",  "BYMINUTE",
+	                                          "BYSECOND", "WKST",       "RSCALE",  "SKIP"};
 	static const char *const known[] = {"FREQ", "INTERVAL", "BYDAY", "UNTIL"};
 	char *eq = strchr(elem, '=');
 	if (*elem == '\0') {
@@ -304,7 +309,8 @@ parse_element(struct rrule *r, char *elem, unsigned *seen, char **err)
 		} else if (strcmp(value, "MONTHLY") == 0) {
 			r->freq = RRULE_MONTHLY;
 		} else {
-			*err = xasprintf("FREQ=%s n'est pas pris en charge (WEEKLY ou MONTHLY)", value);
+			*err = xasprintf("FREQ=%s n'est pas pris en charge (WEEKLY ou MONTHLY)",
+			                 value);
 			return false;
 		}
 		return true;
@@ -312,7 +318,7 @@ parse_element(struct rrule *r, char *elem, unsigned *seen, char **err)
 		if (!parse_small_int(value, &r->interval) || r->interval < 1 ||
 		    r->interval > RRULE_INTERVAL_MAX) {
 			*err = xasprintf("INTERVAL=%s hors limites (1 à %d)", value,
-					 RRULE_INTERVAL_MAX);
+			                 RRULE_INTERVAL_MAX);
 			return false;
 		}
 		return true;
@@ -371,7 +377,7 @@ rrule_parse(const char *rule, rdv_date first_day, char **err)
 	if (ok && r->has_until && r->until < first_day) {
 		char a[11], b[11];
 		*err = xasprintf("UNTIL (%s) est avant le premier jour (%s)",
-				 cal_format_date(r->until, a), cal_format_date(first_day, b));
+		                 cal_format_date(r->until, a), cal_format_date(first_day, b));
 		ok = false;
 	}
 	if (ok) {
@@ -381,13 +387,14 @@ rrule_parse(const char *rule, rdv_date first_day, char **err)
 		} else {
 			int day;
 			cal_ymd(first_day, NULL, NULL, &day);
-			matches = cal_weekday(first_day) == r->weekday && (day - 1) / 7 + 1 == r->nth;
+			matches =
+			    cal_weekday(first_day) == r->weekday && (day - 1) / 7 + 1 == r->nth;
 		}
 		if (!matches) {
 			char a[11];
 			*err = xasprintf("le premier jour (%s %s) n'est pas une date de la règle",
-					 cal_weekday_name_fr(cal_weekday(first_day)),
-					 cal_format_date_fr(first_day, a));
+			                 cal_weekday_name_fr(cal_weekday(first_day)),
+			                 cal_format_date_fr(first_day, a));
 			ok = false;
 		}
 	}
@@ -437,7 +444,7 @@ push_date(rdv_date **buf, size_t *n, size_t *cap, rdv_date d)
 
 static size_t
 weekly_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf, size_t *n,
-	     size_t *cap)
+             size_t *cap)
 {
 	size_t before = *n;
 	rdv_date ws = cal_week_start(r->first_day);
@@ -456,7 +463,7 @@ weekly_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf, 
 
 static size_t
 monthly_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf, size_t *n,
-	      size_t *cap)
+              size_t *cap)
 {
 	size_t before = *n;
 	int y0, m0, yf, mf;
@@ -468,7 +475,7 @@ monthly_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf,
 	rdv_date start = r->first_day;
 	for (; month > first_month; month -= r->interval)
 		if (nth_weekday_of_month((int)(month / 12), (int)(month % 12) + 1, r->nth,
-					 r->weekday, &start))
+		                         r->weekday, &start))
 			break;
 	if (month <= first_month)
 		start = r->first_day;
@@ -490,8 +497,8 @@ monthly_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf,
 }
 
 size_t
-rrule_dates_append(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf,
-		   size_t *n, size_t *cap)
+rrule_dates_append(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf, size_t *n,
+                   size_t *cap)
 {
 	if (from < r->first_day)
 		from = r->first_day;
@@ -542,13 +549,13 @@ rrule_describe_fr(const struct rrule *r)
 	char *s;
 	if (r->freq == RRULE_ONCE)
 		return xasprintf("le %s %s", cal_weekday_name_fr(cal_weekday(r->first_day)),
-				 cal_format_date_fr(r->first_day, date));
+		                 cal_format_date_fr(r->first_day, date));
 	if (r->freq == RRULE_WEEKLY) {
 		int count = 0, seen = 0;
 		for (int w = 0; w < 7; w++)
 			count += (r->days >> w) & 1;
 		s = r->interval == 1 ? xstrdup("toutes les semaines")
-				     : xasprintf("toutes les %d semaines", r->interval);
+		                     : xasprintf("toutes les %d semaines", r->interval);
 		for (int w = 0; w < 7; w++) {
 			if (!(r->days & (1u << w)))
 				continue;
@@ -560,10 +567,10 @@ rrule_describe_fr(const struct rrule *r)
 		}
 	} else if (r->interval == 1) {
 		s = xasprintf("le %s %s de chaque mois", ordinal_fr[r->nth],
-			      cal_weekday_name_fr(r->weekday));
+		              cal_weekday_name_fr(r->weekday));
 	} else {
 		s = xasprintf("le %s %s, tous les %d mois", ordinal_fr[r->nth],
-			      cal_weekday_name_fr(r->weekday), r->interval);
+		              cal_weekday_name_fr(r->weekday), r->interval);
 	}
 	if (r->has_until) {
 		char *t = xasprintf("%s, jusqu'au %s", s, cal_format_date_fr(r->until, date));

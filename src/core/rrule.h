@@ -40,7 +40,7 @@ size_t rrule_dates(const struct rrule *r, rdv_date from, rdv_date to, rdv_date *
  * were appended.
  */
 size_t rrule_dates_append(const struct rrule *r, rdv_date from, rdv_date to, rdv_date **buf,
-			  size_t *n, size_t *cap);
+                          size_t *n, size_t *cap);
 
 /* True when d is an occurrence date. */
 bool rrule_has_date(const struct rrule *r, rdv_date d);

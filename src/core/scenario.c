@@ -44,7 +44,8 @@ check_keys(struct parser *ps, json_t *obj, const char *const *known)
 {
 	const char *key;
 	json_t *value;
-	json_object_foreach(obj, key, value) {
+	json_object_foreach(obj, key, value)
+	{
 		bool ok = false;
 		for (const char *const *k = known; *k; k++)
 			if (strcmp(key, *k) == 0)
@@ -73,8 +74,8 @@ need(struct parser *ps, json_t *obj, const char *key, json_t **out)
 }
 
 static bool
-get_int(struct parser *ps, json_t *obj, const char *key, bool required, int64_t min,
-	int64_t max, int64_t *out)
+get_int(struct parser *ps, json_t *obj, const char *key, bool required, int64_t min, int64_t max,
+        int64_t *out)
 {
 	json_t *v = member(obj, key);
 	if (v == NULL)
@@ -84,7 +85,7 @@ get_int(struct parser *ps, json_t *obj, const char *key, bool required, int64_t 
 	json_int_t i = json_integer_value(v);
 	if (i < min || i > max)
 		return fail(ps, key, "%lld hors limites (%lld à %lld)", (long long)i,
-			    (long long)min, (long long)max);
+		            (long long)min, (long long)max);
 	*out = i;
 	return true;
 }
@@ -116,7 +117,7 @@ get_bool(struct parser *ps, json_t *obj, const char *key, bool *out)
 
 static bool
 get_date(struct parser *ps, json_t *obj, const char *key, bool required, rdv_date *out,
-	 bool *present)
+         bool *present)
 {
 	const char *s;
 	if (present)
@@ -139,7 +140,8 @@ get_datetime(struct parser *ps, json_t *obj, const char *key, rdv_time *out)
 	if (!get_string(ps, obj, key, true, &s))
 		return false;
 	if (!cal_parse_datetime(s, out))
-		return fail(ps, key, "date et heure invalides « %s » (AAAA-MM-JJTHH:MM attendu)", s);
+		return fail(ps, key, "date et heure invalides « %s » (AAAA-MM-JJTHH:MM attendu)",
+		            s);
 	return true;
 }
 
@@ -156,8 +158,8 @@ get_hhmm(struct parser *ps, json_t *obj, const char *key, int *out)
 
 /* An array of positive ids into a new array (caller frees). */
 static bool
-get_ids(struct parser *ps, json_t *obj, const char *key, bool required, int64_t **out,
-	size_t *n, bool *present)
+get_ids(struct parser *ps, json_t *obj, const char *key, bool required, int64_t **out, size_t *n,
+        bool *present)
 {
 	json_t *v = member(obj, key);
 	*out = NULL;
@@ -215,7 +217,7 @@ static bool
 parse_motif(struct parser *ps, json_t *root, struct slots_query *q)
 {
 	static const char *const keys[] = {"id", "duration_min", "min_delay_min", "max_delay_min",
-					   NULL};
+	                                   NULL};
 	json_t *m;
 	if (!need(ps, root, "motif", &m))
 		return false;
@@ -250,8 +252,8 @@ check_rrule(struct parser *ps, const char *rule, rdv_date first_day)
 static bool
 parse_plages(struct parser *ps, json_t *root, struct slots_data *d)
 {
-	static const char *const keys[] = {"id", "agent", "lieu", "motifs", "first_day", "start",
-					   "end", "rrule", "created_at", NULL};
+	static const char *const keys[] = {"id",    "agent", "lieu",  "motifs",     "first_day",
+	                                   "start", "end",   "rrule", "created_at", NULL};
 	json_t *arr;
 	if (!get_array(ps, root, "plages", true, &arr))
 		return false;
@@ -276,7 +278,7 @@ parse_plages(struct parser *ps, json_t *root, struct slots_data *d)
 			char a[6], b[6];
 			free(motifs);
 			return fail(ps, "end", "la fin (%s) n'est pas après le début (%s)",
-				    cal_format_hhmm(p.end, a), cal_format_hhmm(p.start, b));
+			            cal_format_hhmm(p.end, a), cal_format_hhmm(p.start, b));
 		}
 		if (!check_rrule(ps, rule, p.first_day)) {
 			free(motifs);
@@ -295,8 +297,8 @@ parse_plages(struct parser *ps, json_t *root, struct slots_data *d)
 static bool
 parse_absences(struct parser *ps, json_t *root, struct slots_data *d)
 {
-	static const char *const keys[] = {"id", "agent", "first_day", "start", "end_day", "end",
-					   "rrule", NULL};
+	static const char *const keys[] = {"id",      "agent", "first_day", "start",
+	                                   "end_day", "end",   "rrule",     NULL};
 	json_t *arr;
 	if (!get_array(ps, root, "absences", false, &arr))
 		return false;
@@ -321,7 +323,7 @@ parse_absences(struct parser *ps, json_t *root, struct slots_data *d)
 		if (cal_time(a.end_day, a.end) <= cal_time(a.first_day, a.start)) {
 			char x[6], y[6];
 			return fail(ps, "end", "la fin (%s) n'est pas après le début (%s)",
-				    cal_format_hhmm(a.end, x), cal_format_hhmm(a.start, y));
+			            cal_format_hhmm(a.end, x), cal_format_hhmm(a.start, y));
 		}
 		if (rule && *rule && a.end_day != a.first_day)
 			return fail(ps, "end_day", "une absence récurrente tient sur un seul jour");
@@ -356,9 +358,10 @@ parse_rdvs(struct parser *ps, json_t *root, struct slots_data *d)
 			return false;
 		int st = rdv_status_parse(status);
 		if (st < 0)
-			return fail(ps, "status",
-				    "statut « %s » inconnu (unknown, seen, excused, revoked, noshow)",
-				    status);
+			return fail(
+			    ps, "status",
+			    "statut « %s » inconnu (unknown, seen, excused, revoked, noshow)",
+			    status);
 		r.status = (enum rdv_status)st;
 		if (r.ends_at <= r.starts_at)
 			return fail(ps, "ends_at", "la fin n'est pas après le début");
@@ -374,9 +377,20 @@ parse_rdvs(struct parser *ps, json_t *root, struct slots_data *d)
 static bool
 parse_root(struct parser *ps, json_t *root, struct scenario *sc)
 {
-	static const char *const keys[] = {"now", "side", "holiday_zone", "open_on_whit_monday",
-					   "open_on_holidays", "motif", "from", "to", "lieu",
-					   "agents", "plages", "absences", "rdvs", NULL};
+	static const char *const keys[] = {"now",
+	                                   "side",
+	                                   "holiday_zone",
+	                                   "open_on_whit_monday",
+	                                   "open_on_holidays",
+	                                   "motif",
+	                                   "from",
+	                                   "to",
+	                                   "lieu",
+	                                   "agents",
+	                                   "plages",
+	                                   "absences",
+	                                   "rdvs",
+	                                   NULL};
 	struct slots_query *q = &sc->query;
 	if (!json_is_object(root))
 		return fail(ps, "scenario", "objet JSON attendu");
@@ -384,8 +398,7 @@ parse_root(struct parser *ps, json_t *root, struct scenario *sc)
 		return false;
 	rdv_time now;
 	rdv_date from;
-	if (!get_datetime(ps, root, "now", &now) ||
-	    !get_date(ps, root, "from", true, &from, NULL))
+	if (!get_datetime(ps, root, "now", &now) || !get_date(ps, root, "from", true, &from, NULL))
 		return false;
 	slots_query_init(q, now, from);
 	const char *side, *zone;
@@ -401,7 +414,8 @@ parse_root(struct parser *ps, json_t *root, struct scenario *sc)
 		if (q->holiday_zone < 0) {
 			char *list = xstrdup("");
 			for (int i = 0; i < holiday_zone_count(); i++) {
-				char *t = xasprintf("%s%s%s", list, i ? ", " : "", holiday_zone_id(i));
+				char *t =
+				    xasprintf("%s%s%s", list, i ? ", " : "", holiday_zone_id(i));
 				free(list);
 				list = t;
 			}
@@ -420,7 +434,7 @@ parse_root(struct parser *ps, json_t *root, struct scenario *sc)
 		return false;
 	q->has_lieu = member(root, "lieu") != NULL;
 	if (!get_ids(ps, root, "agents", false, &sc->agent_ids, &sc->n_agent_ids,
-		     &q->filter_agents))
+	             &q->filter_agents))
 		return false;
 	q->agent_ids = sc->agent_ids;
 	q->n_agent_ids = sc->n_agent_ids;
@@ -436,7 +450,7 @@ scenario_parse(const char *json, char **err)
 	json_t *root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		*err = xasprintf("JSON invalide, ligne %d colonne %d : %s", jerr.line, jerr.column,
-				 jerr.text);
+		                 jerr.text);
 		return NULL;
 	}
 	struct scenario *sc = xcalloc(1, sizeof *sc);
@@ -469,8 +483,7 @@ struct buf {
 	size_t n, cap;
 };
 
-static void __attribute__((format(printf, 2, 3)))
-buf_printf(struct buf *b, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -496,10 +509,10 @@ buf_slot_json(struct buf *b, const struct slot *s)
 	else
 		strcpy(lieu, "null");
 	buf_printf(b,
-		   "{\"starts_at\": \"%s\", \"ends_at\": \"%s\", \"agent\": %lld, \"lieu\": %s, "
-		   "\"plage\": %lld}",
-		   cal_format_datetime(s->start, start), cal_format_datetime(s->end, end),
-		   (long long)s->agent_id, lieu, (long long)s->plage_id);
+	           "{\"starts_at\": \"%s\", \"ends_at\": \"%s\", \"agent\": %lld, \"lieu\": %s, "
+	           "\"plage\": %lld}",
+	           cal_format_datetime(s->start, start), cal_format_datetime(s->end, end),
+	           (long long)s->agent_id, lieu, (long long)s->plage_id);
 }
 
 char *
@@ -541,8 +554,8 @@ scenario_format_slots_text(const struct slot *v, size_t n)
 		else
 			strcpy(lieu, "-");
 		buf_printf(&b, "%s\t%s\t%lld\t%s\t%lld\n", cal_format_datetime(v[i].start, start),
-			   cal_format_datetime(v[i].end, end), (long long)v[i].agent_id, lieu,
-			   (long long)v[i].plage_id);
+		           cal_format_datetime(v[i].end, end), (long long)v[i].agent_id, lieu,
+		           (long long)v[i].plage_id);
 	}
 	return b.s;
 }

@@ -14,7 +14,7 @@
  * and the database paths so that both print the same bytes.
  */
 struct scenario {
-	struct slots_query query;  /* query.agent_ids points into agent_ids */
+	struct slots_query query; /* query.agent_ids points into agent_ids */
 	struct slots_data *data;
 	int64_t *agent_ids;
 	size_t n_agent_ids;
@@ -29,7 +29,8 @@ struct scenario {
 struct scenario *scenario_parse(const char *json, char **err);
 void scenario_free(struct scenario *s);
 
-/* {"slots": [{"starts_at": …, "ends_at": …, "agent": …, "lieu": …, "plage": …}, …]}\n. Caller frees. */
+/* {"slots": [{"starts_at": …, "ends_at": …, "agent": …, "lieu": …, "plage": …}, …]}\n. Caller
+ * frees. */
 char *scenario_format_slots_json(const struct slot *v, size_t n);
 /* {"first": {…}}\n, or {"first": null}\n when s is NULL. Caller frees. */
 char *scenario_format_first_json(const struct slot *s);

@@ -73,7 +73,7 @@ slots_data_pool_ids(struct slots_data *d, const int64_t *ids, size_t n)
 
 struct slots_plage *
 slots_data_add_plage(struct slots_data *d, const struct slots_plage *p, const int64_t *motif_ids,
-		     size_t n_motifs)
+                     size_t n_motifs)
 {
 	d->plages = grow(d->plages, d->n_plages, &d->cap_plages, sizeof *d->plages);
 	struct slots_plage *q = &d->plages[d->n_plages++];
@@ -96,7 +96,7 @@ slots_data_add_absence(struct slots_data *d, const struct slots_absence *a)
 
 struct slots_rdv *
 slots_data_add_rdv(struct slots_data *d, const struct slots_rdv *r, const int64_t *agent_ids,
-		   size_t n_agents)
+                   size_t n_agents)
 {
 	d->rdvs = grow(d->rdvs, d->n_rdvs, &d->cap_rdvs, sizeof *d->rdvs);
 	struct slots_rdv *q = &d->rdvs[d->n_rdvs++];
@@ -142,16 +142,16 @@ struct found {
 struct search {
 	const struct slots_data *d;
 	const struct slots_query *q;
-	rdv_time wb, we;          /* the window W, [wb, we) */
-	rdv_date dfrom, dto;      /* days whose occurrences can give a slot */
+	rdv_time wb, we;     /* the window W, [wb, we) */
+	rdv_date dfrom, dto; /* days whose occurrences can give a slot */
 	bool empty;
 	struct cand *cands;
 	size_t ncands;
-	int64_t *agents;          /* sorted unique agent ids of the candidates */
+	int64_t *agents; /* sorted unique agent ids of the candidates */
 	size_t nagents;
-	struct busy *busy;        /* per agent, merged: busy[busy_at[a] … busy_at[a + 1]) */
+	struct busy *busy; /* per agent, merged: busy[busy_at[a] … busy_at[a + 1]) */
 	size_t *busy_at;
-	rdv_date *dates;          /* scratch for occurrence dates */
+	rdv_date *dates; /* scratch for occurrence dates */
 	size_t ndates, capdates;
 };
 
@@ -206,7 +206,7 @@ search_window(struct search *s, char **err)
 	const struct slots_query *q = s->q;
 	if (q->motif.duration_min <= 0) {
 		*err = xasprintf("motif %lld : durée %d invalide (> 0 attendu)",
-				 (long long)q->motif.id, q->motif.duration_min);
+		                 (long long)q->motif.id, q->motif.duration_min);
 		return false;
 	}
 	if (holiday_zone_id(q->holiday_zone) == NULL) {
@@ -259,7 +259,7 @@ search_candidates(struct search *s, char **err)
 			continue;
 		if (p->start < 0 || p->end > CAL_MIN_PER_DAY || p->start >= p->end) {
 			*err = xasprintf("plage %lld : la fin n'est pas après le début",
-					 (long long)p->id);
+			                 (long long)p->id);
 			ok = false;
 			break;
 		}
@@ -333,7 +333,7 @@ search_busy(struct search *s, char **err)
 				continue;
 			for (size_t a = 0; a < s->nagents; a++)
 				busy_push(&v, &n, &cap, a, cal_time(h[i].date, 0),
-					  cal_time(h[i].date + 1, 0));
+				          cal_time(h[i].date + 1, 0));
 		}
 		free(h);
 	}
@@ -343,11 +343,12 @@ search_busy(struct search *s, char **err)
 		size_t agent = search_agent_index(s, a->agent_id);
 		if (agent == SIZE_MAX)
 			continue;
-		rdv_time start = cal_time(a->first_day, a->start), end = cal_time(a->end_day, a->end);
+		rdv_time start = cal_time(a->first_day, a->start),
+		         end = cal_time(a->end_day, a->end);
 		if (end <= start) {
 			free(v);
 			*err = xasprintf("absence %lld : la fin n'est pas après le début",
-					 (long long)a->id);
+			                 (long long)a->id);
 			return false;
 		}
 		if (a->rrule == NULL) {
@@ -358,7 +359,7 @@ search_busy(struct search *s, char **err)
 		if (a->end_day != a->first_day) {
 			free(v);
 			*err = xasprintf("absence %lld : une absence récurrente tient sur un jour",
-					 (long long)a->id);
+			                 (long long)a->id);
 			return false;
 		}
 		char *rerr = NULL;
@@ -373,7 +374,7 @@ search_busy(struct search *s, char **err)
 		rrule_dates_append(r, s->dfrom, s->dto, &s->dates, &s->ndates, &s->capdates);
 		for (size_t k = 0; k < s->ndates; k++)
 			busy_push(&v, &n, &cap, agent, cal_time(s->dates[k], a->start),
-				  cal_time(s->dates[k], a->end));
+			          cal_time(s->dates[k], a->end));
 		rrule_free(r);
 	}
 
@@ -453,7 +454,7 @@ first_start(const struct search *s, rdv_time b, rdv_time e)
  */
 static void
 search_free_intervals(const struct search *s, size_t a, rdv_time os, rdv_time oe,
-		      bool (*emit)(void *ctx, rdv_time b, rdv_time e), void *ctx)
+                      bool (*emit)(void *ctx, rdv_time b, rdv_time e), void *ctx)
 {
 	const struct busy *v = s->busy + s->busy_at[a];
 	size_t n = s->busy_at[a + 1] - s->busy_at[a];
@@ -486,8 +487,7 @@ search_dates(struct search *s, const struct cand *c, rdv_date to)
 }
 
 static bool
-search_setup(struct search *s, const struct slots_data *d, const struct slots_query *q,
-	     char **err)
+search_setup(struct search *s, const struct slots_data *d, const struct slots_query *q, char **err)
 {
 	memset(s, 0, sizeof *s);
 	s->d = d;
@@ -552,19 +552,19 @@ slot_make(const struct search *s, rdv_time start, size_t cand)
 {
 	const struct slots_plage *p = s->cands[cand].p;
 	struct slot out = {
-		.start = start,
-		.end = start + s->q->motif.duration_min,
-		.agent_id = p->agent_id,
-		.has_lieu = p->has_lieu,
-		.lieu_id = p->has_lieu ? p->lieu_id : 0,
-		.plage_id = p->id,
+	    .start = start,
+	    .end = start + s->q->motif.duration_min,
+	    .agent_id = p->agent_id,
+	    .has_lieu = p->has_lieu,
+	    .lieu_id = p->has_lieu ? p->lieu_id : 0,
+	    .plage_id = p->id,
 	};
 	return out;
 }
 
 bool
-slots_search(const struct slots_data *d, const struct slots_query *q, struct slot **out,
-	     size_t *n, char **err)
+slots_search(const struct slots_data *d, const struct slots_query *q, struct slot **out, size_t *n,
+             char **err)
 {
 	struct search s;
 	*out = NULL;
@@ -635,8 +635,8 @@ first_interval(void *ctx, rdv_time b, rdv_time e)
  * every plage early.
  */
 bool
-slots_first(const struct slots_data *d, const struct slots_query *q, struct slot *out,
-	    bool *found, char **err)
+slots_first(const struct slots_data *d, const struct slots_query *q, struct slot *out, bool *found,
+            char **err)
 {
 	struct search s;
 	*found = false;
@@ -662,7 +662,8 @@ slots_first(const struct slots_data *d, const struct slots_query *q, struct slot
 			if (!f.found)
 				continue;
 			if (!*found || f.start < best ||
-			    (f.start == best && compare_plages(cand->p, s.cands[best_cand].p) < 0)) {
+			    (f.start == best &&
+			     compare_plages(cand->p, s.cands[best_cand].p) < 0)) {
 				best = f.start;
 				best_cand = i;
 				*found = true;

@@ -24,10 +24,10 @@ enum slots_side {
 	SLOTS_SIDE_USAGER, /* self-service: min and max booking delays apply */
 };
 
-#define SLOTS_DEFAULT_MIN_DELAY 30      /* minutes */
-#define SLOTS_DEFAULT_MAX_DELAY 129600  /* minutes: 90 days */
-#define SLOTS_DEFAULT_DAYS 181          /* to = from + 181 days (26 weeks) */
-#define SLOTS_STEP 5                    /* rounding of an in-progress interval */
+#define SLOTS_DEFAULT_MIN_DELAY 30     /* minutes */
+#define SLOTS_DEFAULT_MAX_DELAY 129600 /* minutes: 90 days */
+#define SLOTS_DEFAULT_DAYS 181         /* to = from + 181 days (26 weeks) */
+#define SLOTS_STEP 5                   /* rounding of an in-progress interval */
 
 struct slots_motif {
 	int64_t id;
@@ -38,17 +38,17 @@ struct slots_motif {
 
 /* What is searched for. Pointers are borrowed for the duration of a call. */
 struct slots_query {
-	rdv_time now;           /* local; never read from the clock by the core */
+	rdv_time now; /* local; never read from the clock by the core */
 	enum slots_side side;
 	struct slots_motif motif;
-	rdv_date from, to;      /* inclusive local dates */
-	bool has_to;            /* false: to = from + SLOTS_DEFAULT_DAYS */
-	bool has_lieu;          /* filter: only plages at lieu_id */
+	rdv_date from, to; /* inclusive local dates */
+	bool has_to;       /* false: to = from + SLOTS_DEFAULT_DAYS */
+	bool has_lieu;     /* filter: only plages at lieu_id */
 	int64_t lieu_id;
-	bool filter_agents;     /* filter: only plages of agent_ids */
+	bool filter_agents; /* filter: only plages of agent_ids */
 	const int64_t *agent_ids;
 	size_t n_agent_ids;
-	int holiday_zone;       /* holidays.h zone index (0 = metropole) */
+	int holiday_zone; /* holidays.h zone index (0 = metropole) */
 	bool open_on_whit_monday, open_on_holidays;
 };
 
@@ -62,16 +62,16 @@ struct slots_plage {
 	int64_t lieu_id;
 	size_t motifs_at, n_motifs;
 	rdv_date first_day;
-	int start, end;         /* minutes of the day, start < end ≤ 1440 */
-	char *rrule;            /* owned by slots_data; NULL = first_day only */
-	rdv_time created_at;    /* orders plages that give the same start */
+	int start, end;      /* minutes of the day, start < end ≤ 1440 */
+	char *rrule;         /* owned by slots_data; NULL = first_day only */
+	rdv_time created_at; /* orders plages that give the same start */
 };
 
 struct slots_absence {
 	int64_t id, agent_id;
 	rdv_date first_day, end_day; /* a recurring absence has end_day == first_day */
 	int start, end;
-	char *rrule;            /* owned by slots_data; NULL = once */
+	char *rrule; /* owned by slots_data; NULL = once */
 };
 
 /* An rdv; agent ids live in slots_data.ids[agents_at …]. */
@@ -90,7 +90,7 @@ struct slots_data {
 	size_t n_absences, cap_absences;
 	struct slots_rdv *rdvs;
 	size_t n_rdvs, cap_rdvs;
-	int64_t *ids;           /* motif ids of plages and agent ids of rdvs, pooled */
+	int64_t *ids; /* motif ids of plages and agent ids of rdvs, pooled */
 	size_t n_ids, cap_ids;
 };
 
@@ -104,10 +104,10 @@ void slots_data_free(struct slots_data *d);
  * the next add.
  */
 struct slots_plage *slots_data_add_plage(struct slots_data *d, const struct slots_plage *p,
-					 const int64_t *motif_ids, size_t n_motifs);
+                                         const int64_t *motif_ids, size_t n_motifs);
 struct slots_absence *slots_data_add_absence(struct slots_data *d, const struct slots_absence *a);
 struct slots_rdv *slots_data_add_rdv(struct slots_data *d, const struct slots_rdv *r,
-				     const int64_t *agent_ids, size_t n_agents);
+                                     const int64_t *agent_ids, size_t n_agents);
 /* The pooled ids starting at `at`. Borrowed; valid until the next add. */
 const int64_t *slots_data_ids(const struct slots_data *d, size_t at);
 
@@ -126,7 +126,7 @@ struct slot {
  * data is invalid: a bad rrule, an end before a start, an unknown zone.
  */
 bool slots_search(const struct slots_data *d, const struct slots_query *q, struct slot **out,
-		  size_t *n, char **err);
+                  size_t *n, char **err);
 
 /*
  * Next availability: the first slot of the whole window in the same order,
@@ -134,6 +134,6 @@ bool slots_search(const struct slots_data *d, const struct slots_query *q, struc
  * (caller frees) when the data is invalid.
  */
 bool slots_first(const struct slots_data *d, const struct slots_query *q, struct slot *out,
-		 bool *found, char **err);
+                 bool *found, char **err);
 
 #endif

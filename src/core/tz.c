@@ -21,9 +21,9 @@
 #define TZ_CACHE_SIZE 256
 
 struct tz_day {
-	rdv_date day;  /* UTC day, or INT32_MIN when empty */
-	int offset;    /* minutes */
-	bool uniform;  /* the offset holds for the whole day */
+	rdv_date day; /* UTC day, or INT32_MIN when empty */
+	int offset;   /* minutes */
+	bool uniform; /* the offset holds for the whole day */
 };
 
 struct tz {

@@ -19,7 +19,7 @@ year_list(const char *zone, int year)
 	for (size_t i = 0; i < n; i++) {
 		char d[11];
 		char *t = xasprintf("%s%s%s %s", s, i ? "|" : "", cal_format_date(h[i].date, d),
-				    h[i].name);
+		                    h[i].name);
 		free(s);
 		s = t;
 	}
@@ -67,52 +67,46 @@ main(void)
 	ok(holiday_zone_id(13) == NULL, "no zone 13");
 
 	check_year("metropole", 2026,
-		   "2026-01-01 1er janvier|2026-04-06 Lundi de Pâques|2026-05-01 1er mai|"
-		   "2026-05-08 8 mai|2026-05-14 Ascension|2026-05-25 Lundi de Pentecôte|"
-		   "2026-07-14 14 juillet|2026-08-15 Assomption|2026-11-01 Toussaint|"
-		   "2026-11-11 11 novembre|2026-12-25 Jour de Noël");
+	           "2026-01-01 1er janvier|2026-04-06 Lundi de Pâques|2026-05-01 1er mai|"
+	           "2026-05-08 8 mai|2026-05-14 Ascension|2026-05-25 Lundi de Pentecôte|"
+	           "2026-07-14 14 juillet|2026-08-15 Assomption|2026-11-01 Toussaint|"
+	           "2026-11-11 11 novembre|2026-12-25 Jour de Noël");
 	/* Easter 23 March 2008: Ascension on 1 May, both names, sorted by name. */
 	check_year("metropole", 2008,
-		   "2008-01-01 1er janvier|2008-03-24 Lundi de Pâques|2008-05-01 1er mai|"
-		   "2008-05-01 Ascension|2008-05-08 8 mai|2008-05-12 Lundi de Pentecôte|"
-		   "2008-07-14 14 juillet|2008-08-15 Assomption|2008-11-01 Toussaint|"
-		   "2008-11-11 11 novembre|2008-12-25 Jour de Noël");
+	           "2008-01-01 1er janvier|2008-03-24 Lundi de Pâques|2008-05-01 1er mai|"
+	           "2008-05-01 Ascension|2008-05-08 8 mai|2008-05-12 Lundi de Pentecôte|"
+	           "2008-07-14 14 juillet|2008-08-15 Assomption|2008-11-01 Toussaint|"
+	           "2008-11-11 11 novembre|2008-12-25 Jour de Noël");
 	check_year("alsace-moselle", 2026,
-		   "2026-01-01 1er janvier|2026-04-03 Vendredi saint|2026-04-06 Lundi de Pâques|"
-		   "2026-05-01 1er mai|2026-05-08 8 mai|2026-05-14 Ascension|"
-		   "2026-05-25 Lundi de Pentecôte|2026-07-14 14 juillet|2026-08-15 Assomption|"
-		   "2026-11-01 Toussaint|2026-11-11 11 novembre|2026-12-25 Jour de Noël|"
-		   "2026-12-26 2ème jour de Noël");
+	           "2026-01-01 1er janvier|2026-04-03 Vendredi saint|2026-04-06 Lundi de Pâques|"
+	           "2026-05-01 1er mai|2026-05-08 8 mai|2026-05-14 Ascension|"
+	           "2026-05-25 Lundi de Pentecôte|2026-07-14 14 juillet|2026-08-15 Assomption|"
+	           "2026-11-01 Toussaint|2026-11-11 11 novembre|2026-12-25 Jour de Noël|"
+	           "2026-12-26 2ème jour de Noël");
 	check_year("la-reunion", 2025,
-		   "2025-01-01 1er janvier|2025-04-21 Lundi de Pâques|2025-05-01 1er mai|"
-		   "2025-05-08 8 mai|2025-05-29 Ascension|2025-06-09 Lundi de Pentecôte|"
-		   "2025-07-14 14 juillet|2025-08-15 Assomption|2025-11-01 Toussaint|"
-		   "2025-11-11 11 novembre|2025-12-20 Abolition de l'esclavage|"
-		   "2025-12-25 Jour de Noël");
+	           "2025-01-01 1er janvier|2025-04-21 Lundi de Pâques|2025-05-01 1er mai|"
+	           "2025-05-08 8 mai|2025-05-29 Ascension|2025-06-09 Lundi de Pentecôte|"
+	           "2025-07-14 14 juillet|2025-08-15 Assomption|2025-11-01 Toussaint|"
+	           "2025-11-11 11 novembre|2025-12-20 Abolition de l'esclavage|"
+	           "2025-12-25 Jour de Noël");
 	/* Easter 13 April 2031: Ascension on 22 May, Martinique's abolition day. */
 	check_year("martinique", 2031,
-		   "2031-01-01 1er janvier|2031-04-14 Lundi de Pâques|2031-05-01 1er mai|"
-		   "2031-05-08 8 mai|2031-05-22 Abolition de l'esclavage|2031-05-22 Ascension|"
-		   "2031-06-02 Lundi de Pentecôte|2031-07-14 14 juillet|2031-08-15 Assomption|"
-		   "2031-11-01 Toussaint|2031-11-11 11 novembre|2031-12-25 Jour de Noël");
+	           "2031-01-01 1er janvier|2031-04-14 Lundi de Pâques|2031-05-01 1er mai|"
+	           "2031-05-08 8 mai|2031-05-22 Abolition de l'esclavage|2031-05-22 Ascension|"
+	           "2031-06-02 Lundi de Pentecôte|2031-07-14 14 juillet|2031-08-15 Assomption|"
+	           "2031-11-01 Toussaint|2031-11-11 11 novembre|2031-12-25 Jour de Noël");
 
 	/* Each zone's extra day, several years. */
 	static const struct {
 		const char *zone, *abolition; /* MM-DD or NULL */
 	} extra[] = {
-		{"metropole", NULL},
-		{"alsace-moselle", NULL},
-		{"guadeloupe", "05-27"},
-		{"guyane", "06-10"},
-		{"la-reunion", "12-20"},
-		{"martinique", "05-22"},
-		{"mayotte", "04-27"},
-		{"nouvelle-caledonie", NULL},
-		{"polynesie-francaise", NULL},
-		{"saint-barthelemy", "10-09"},
-		{"saint-martin", "05-28"},
-		{"saint-pierre-et-miquelon", NULL},
-		{"wallis-et-futuna", NULL},
+	    {"metropole", NULL},           {"alsace-moselle", NULL},
+	    {"guadeloupe", "05-27"},       {"guyane", "06-10"},
+	    {"la-reunion", "12-20"},       {"martinique", "05-22"},
+	    {"mayotte", "04-27"},          {"nouvelle-caledonie", NULL},
+	    {"polynesie-francaise", NULL}, {"saint-barthelemy", "10-09"},
+	    {"saint-martin", "05-28"},     {"saint-pierre-et-miquelon", NULL},
+	    {"wallis-et-futuna", NULL},
 	};
 	static const int years[] = {1990, 2008, 2024, 2026, 2100, 2200};
 	for (size_t z = 0; z < sizeof extra / sizeof extra[0]; z++) {
@@ -129,7 +123,8 @@ main(void)
 			bool sorted = true;
 			for (size_t i = 1; i < n; i++)
 				if (h[i - 1].date > h[i].date ||
-				    (h[i - 1].date == h[i].date && strcmp(h[i - 1].name, h[i].name) > 0))
+				    (h[i - 1].date == h[i].date &&
+				     strcmp(h[i - 1].name, h[i].name) > 0))
 					sorted = false;
 			ok(sorted, "%s %d: sorted by date then name", extra[z].zone, years[y]);
 		}

@@ -97,8 +97,9 @@ run_text(const char *json, bool first)
 	size_t n = 0;
 	bool found = false;
 	if (first ? slots_first(sc->data, &sc->query, &s, &found, &err)
-		  : slots_search(sc->data, &sc->query, &v, &n, &err))
-		out = first ? scenario_format_slots_text(&s, found) : scenario_format_slots_text(v, n);
+	          : slots_search(sc->data, &sc->query, &v, &n, &err))
+		out = first ? scenario_format_slots_text(&s, found)
+		            : scenario_format_slots_text(v, n);
 	else
 		out = xasprintf("ERR: %s", err);
 	free(v);
@@ -124,8 +125,8 @@ check_first_matches_listing(const char *name, const char *json)
 	bool a = slots_search(sc->data, &sc->query, &v, &n, &err);
 	bool b = slots_first(sc->data, &sc->query, &s, &found, &err);
 	ok(a && b && found == (n > 0) &&
-		   (!found || (s.start == v[0].start && s.plage_id == v[0].plage_id &&
-			       s.agent_id == v[0].agent_id)),
+	       (!found || (s.start == v[0].start && s.plage_id == v[0].plage_id &&
+	                   s.agent_id == v[0].agent_id)),
 	   "%s: --first is the first slot of the listing", name);
 	free(v);
 	free(err);
@@ -177,15 +178,15 @@ check_error(const char *what, const char *json, const char *want)
 }
 
 /* The common head of hand-written scenarios: motif 7 of 60 minutes. */
-#define HEAD(now, from, to)                                                                \
-	"{\"now\": \"" now "\", \"motif\": {\"id\": 7, \"duration_min\": 60}, \"from\": \"" from \
+#define HEAD(now, from, to)                                                                        \
+	"{\"now\": \"" now "\", \"motif\": {\"id\": 7, \"duration_min\": 60}, \"from\": \"" from   \
 	"\", \"to\": \"" to "\", "
-#define PLAGE(id, agent, first_day, start, end, rrule)                                     \
-	"{\"id\": " #id ", \"agent\": " #agent ", \"lieu\": 10, \"motifs\": [7], "         \
-	"\"first_day\": \"" first_day "\", \"start\": \"" start "\", \"end\": \"" end      \
+#define PLAGE(id, agent, first_day, start, end, rrule)                                             \
+	"{\"id\": " #id ", \"agent\": " #agent ", \"lieu\": 10, \"motifs\": [7], "                 \
+	"\"first_day\": \"" first_day "\", \"start\": \"" start "\", \"end\": \"" end              \
 	"\", \"rrule\": " rrule ", \"created_at\": \"2026-01-05T10:00\"}"
-#define SLOT(s, e, agent, plage)                                                           \
-	"{\"starts_at\": \"" s "\", \"ends_at\": \"" e "\", \"agent\": " #agent            \
+#define SLOT(s, e, agent, plage)                                                                   \
+	"{\"starts_at\": \"" s "\", \"ends_at\": \"" e "\", \"agent\": " #agent                    \
 	", \"lieu\": 10, \"plage\": " #plage "}"
 
 static void
@@ -203,12 +204,18 @@ test_dst(void)
 		return;
 	struct slots_data *d = slots_data_new();
 	int64_t motifs[] = {7}, agents[] = {3};
-	struct slots_plage p = {.id = 1, .agent_id = 3, .has_lieu = true, .lieu_id = 10,
-				.first_day = day("2026-03-23"), .start = 9 * 60, .end = 10 * 60,
-				.rrule = "FREQ=WEEKLY;BYDAY=MO", .created_at = at("2026-01-01T00:00")};
+	struct slots_plage p = {.id = 1,
+	                        .agent_id = 3,
+	                        .has_lieu = true,
+	                        .lieu_id = 10,
+	                        .first_day = day("2026-03-23"),
+	                        .start = 9 * 60,
+	                        .end = 10 * 60,
+	                        .rrule = "FREQ=WEEKLY;BYDAY=MO",
+	                        .created_at = at("2026-01-01T00:00")};
 	slots_data_add_plage(d, &p, motifs, 1);
 	static const char *const utc_rdvs[] = {"2026-03-23T07:00", "2026-03-30T07:00",
-					       "2026-10-19T07:00", "2026-10-26T07:00"};
+	                                       "2026-10-19T07:00", "2026-10-26T07:00"};
 	for (int i = 0; i < 4; i++) {
 		struct slots_rdv r = {.id = i + 1, .status = RDV_UNKNOWN};
 		r.starts_at = tz_utc_to_local(paris, at(utc_rdvs[i]));
@@ -236,7 +243,8 @@ test_dst(void)
 		found_0330_0930 += strcmp(buf, "2026-03-30T09:30") == 0;
 		found_1019_0900 += strcmp(buf, "2026-10-19T09:00") == 0;
 		found_1026_0900 += strcmp(buf, "2026-10-26T09:00") == 0;
-		not_0900_or_0930 += strcmp(buf + 11, "09:00") != 0 && strcmp(buf + 11, "09:30") != 0;
+		not_0900_or_0930 +=
+		    strcmp(buf + 11, "09:00") != 0 && strcmp(buf + 11, "09:30") != 0;
 	}
 	is_int(found_0323_0900, 1, "winter: 07:00 UTC is 08:00 local, the 09:00 slot is free");
 	is_int(found_0330_0900, 0, "summer: 07:00 UTC is 09:00 local, the 09:00 slot is taken");
@@ -257,69 +265,93 @@ test_busy_times(void)
 	/* A multi-day absence over a plage of Monday to Friday, two ranges a day. */
 	check_scenario(
 	    "multi-day absence across a recurring plage",
-	    HEAD("2026-03-01T12:00", "2026-03-03", "2026-03-05") "\"plages\": ["
-	    PLAGE(1, 3, "2026-03-02", "09:00", "11:00", "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\"") ", "
-	    PLAGE(2, 3, "2026-03-02", "14:00", "16:00", "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\"")
-	    "], \"absences\": [{\"id\": 1, \"agent\": 3, \"first_day\": \"2026-03-03\", "
-	    "\"start\": \"14:30\", \"end_day\": \"2026-03-05\", \"end\": \"10:00\"}]}",
+	    HEAD("2026-03-01T12:00", "2026-03-03", "2026-03-05") "\"plages\": [" PLAGE(
+	        1, 3, "2026-03-02", "09:00", "11:00",
+	        "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\"") ", " PLAGE(2, 3, "2026-03-02", "14:00",
+	                                                           "16:00",
+	                                                           "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,"
+	                                                           "TH,FR\"") "], \"absences\": "
+	                                                                      "[{\"id\": 1, "
+	                                                                      "\"agent\": 3, "
+	                                                                      "\"first_day\": "
+	                                                                      "\"2026-03-03\", "
+	                                                                      "\"start\": "
+	                                                                      "\"14:30\", "
+	                                                                      "\"end_day\": "
+	                                                                      "\"2026-03-05\", "
+	                                                                      "\"end\": "
+	                                                                      "\"10:00\"}]}",
 	    false,
-	    "{\"slots\": [" SLOT("2026-03-03T09:00", "2026-03-03T10:00", 3, 1) ", "
-	    SLOT("2026-03-03T10:00", "2026-03-03T11:00", 3, 1) ", "
-	    SLOT("2026-03-05T10:00", "2026-03-05T11:00", 3, 1) ", "
-	    SLOT("2026-03-05T14:00", "2026-03-05T15:00", 3, 2) ", "
-	    SLOT("2026-03-05T15:00", "2026-03-05T16:00", 3, 2) "]}\n");
+	    "{\"slots\": [" SLOT("2026-03-03T09:00", "2026-03-03T10:00", 3, 1) ", " SLOT(
+	        "2026-03-03T10:00", "2026-03-03T11:00", 3,
+	        1) ", " SLOT("2026-03-05T10:00", "2026-03-05T11:00", 3,
+	                     1) ", " SLOT("2026-03-05T14:00", "2026-03-05T15:00", 3,
+	                                  2) ", " SLOT("2026-03-05T15:00", "2026-03-05T16:00", 3,
+	                                               2) "]}\n");
 	/* Back-to-back rdvs leave no gap; rdvs touching the plage's edges do not shorten it. */
-	check_scenario(
-	    "back-to-back rdvs and rdvs touching the plage's edges",
-	    HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": ["
-	    PLAGE(1, 3, "2026-03-02", "09:00", "13:00", "null") "], \"rdvs\": ["
-	    "{\"id\": 1, \"agents\": [3], \"starts_at\": \"2026-03-02T08:00\", \"ends_at\": "
-	    "\"2026-03-02T09:00\", \"status\": \"seen\"}, "
-	    "{\"id\": 2, \"agents\": [3], \"starts_at\": \"2026-03-02T10:00\", \"ends_at\": "
-	    "\"2026-03-02T10:30\", \"status\": \"unknown\"}, "
-	    "{\"id\": 3, \"agents\": [5, 3], \"starts_at\": \"2026-03-02T10:30\", \"ends_at\": "
-	    "\"2026-03-02T11:10\", \"status\": \"unknown\"}, "
-	    "{\"id\": 4, \"agents\": [3], \"starts_at\": \"2026-03-02T13:00\", \"ends_at\": "
-	    "\"2026-03-02T14:00\", \"status\": \"unknown\"}, "
-	    "{\"id\": 5, \"agents\": [3], \"starts_at\": \"2026-03-02T12:10\", \"ends_at\": "
-	    "\"2026-03-02T12:20\", \"status\": \"revoked\"}]}",
-	    false,
-	    "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) ", "
-	    SLOT("2026-03-02T11:10", "2026-03-02T12:10", 3, 1) "]}\n");
+	check_scenario("back-to-back rdvs and rdvs touching the plage's edges",
+	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": [" PLAGE(
+	                   1, 3, "2026-03-02", "09:00", "13:00",
+	                   "null") "], \"rdvs\": ["
+	                           "{\"id\": 1, \"agents\": [3], \"starts_at\": "
+	                           "\"2026-03-02T08:00\", \"ends_at\": "
+	                           "\"2026-03-02T09:00\", \"status\": \"seen\"}, "
+	                           "{\"id\": 2, \"agents\": [3], \"starts_at\": "
+	                           "\"2026-03-02T10:00\", \"ends_at\": "
+	                           "\"2026-03-02T10:30\", \"status\": \"unknown\"}, "
+	                           "{\"id\": 3, \"agents\": [5, 3], \"starts_at\": "
+	                           "\"2026-03-02T10:30\", \"ends_at\": "
+	                           "\"2026-03-02T11:10\", \"status\": \"unknown\"}, "
+	                           "{\"id\": 4, \"agents\": [3], \"starts_at\": "
+	                           "\"2026-03-02T13:00\", \"ends_at\": "
+	                           "\"2026-03-02T14:00\", \"status\": \"unknown\"}, "
+	                           "{\"id\": 5, \"agents\": [3], \"starts_at\": "
+	                           "\"2026-03-02T12:10\", \"ends_at\": "
+	                           "\"2026-03-02T12:20\", \"status\": \"revoked\"}]}",
+	               false,
+	               "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) ", " SLOT(
+	                   "2026-03-02T11:10", "2026-03-02T12:10", 3, 1) "]}\n");
 	/* open_on_holidays: nothing blocks; the default blocks Ascension and Whit Monday. */
-	check_scenario(
-	    "open_on_holidays opens Ascension",
-	    HEAD("2026-05-01T12:00", "2026-05-14", "2026-05-14") "\"open_on_holidays\": true, "
-	    "\"plages\": [" PLAGE(1, 3, "2026-05-14", "09:00", "10:00", "null") "]}",
-	    false, "{\"slots\": [" SLOT("2026-05-14T09:00", "2026-05-14T10:00", 3, 1) "]}\n");
-	check_scenario(
-	    "alsace-moselle blocks the Vendredi saint",
-	    HEAD("2026-03-01T12:00", "2026-04-03", "2026-04-03") "\"holiday_zone\": "
-	    "\"alsace-moselle\", \"plages\": [" PLAGE(1, 3, "2026-04-03", "09:00", "10:00", "null")
-	    "]}",
-	    false, "{\"slots\": []}\n");
-	check_scenario(
-	    "metropole works on the Vendredi saint",
-	    HEAD("2026-03-01T12:00", "2026-04-03", "2026-04-03") "\"plages\": ["
-	    PLAGE(1, 3, "2026-04-03", "09:00", "10:00", "null") "]}",
-	    false, "{\"slots\": [" SLOT("2026-04-03T09:00", "2026-04-03T10:00", 3, 1) "]}\n");
+	check_scenario("open_on_holidays opens Ascension",
+	               HEAD("2026-05-01T12:00", "2026-05-14",
+	                    "2026-05-14") "\"open_on_holidays\": true, "
+	                                  "\"plages\": [" PLAGE(1, 3, "2026-05-14", "09:00",
+	                                                        "10:00", "null") "]}",
+	               false,
+	               "{\"slots\": [" SLOT("2026-05-14T09:00", "2026-05-14T10:00", 3, 1) "]}\n");
+	check_scenario("alsace-moselle blocks the Vendredi saint",
+	               HEAD("2026-03-01T12:00", "2026-04-03",
+	                    "2026-04-03") "\"holiday_zone\": "
+	                                  "\"alsace-moselle\", \"plages\": [" PLAGE(
+	                                      1, 3, "2026-04-03", "09:00", "10:00", "null") "]}",
+	               false, "{\"slots\": []}\n");
+	check_scenario("metropole works on the Vendredi saint",
+	               HEAD("2026-03-01T12:00", "2026-04-03", "2026-04-03") "\"plages\": [" PLAGE(
+	                   1, 3, "2026-04-03", "09:00", "10:00", "null") "]}",
+	               false,
+	               "{\"slots\": [" SLOT("2026-04-03T09:00", "2026-04-03T10:00", 3, 1) "]}\n");
 	check_scenario(
 	    "la-reunion blocks 20 December",
-	    HEAD("2026-12-01T12:00", "2026-12-18", "2026-12-21") "\"holiday_zone\": \"la-reunion\", "
-	    "\"plages\": [" PLAGE(1, 3, "2026-12-18", "09:00", "10:00", "\"FREQ=WEEKLY;BYDAY=FR,SU,MO\"")
-	    "]}",
+	    HEAD("2026-12-01T12:00", "2026-12-18",
+	         "2026-12-21") "\"holiday_zone\": \"la-reunion\", "
+	                       "\"plages\": [" PLAGE(1, 3, "2026-12-18", "09:00", "10:00",
+	                                             "\"FREQ=WEEKLY;BYDAY=FR,SU,MO\"") "]}",
 	    false,
-	    "{\"slots\": [" SLOT("2026-12-18T09:00", "2026-12-18T10:00", 3, 1) ", "
-	    SLOT("2026-12-21T09:00", "2026-12-21T10:00", 3, 1) "]}\n");
+	    "{\"slots\": [" SLOT("2026-12-18T09:00", "2026-12-18T10:00", 3,
+	                         1) ", " SLOT("2026-12-21T09:00", "2026-12-21T10:00", 3, 1) "]}\n");
 	/* An absence of another agent, and a recurring one on other days, change nothing. */
-	check_scenario(
-	    "other agents' absences do not block",
-	    HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": ["
-	    PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") "], \"absences\": ["
-	    "{\"id\": 1, \"agent\": 4, \"first_day\": \"2026-03-02\", \"start\": \"00:00\", "
-	    "\"end\": \"23:00\"}, {\"id\": 2, \"agent\": 3, \"first_day\": \"2026-02-03\", "
-	    "\"start\": \"08:00\", \"end\": \"12:00\", \"rrule\": \"FREQ=WEEKLY;BYDAY=TU\"}]}",
-	    false, "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) "]}\n");
+	check_scenario("other agents' absences do not block",
+	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": [" PLAGE(
+	                   1, 3, "2026-03-02", "09:00", "10:00",
+	                   "null") "], \"absences\": ["
+	                           "{\"id\": 1, \"agent\": 4, \"first_day\": \"2026-03-02\", "
+	                           "\"start\": \"00:00\", "
+	                           "\"end\": \"23:00\"}, {\"id\": 2, \"agent\": 3, \"first_day\": "
+	                           "\"2026-02-03\", "
+	                           "\"start\": \"08:00\", \"end\": \"12:00\", \"rrule\": "
+	                           "\"FREQ=WEEKLY;BYDAY=TU\"}]}",
+	               false,
+	               "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) "]}\n");
 	/* A plage without lieu prints null, and "-" in text. */
 	const char *nolieu =
 	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
@@ -330,10 +362,10 @@ test_busy_times(void)
 	    "\"2026-03-02\", \"start\": \"09:00\", \"end\": \"10:00\", \"created_at\": "
 	    "\"2026-01-05T10:00\"}]}";
 	check_scenario("no lieu, agent filter", nolieu, false,
-		       "{\"slots\": [{\"starts_at\": \"2026-03-02T09:00\", \"ends_at\": "
-		       "\"2026-03-02T09:30\", \"agent\": 3, \"lieu\": null, \"plage\": 4}, "
-		       "{\"starts_at\": \"2026-03-02T09:30\", \"ends_at\": \"2026-03-02T10:00\", "
-		       "\"agent\": 3, \"lieu\": null, \"plage\": 4}]}\n");
+	               "{\"slots\": [{\"starts_at\": \"2026-03-02T09:00\", \"ends_at\": "
+	               "\"2026-03-02T09:30\", \"agent\": 3, \"lieu\": null, \"plage\": 4}, "
+	               "{\"starts_at\": \"2026-03-02T09:30\", \"ends_at\": \"2026-03-02T10:00\", "
+	               "\"agent\": 3, \"lieu\": null, \"plage\": 4}]}\n");
 	char *text = run_text(nolieu, false);
 	is_str(text,
 	       "2026-03-02T09:00\t2026-03-02T09:30\t3\t-\t4\n"
@@ -345,30 +377,31 @@ test_busy_times(void)
 	free(text);
 	/* Nothing in 26 weeks. */
 	check_scenario("--first with nothing free",
-		       HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true,
-		       "{\"first\": null}\n");
-	text = run_text(HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true);
+	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true,
+	               "{\"first\": null}\n");
+	text =
+	    run_text(HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true);
 	is_str(text, "", "text --first with nothing: no line");
 	free(text);
 	/* Without "to", --first looks 181 days ahead and no further. */
 	check_scenario(
 	    "--first: day 181 is in the window",
 	    "{\"now\": \"2026-01-01T00:00\", \"motif\": {\"id\": 7, \"duration_min\": 60}, "
-	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-01", "09:00", "10:00", "null")
-	    "]}",
+	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-01", "09:00", "10:00",
+	                                                    "null") "]}",
 	    true, "{\"first\": " SLOT("2026-07-01T09:00", "2026-07-01T10:00", 3, 1) "}\n");
 	check_scenario(
 	    "--first: day 182 is not",
 	    "{\"now\": \"2026-01-01T00:00\", \"motif\": {\"id\": 7, \"duration_min\": 60}, "
-	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-02", "09:00", "10:00", "null")
-	    "]}",
+	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-02", "09:00", "10:00",
+	                                                    "null") "]}",
 	    true, "{\"first\": null}\n");
 	/* Usager side with now late: the window is empty. */
 	check_scenario(
 	    "usager side: min delay past the window",
 	    "{\"now\": \"2026-03-02T23:50\", \"side\": \"usager\", \"motif\": {\"id\": 7, "
-	    "\"duration_min\": 60}, \"from\": \"2026-03-02\", \"to\": \"2026-03-02\", \"plages\": ["
-	    PLAGE(1, 3, "2026-03-02", "09:00", "23:59", "null") "]}",
+	    "\"duration_min\": 60}, \"from\": \"2026-03-02\", \"to\": \"2026-03-02\", \"plages\": "
+	    "[" PLAGE(1, 3, "2026-03-02", "09:00", "23:59", "null") "]}",
 	    false, "{\"slots\": []}\n");
 	/* Agent side ignores the delays: a slot 10 minutes ahead is offered. */
 	check_scenario(
@@ -381,8 +414,8 @@ test_busy_times(void)
 	    "usager side: the same minimum delay hides it",
 	    "{\"now\": \"2026-03-02T08:50\", \"side\": \"usager\", \"motif\": {\"id\": 7, "
 	    "\"duration_min\": 60, \"min_delay_min\": 600}, \"from\": \"2026-03-02\", "
-	    "\"to\": \"2026-03-02\", \"plages\": ["
-	    PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") "]}",
+	    "\"to\": \"2026-03-02\", \"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
+	                                                  "null") "]}",
 	    false, "{\"slots\": []}\n");
 }
 
@@ -394,41 +427,51 @@ test_first_across_weeks(void)
 	    "--first: earliest start, then created_at, then id",
 	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
 	    "\"from\": \"2026-03-01\", \"plages\": ["
-	    "{\"id\": 9, \"agent\": 5, \"lieu\": 10, \"motifs\": [7], \"first_day\": \"2026-03-03\", "
+	    "{\"id\": 9, \"agent\": 5, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
+	    "\"2026-03-03\", "
 	    "\"start\": \"09:00\", \"end\": \"10:00\", \"created_at\": \"2026-01-01T00:00\"}, "
-	    "{\"id\": 3, \"agent\": 4, \"lieu\": 10, \"motifs\": [7], \"first_day\": \"2026-03-02\", "
+	    "{\"id\": 3, \"agent\": 4, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
+	    "\"2026-03-02\", "
 	    "\"start\": \"14:00\", \"end\": \"15:00\", \"created_at\": \"2026-02-01T00:00\"}, "
-	    "{\"id\": 2, \"agent\": 6, \"lieu\": 10, \"motifs\": [7], \"first_day\": \"2026-03-02\", "
+	    "{\"id\": 2, \"agent\": 6, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
+	    "\"2026-03-02\", "
 	    "\"start\": \"14:00\", \"end\": \"15:00\", \"created_at\": \"2026-02-01T00:00\"}]}",
-	    true, "{\"first\": {\"starts_at\": \"2026-03-02T14:00\", \"ends_at\": "
-		  "\"2026-03-02T14:30\", \"agent\": 6, \"lieu\": 10, \"plage\": 2}}\n");
+	    true,
+	    "{\"first\": {\"starts_at\": \"2026-03-02T14:00\", \"ends_at\": "
+	    "\"2026-03-02T14:30\", \"agent\": 6, \"lieu\": 10, \"plage\": 2}}\n");
 }
 
 static void
 test_errors(void)
 {
-	const char *h = "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-			"\"from\": \"2026-03-02\", ";
+	const char *h =
+	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
+	    "\"from\": \"2026-03-02\", ";
 	char *s;
-#define BAD(what, body, want)                                                              \
-	do {                                                                               \
-		s = xasprintf("%s%s", h, body);                                            \
-		check_error(what, s, want);                                                \
-		free(s);                                                                   \
+#define BAD(what, body, want)                                                                      \
+	do {                                                                                       \
+		s = xasprintf("%s%s", h, body);                                                    \
+		check_error(what, s, want);                                                        \
+		free(s);                                                                           \
 	} while (0)
-	BAD("unknown top-level key", "\"plages\": [], \"frm\": \"2026-03-02\"}", "frm: clé inconnue");
+	BAD("unknown top-level key", "\"plages\": [], \"frm\": \"2026-03-02\"}",
+	    "frm: clé inconnue");
 	BAD("unknown plage key",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") ", {\"id\": 2, "
-	    "\"agent\": 3, \"motifs\": [7], \"first_day\": \"2026-03-02\", \"start\": \"09:00\", "
-	    "\"end\": \"10:00\", \"created_at\": \"2026-01-05T10:00\", \"colour\": \"red\"}]}",
+	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
+	                          "null") ", {\"id\": 2, "
+	                                  "\"agent\": 3, \"motifs\": [7], \"first_day\": "
+	                                  "\"2026-03-02\", \"start\": \"09:00\", "
+	                                  "\"end\": \"10:00\", \"created_at\": "
+	                                  "\"2026-01-05T10:00\", \"colour\": \"red\"}]}",
 	    "plages[1].colour: clé inconnue");
 	BAD("bad rrule",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") ", "
-	    PLAGE(2, 3, "2026-03-02", "09:00", "10:00", "null") ", "
-	    PLAGE(3, 3, "2026-03-02", "09:00", "10:00", "\"FREQ=DAILY\"") "]}",
+	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") ", " PLAGE(
+	        2, 3, "2026-03-02", "09:00", "10:00",
+	        "null") ", " PLAGE(3, 3, "2026-03-02", "09:00", "10:00", "\"FREQ=DAILY\"") "]}",
 	    "plages[2].rrule: FREQ=DAILY n'est pas pris en charge (WEEKLY ou MONTHLY)");
 	BAD("rrule not matching first_day",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "\"FREQ=WEEKLY;BYDAY=TU\"") "]}",
+	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
+	                          "\"FREQ=WEEKLY;BYDAY=TU\"") "]}",
 	    "plages[0].rrule: le premier jour (lundi 02/03/2026) n'est pas une date de la règle");
 	BAD("malformed date",
 	    "\"plages\": [" PLAGE(1, 3, "2026-02-30", "09:00", "10:00", "null") "]}",
@@ -443,11 +486,13 @@ test_errors(void)
 	    "plages[0].end: la fin (09:00) n'est pas après le début (10:00)");
 	BAD("absence end before start",
 	    "\"plages\": [], \"absences\": [{\"id\": 1, \"agent\": 3, \"first_day\": "
-	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-03\", \"end\": \"18:00\"}]}",
+	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-03\", \"end\": "
+	    "\"18:00\"}]}",
 	    "absences[0].end_day: la fin est avant le premier jour");
 	BAD("recurring multi-day absence",
 	    "\"plages\": [], \"absences\": [{\"id\": 1, \"agent\": 3, \"first_day\": "
-	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-05\", \"end\": \"18:00\", "
+	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-05\", \"end\": "
+	    "\"18:00\", "
 	    "\"rrule\": \"FREQ=WEEKLY\"}]}",
 	    "absences[0].end_day: une absence récurrente tient sur un seul jour");
 	BAD("rdv end before start",
@@ -457,7 +502,8 @@ test_errors(void)
 	BAD("unknown status",
 	    "\"plages\": [], \"rdvs\": [{\"id\": 1, \"agents\": [3], \"starts_at\": "
 	    "\"2026-03-02T10:00\", \"ends_at\": \"2026-03-02T11:00\", \"status\": \"cancelled\"}]}",
-	    "rdvs[0].status: statut « cancelled » inconnu (unknown, seen, excused, revoked, noshow)");
+	    "rdvs[0].status: statut « cancelled » inconnu (unknown, seen, excused, revoked, "
+	    "noshow)");
 	BAD("unknown side", "\"side\": \"robot\", \"plages\": []}",
 	    "side: « robot » inconnu (agent ou usager)");
 	BAD("unknown zone", "\"holiday_zone\": \"corse\", \"plages\": []}",
@@ -477,26 +523,30 @@ test_errors(void)
 	    "JSON invalide, ligne 1 colonne 112 : duplicate object key near '\"plages\"'");
 #undef BAD
 	check_error("zero duration",
-		    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 0}, "
-		    "\"from\": \"2026-03-02\", \"plages\": []}",
-		    "motif.duration_min: 0 hors limites (1 à 1440)");
+	            "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 0}, "
+	            "\"from\": \"2026-03-02\", \"plages\": []}",
+	            "motif.duration_min: 0 hors limites (1 à 1440)");
 	check_error("unknown motif key",
-		    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration\": 30}, "
-		    "\"from\": \"2026-03-02\", \"plages\": []}",
-		    "motif.duration: clé inconnue");
+	            "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration\": 30}, "
+	            "\"from\": \"2026-03-02\", \"plages\": []}",
+	            "motif.duration: clé inconnue");
 	check_error("malformed now",
-		    "{\"now\": \"2026-03-01 12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-		    "\"from\": \"2026-03-02\", \"plages\": []}",
-		    "now: date et heure invalides « 2026-03-01 12:00 » (AAAA-MM-JJTHH:MM attendu)");
+	            "{\"now\": \"2026-03-01 12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
+	            "\"from\": \"2026-03-02\", \"plages\": []}",
+	            "now: date et heure invalides « 2026-03-01 12:00 » (AAAA-MM-JJTHH:MM attendu)");
 	check_error("invalid JSON", "{\"now\": \"2026-03-01T12:00\",,}",
-		    "JSON invalide, ligne 1 colonne 28 : string or '}' expected near ','");
+	            "JSON invalide, ligne 1 colonne 28 : string or '}' expected near ','");
 	check_error("not an object", "[1, 2]", "scenario: objet JSON attendu");
 
 	/* Data from the database path is checked by the search itself. */
 	struct slots_data *d = slots_data_new();
 	int64_t motifs[] = {7};
-	struct slots_plage p = {.id = 42, .agent_id = 3, .first_day = day("2026-03-02"),
-				.start = 540, .end = 600, .rrule = "FREQ=WEEKLY;INTERVAL=9"};
+	struct slots_plage p = {.id = 42,
+	                        .agent_id = 3,
+	                        .first_day = day("2026-03-02"),
+	                        .start = 540,
+	                        .end = 600,
+	                        .rrule = "FREQ=WEEKLY;INTERVAL=9"};
 	slots_data_add_plage(d, &p, motifs, 1);
 	struct slots_query q;
 	slots_query_init(&q, at("2026-03-01T00:00"), day("2026-03-02"));
@@ -534,7 +584,7 @@ test_generated(void)
 	unsigned seed = 42;
 #define RAND() next_rand(&seed)
 	static const char *const rules[] = {"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-					    "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH", NULL};
+	                                    "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH", NULL};
 	rdv_date monday = day("2026-03-02");
 	for (int i = 0; i < 200; i++) {
 		int64_t motifs[] = {7, 8};
@@ -628,7 +678,7 @@ test_generated(void)
 	struct slot f;
 	bool found = false;
 	ok(slots_first(d, &q, &f, &found, &err) && found && n > 0 && f.start == v[0].start &&
-		   f.plage_id == v[0].plage_id,
+	       f.plage_id == v[0].plage_id,
 	   "generated agency: --first is the first listed slot");
 	/* Filters. */
 	int64_t only[] = {5, 7};

@@ -44,7 +44,9 @@ main(void)
 	check_sanitize("\xC0\xAF", FFFD FFFD, "an overlong encoding");
 	check_sanitize("\xED\xA0\x80", FFFD FFFD FFFD, "a UTF-16 surrogate");
 	check_sanitize("\xC2\x85", FFFD, "a C1 control (NEL)");
-	check_sanitize("abc\xE2\x80\xAE" "def", "abc" FFFD "def", "a right-to-left override");
+	check_sanitize("abc\xE2\x80\xAE"
+	               "def",
+	               "abc" FFFD "def", "a right-to-left override");
 	check_sanitize("a\tb\nc\rd", "a b c d", "tab and newlines become spaces");
 	check_sanitize("Hélène 中文 ✓", "Hélène 中文 ✓", "valid text is unchanged");
 	check_sanitize("\x7f", FFFD, "DEL");
@@ -85,7 +87,8 @@ main(void)
 	is_int(cal_days_in_month(2024, 2), 29, "February 2024");
 	is_int(cal_days_in_month(2026, 2), 28, "February 2026");
 	is_int(cal_days_in_month(2026, 13), 0, "no month 13");
-	is_int(cal_week_start(cal_date(2026, 3, 8)), cal_date(2026, 3, 2), "week of Sunday 8 March");
+	is_int(cal_week_start(cal_date(2026, 3, 8)), cal_date(2026, 3, 2),
+	       "week of Sunday 8 March");
 	is_int(cal_iso_week(cal_date(2026, 1, 1)), 1, "ISO week of 1 Jan 2026");
 	is_int(cal_iso_week(cal_date(2027, 1, 1)), 53, "1 Jan 2027 is in week 53 of 2026");
 	is_int(cal_iso_week(cal_date(2024, 12, 30)), 1, "30 Dec 2024 is in week 1 of 2025");
@@ -108,7 +111,7 @@ main(void)
 	check_date("2026/03/02", false, "slashes");
 	rdv_time t;
 	ok(cal_parse_datetime("2026-03-02T08:05", &t) &&
-		   strcmp(cal_format_datetime(t, buf), "2026-03-02T08:05") == 0,
+	       strcmp(cal_format_datetime(t, buf), "2026-03-02T08:05") == 0,
 	   "datetime round trip");
 	ok(!cal_parse_datetime("2026-03-02T24:00", &t), "24:00 is not a time of a datetime");
 	ok(!cal_parse_datetime("2026-03-02 08:05", &t), "a space instead of T");

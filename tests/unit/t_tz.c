@@ -29,8 +29,8 @@ static void
 check_to_utc(const struct tz *tz, const char *local, const char *want)
 {
 	char buf[17];
-	is_str(cal_format_datetime(tz_local_to_utc(tz, at(local)), buf), want,
-	       "%s: %s local → UTC", tz_name(tz), local);
+	is_str(cal_format_datetime(tz_local_to_utc(tz, at(local)), buf), want, "%s: %s local → UTC",
+	       tz_name(tz), local);
 }
 
 int
@@ -91,19 +91,19 @@ main(void)
 		const char *zone;
 		int winter, summer;
 	} zones[] = {
-		{"metropole", 60, 120},
-		{"alsace-moselle", 60, 120},
-		{"guadeloupe", -240, -240},
-		{"guyane", -180, -180},
-		{"la-reunion", 240, 240},
-		{"martinique", -240, -240},
-		{"mayotte", 180, 180},
-		{"nouvelle-caledonie", 660, 660},
-		{"polynesie-francaise", -600, -600},
-		{"saint-barthelemy", -240, -240},
-		{"saint-martin", -240, -240},
-		{"saint-pierre-et-miquelon", -180, -120},
-		{"wallis-et-futuna", 720, 720},
+	    {"metropole", 60, 120},
+	    {"alsace-moselle", 60, 120},
+	    {"guadeloupe", -240, -240},
+	    {"guyane", -180, -180},
+	    {"la-reunion", 240, 240},
+	    {"martinique", -240, -240},
+	    {"mayotte", 180, 180},
+	    {"nouvelle-caledonie", 660, 660},
+	    {"polynesie-francaise", -600, -600},
+	    {"saint-barthelemy", -240, -240},
+	    {"saint-martin", -240, -240},
+	    {"saint-pierre-et-miquelon", -180, -120},
+	    {"wallis-et-futuna", 720, 720},
 	};
 	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
 		const char *name = holiday_zone_time_zone(holiday_zone_find(zones[i].zone));
@@ -113,7 +113,8 @@ main(void)
 			continue;
 		is_int(tz_offset_at(tz, at("2026-01-15T12:00")), zones[i].winter, "%s in January",
 		       name);
-		is_int(tz_offset_at(tz, at("2026-07-15T12:00")), zones[i].summer, "%s in July", name);
+		is_int(tz_offset_at(tz, at("2026-07-15T12:00")), zones[i].summer, "%s in July",
+		       name);
 		tz_free(tz);
 	}
 	struct tz *cayenne = tz_open("America/Cayenne");
