@@ -38,7 +38,9 @@ static const struct {
     {"PageDown", KEY_NPAGE, "PgSuiv"}, {"Home", KEY_HOME, "Début"}, {"End", KEY_END, "Fin"},
     {"BTab", KEY_BTAB, "Maj+Tab"},  {"Delete", KEY_DC, "Suppr"}, {"Insert", KEY_IC, "Inser"},
     {"F1", KEY_F(1), "F1"},         {"F2", KEY_F(2), "F2"},      {"F3", KEY_F(3), "F3"},
-    {"F4", KEY_F(4), "F4"},         {"F5", KEY_F(5), "F5"},      {"F10", KEY_F(10), "F10"},
+    {"F4", KEY_F(4), "F4"},         {"F5", KEY_F(5), "F5"},      {"F6", KEY_F(6), "F6"},
+    {"F7", KEY_F(7), "F7"},         {"F8", KEY_F(8), "F8"},      {"F9", KEY_F(9), "F9"},
+    {"F10", KEY_F(10), "F10"},      {"F11", KEY_F(11), "F11"},   {"F12", KEY_F(12), "F12"},
 };
 
 const struct action_info *
@@ -209,7 +211,7 @@ keys_print(FILE *out, bool roff)
 		} else {
 			/* Pad by display width: labels hold arrows and accents. */
 			fprintf(out, "  %s%*s %s%*s %s\n", labels[a], 16 - text_width(labels[a]), "",
-				info->help, 30 - text_width(info->help), "", info->name);
+				info->help, 40 - text_width(info->help), "", info->name);
 		}
 	}
 }

@@ -19,6 +19,7 @@
 	X(SELECT, "select", "Enter", "Valider, ouvrir", "Général")                           \
 	X(GO_AGENDA, "go-agenda", "F2", "Aller à l'agenda", "Navigation")                    \
 	X(GO_SEARCH, "go-search", "F3", "Trouver un RDV", "Navigation")                      \
+	X(GO_ADMIN, "go-admin", "F7", "Administration (motifs, lieux, agents)", "Navigation")  \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
@@ -26,6 +27,11 @@
 	X(WEEK_PREV, "week-prev", "p PageUp", "Semaine précédente", "Agenda")                \
 	X(WEEK_NEXT, "week-next", "n PageDown", "Semaine suivante", "Agenda")                \
 	X(TODAY, "today", "t", "Aujourd'hui", "Agenda")                                      \
+	X(NEW_RDV, "new-rdv", "r", "Nouveau rendez-vous au curseur", "Agenda")                 \
+	X(NEW_PLAGE, "new-plage", "o", "Nouvelle plage d'ouverture au curseur", "Agenda")      \
+	X(NEW_ABSENCE, "new-absence", "i", "Nouvelle indisponibilité au curseur", "Agenda")    \
+	X(EDIT, "edit", "e", "Modifier l'élément sous le curseur", "Agenda")                   \
+	X(DELETE, "delete", "Delete x", "Supprimer l'élément sous le curseur", "Agenda")       \
 	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
 	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")
 

@@ -64,6 +64,19 @@ struct booking_request {
 	char *lieu_name;        /* NULL: no lieu */
 };
 
+/*
+ * Where in the agenda an editing screen opens: the agent and the cell under
+ * the cursor, and the item there (0: create a new one). Passed as the arg of
+ * app_push(); the opened screen owns and frees it.
+ */
+struct agenda_target {
+	int agent_id;
+	rdv_date day;
+	int minute;       /* start of the cursor's cell */
+	int step;         /* minutes per cell (a default duration) */
+	int item_id;      /* plage, absence or rdv id; 0 = new */
+};
+
 extern const struct screen_ops week_screen;
 extern const struct screen_ops help_screen;
 extern const struct screen_ops search_screen;

@@ -371,6 +371,29 @@ week_draw(void *state, struct app *app)
 		draw_text_center(HEADER_ROWS + rows / 2, GUTTER, COLS - GUTTER, A_BOLD, " chargement… ");
 }
 
+/*
+ * The cursor's cell as an editor's target, with the id of the item of that
+ * kind under the cursor (0 when none: the editor creates one). Caller (the
+ * opened screen) frees.
+ */
+static struct agenda_target *
+week_target(const struct week *w, enum agenda_kind kind)
+{
+	struct agenda_target *t = xcalloc(1, sizeof *t);
+	t->agent_id = w->agent_ids[0];
+	t->day = w->cursor_day;
+	t->minute = w->cursor_min;
+	t->step = w->step;
+	const struct agenda *a = w->agenda_monday == w->monday ? w->agenda : NULL;
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it->kind == kind && it->day == w->cursor_day && it->agent_id == t->agent_id &&
+		    !it->other_org && covers(it, w->cursor_min, w->step))
+			t->item_id = it->id;
+	}
+	return t;
+}
+
 static int
 week_move(struct week *w, struct app *app, rdv_date day)
 {

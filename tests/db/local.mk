@@ -10,3 +10,7 @@ DB_PGTAP_TESTS = \
 
 TESTS += $(DB_PGTAP_TESTS)
 EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
+
+# Seed tests: demo and scale data on a throwaway cluster.
+TESTS += tests/db/seed.sh
+EXTRA_DIST += tests/db/seed.sh

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "ui/pick.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "ui/draw.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+
+void
+picker_init(struct usager_picker *p)
+{
+	memset(p, 0, sizeof *p);
+	p->find = form_new();
+	form_add_text(p->find, "Usager", NULL, false);
+	form_set_hint(p->find, 0, "nom, e-mail ou téléphone");
+	p->create = form_new();
+	p->c_first = form_add_text(p->create, "Prénom", NULL, true);
+	p->c_last = form_add_text(p->create, "Nom", NULL, true);
+	p->c_birth_name = form_add_text(p->create, "Nom de naissance", NULL, false);
+	p->c_birth = form_add_date(p->create, "Date de naissance", false, 0, false);
+	p->c_email = form_add_text(p->create, "E-mail", NULL, false);
+	p->c_phone = form_add_text(p->create, "Téléphone", NULL, false);
+	p->list.selected = -1;
+}
+
+void
+picker_free(struct usager_picker *p)
+{
+	form_free(p->find);
+	form_free(p->create);
+	db_usager_list_free(p->found);
+	free(p->last_query);
+	free(p->picked_name);
+	memset(p, 0, sizeof *p);
+}
+
+void
+picker_reset(struct usager_picker *p)
+{
+	form_set_text(p->find, 0, "");
+	db_usager_list_free(p->found);
+	p->found = NULL;
+	free(p->last_query);
+	p->last_query = NULL;
+	p->find_ticket = 0;
+	p->creating = false;
+	list_set_count(&p->list, 0);
+}
+
+static void
+usager_row(void *ctx, int index, int y, int x, int width, bool selected)
+{
+	struct usager_picker *p = ctx;
+	const struct db_usager_brief *u = &p->found->items[index];
+	char *line = xasprintf("%s  %s  %s  %s", u->name, u->birth_date ? u->birth_date : "",
+			       u->email ? u->email : "", u->phone ? u->phone : "");
+	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	free(line);
+}
+
+int
+picker_draw(struct usager_picker *p, int y, int x, int width, int height)
+{
+	if (p->creating) {
+		draw_text(y, x, width, A_BOLD, "Nouvel usager (Entrée : créer, Échap : revenir)");
+		form_draw(p->create, y + 2, x, width, 18);
+		return p->create->n + 2;
+	}
+	form_draw(p->find, y, x, width, 18);
+	int ly = y + 2;
+	if (p->found == NULL || p->find_ticket != 0) {
+		draw_text(ly, x + 2, width - 2, theme_attr(SLOT_GRID),
+			  p->find_ticket ? "recherche…" : "Tapez au moins deux lettres d'un nom, un e-mail ou un téléphone.");
+	} else if (p->found->n == 0) {
+		char *t = xasprintf("Aucun usager trouvé. %s : créer un usager.", keys_label(ACT_NEW));
+		draw_text(ly, x + 2, width - 2, A_BOLD, t);
+		free(t);
+	} else {
+		list_draw(&p->list, ly, x + 2, width - 2, height - 2, usager_row, p);
+	}
+	return height;
+}
+
+static void
+find_send(struct usager_picker *p, struct app *app)
+{
+	const char *text = form_text(p->find, 0);
+	if (p->last_query && strcmp(p->last_query, text) == 0)
+		return;
+	free(p->last_query);
+	p->last_query = xstrdup(text);
+	if (strlen(text) < 2) {
+		p->find_ticket = 0;
+		db_usager_list_free(p->found);
+		p->found = NULL;
+		return;
+	}
+	/* Only the reply to the latest keystroke is shown (its ticket). */
+	p->find_ticket = db_send_usager_find(app_db(app), text);
+}
+
+/* E-mail syntax: one @, something before, a dotted domain, no space. */
+static bool
+email_valid(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (at == NULL || at == s || strchr(at + 1, '@') || strpbrk(s, " \t") != NULL)
+		return false;
+	const char *dot = strrchr(at + 1, '.');
+	return dot != NULL && dot > at + 1 && dot[1] != '\0';
+}
+
+/* A French or overseas number: 0 and 9 digits, or + and 8 to 15 digits. */
+static bool
+phone_valid(const char *s)
+{
+	int digits = 0;
+	bool plus = *s == '+';
+	for (const char *c = plus ? s + 1 : s; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (*c != ' ' && *c != '.' && *c != '-')
+			return false;
+	}
+	return plus ? digits >= 8 && digits <= 15 : digits == 10 && s[0] == '0';
+}
+
+static bool
+create_validate(struct usager_picker *p, struct app *app)
+{
+	char *err = NULL;
+	if (!form_validate(p->create, &err)) {
+		app_message(app, true, "%s", err);
+		free(err);
+		return false;
+	}
+	rdv_date birth, today = cal_time_date(app_now(app));
+	if (!form_empty(p->create, p->c_birth) && form_date(p->create, p->c_birth, &birth)) {
+		int y, m, d;
+		cal_ymd(today, &y, &m, &d);
+		if (birth > today) {
+			p->create->focus = p->c_birth;
+			app_message(app, true, "Date de naissance : dans le futur");
+			return false;
+		}
+		if (birth < cal_date(y - 130, m, m == 2 && d == 29 ? 28 : d)) {
+			p->create->focus = p->c_birth;
+			app_message(app, true, "Date de naissance : il y a plus de 130 ans");
+			return false;
+		}
+	}
+	if (!form_empty(p->create, p->c_email) && !email_valid(form_text(p->create, p->c_email))) {
+		p->create->focus = p->c_email;
+		app_message(app, true, "E-mail : adresse invalide (exemple : nom@domaine.fr)");
+		return false;
+	}
+	if (!form_empty(p->create, p->c_phone) && !phone_valid(form_text(p->create, p->c_phone))) {
+		p->create->focus = p->c_phone;
+		app_message(app, true, "Téléphone : 10 chiffres commençant par 0, ou +33…");
+		return false;
+	}
+	return true;
+}
+
+static void
+create_send(struct usager_picker *p, struct app *app)
+{
+	char iso[11] = "";
+	rdv_date birth;
+	if (form_date(p->create, p->c_birth, &birth))
+		cal_format_date(birth, iso);
+#define OPT(field) (form_empty(p->create, field) ? NULL : form_text(p->create, field))
+	struct db_usager_new u = {
+	    .first_name = form_text(p->create, p->c_first),
+	    .last_name = form_text(p->create, p->c_last),
+	    .birth_name = OPT(p->c_birth_name),
+	    .birth_date = iso[0] ? iso : NULL,
+	    .email = OPT(p->c_email),
+	    .phone = OPT(p->c_phone),
+	};
+#undef OPT
+	p->create_ticket = db_send_usager_create(app_db(app), app_session(app), &u);
+}
+
+static void
+picked(struct usager_picker *p, int id, const char *name)
+{
+	p->picked_id = id;
+	free(p->picked_name);
+	p->picked_name = xstrdup(name);
+}
+
+enum picker_result
+picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t ch, bool is_code)
+{
+	if (p->creating) {
+		if (p->create_ticket)
+			return PICKER_NONE;
+		switch (form_key(p->create, ch, is_code)) {
+		case FORM_SUBMIT:
+			if (create_validate(p, app))
+				create_send(p, app);
+			return PICKER_CHANGED;
+		case FORM_CANCEL:
+			p->creating = false;
+			return PICKER_CHANGED;
+		case FORM_CHANGED:
+			return PICKER_CHANGED;
+		default:
+			return PICKER_NONE;
+		}
+	}
+	if (action == ACT_NEW) {
+		p->creating = true;
+		/* Start the new record from what was typed as a name. */
+		const char *typed = form_text(p->find, 0);
+		if (form_empty(p->create, p->c_last) && !strchr(typed, '@') && !strpbrk(typed, "0123456789"))
+			form_set_text(p->create, p->c_last, typed);
+		p->create->focus = form_empty(p->create, p->c_last) ? p->c_last : p->c_first;
+		return PICKER_CHANGED;
+	}
+	if (is_code && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE || ch == KEY_PPAGE)) {
+		list_key(&p->list, action, (int)ch, is_code);
+		return PICKER_CHANGED;
+	}
+	switch (form_key(p->find, ch, is_code)) {
+	case FORM_CHANGED:
+		find_send(p, app);
+		return PICKER_CHANGED;
+	case FORM_SUBMIT:
+		if (p->found == NULL || p->list.selected < 0 || p->find_ticket != 0) {
+			app_message(app, true, "Choisissez un usager dans la liste, ou %s pour en créer un.",
+				    keys_label(ACT_NEW));
+			return PICKER_CHANGED;
+		}
+		picked(p, p->found->items[p->list.selected].id, p->found->items[p->list.selected].name);
+		return PICKER_PICKED;
+	case FORM_CANCEL:
+		return PICKER_CANCEL;
+	default:
+		return PICKER_NONE;
+	}
+}
+
+enum picker_result
+picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply)
+{
+	if (reply->kind == DB_REPLY_USAGERS && reply->ticket == p->find_ticket && p->find_ticket) {
+		p->find_ticket = 0;
+		db_usager_list_free(p->found);
+		p->found = reply->data;
+		reply->data = NULL;
+		if (reply->error)
+			app_message(app, true, "Recherche : %s", db_error_text(reply->error));
+		list_set_count(&p->list, p->found ? (int)p->found->n : 0);
+		return PICKER_CHANGED;
+	}
+	if (reply->kind == DB_REPLY_CREATED && reply->ticket == p->create_ticket && p->create_ticket) {
+		p->create_ticket = 0;
+		if (reply->error) {
+			/* The form keeps what was typed; the database says which rule failed. */
+			if (strstr(reply->error->constraint, "email"))
+				p->create->focus = p->c_email;
+			app_message(app, true, "Usager non créé : %s", db_error_text(reply->error));
+			return PICKER_CHANGED;
+		}
+		char *name = xasprintf("%s %s", form_text(p->create, p->c_first),
+				       form_text(p->create, p->c_last));
+		picked(p, *(int *)reply->data, name);
+		free(name);
+		p->creating = false;
+		return PICKER_PICKED;
+	}
+	return PICKER_NONE;
+}

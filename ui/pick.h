@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_UI_PICK_H
+#define RDV_UI_PICK_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+#include "db/db.h"
+#include "db/pick.h"
+#include "ui/form.h"
+#include "ui/keys.h"
+#include "ui/list.h"
+
+/*
+ * The usager picker: search as you type by name, e-mail or phone among the
+ * usagers the agent may see, or create one inline (names required, e-mail,
+ * phone and birth date checked). Screens embed it and forward keys, draws
+ * and replies to it.
+ */
+
+struct app;
+
+enum picker_result {
+	PICKER_NONE,     /* the key was not for the picker */
+	PICKER_CHANGED,  /* redraw */
+	PICKER_PICKED,   /* picked_id / picked_name are set */
+	PICKER_CANCEL,   /* Échap in the search */
+};
+
+struct usager_picker {
+	bool creating;
+	struct form *find;
+	struct form *create;
+	int c_first, c_last, c_birth_name, c_birth, c_email, c_phone;
+	unsigned long find_ticket, create_ticket;
+	char *last_query;
+	struct db_usager_list *found;
+	struct list list;
+	int picked_id;
+	char *picked_name;
+};
+
+void picker_init(struct usager_picker *p);
+void picker_free(struct usager_picker *p);
+/* Back to an empty search (after a pick). */
+void picker_reset(struct usager_picker *p);
+enum picker_result picker_key(struct usager_picker *p, struct app *app, enum action action,
+			      wint_t ch, bool is_code);
+/* Draw from row y within the rectangle; returns rows used. */
+int picker_draw(struct usager_picker *p, int y, int x, int width, int height);
+/*
+ * Offer a reply: returns PICKER_NONE when it was not the picker's, else
+ * PICKER_CHANGED or PICKER_PICKED (a usager just created).
+ */
+enum picker_result picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply);
+
+#endif
