@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"slots", cmd_slots, "créneaux libres et prochaine disponibilité"},
 	{"holidays", cmd_holidays, "jours fériés d'une zone et d'une année"},
 	{"keys", cmd_keys, "touches et emplacements de couleur"},
+	{"notify", cmd_notify, "envoi des notifications par e-mail (file d'attente → SMTP)"},
 };
 
 int

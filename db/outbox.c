@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "db/outbox.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/internal.h"
+
+void
+outbox_item_free(struct outbox_item *it)
+{
+	if (it == NULL)
+		return;
+	char **strings[] = {
+	    &it->event,	   &it->object_type, &it->to_name,	&it->to_email, &it->uid,
+	    &it->summary,  &it->what,	     &it->name,		&it->location_type,
+	    &it->organisation, &it->time_zone, &it->dtstart,	&it->dtend,    &it->rrule,
+	    &it->until,	   &it->location,    &it->old_dtstart, &it->old_dtend,
+	    &it->old_location, &it->author,
+	};
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		free(*strings[i]);
+	for (size_t i = 0; i < it->nusagers; i++)
+		free(it->usagers[i]);
+	free(it->usagers);
+	for (size_t i = 0; i < it->nattendees; i++) {
+		free(it->attendees[i].name);
+		free(it->attendees[i].email);
+	}
+	free(it->attendees);
+	free(it);
+}
+
+/* A string member of the payload, or NULL. Caller frees. */
+static char *
+payload_string(json_t *payload, const char *key)
+{
+	const char *s = json_string_value(json_object_get(payload, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Fill the item from the payload's JSON text; false when it is not an object. */
+static bool
+outbox_item_parse_payload(struct outbox_item *it, const char *text)
+{
+	json_error_t jerr;
+	json_t *p = json_loads(text, 0, &jerr);
+	if (!json_is_object(p)) {
+		json_decref(p);
+		return false;
+	}
+	it->uid = payload_string(p, "uid");
+	it->sequence = (int)json_integer_value(json_object_get(p, "sequence"));
+	it->summary = payload_string(p, "summary");
+	it->what = payload_string(p, "what");
+	it->name = payload_string(p, "name");
+	it->location_type = payload_string(p, "location_type");
+	it->organisation = payload_string(p, "organisation");
+	it->time_zone = payload_string(p, "time_zone");
+	it->dtstart = payload_string(p, "dtstart");
+	it->dtend = payload_string(p, "dtend");
+	it->rrule = payload_string(p, "rrule");
+	it->until = payload_string(p, "until");
+	it->location = payload_string(p, "location");
+	it->old_dtstart = payload_string(p, "old_dtstart");
+	it->old_dtend = payload_string(p, "old_dtend");
+	it->old_location = payload_string(p, "old_location");
+	it->author = payload_string(p, "author");
+
+	json_t *u = json_object_get(p, "usagers");
+	size_t n = json_array_size(u);
+	it->usagers = xcalloc(n ? n : 1, sizeof *it->usagers);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(u, i));
+		if (s)
+			it->usagers[it->nusagers++] = xstrdup(s);
+	}
+	json_t *a = json_object_get(p, "attendees");
+	n = json_array_size(a);
+	it->attendees = xcalloc(n ? n : 1, sizeof *it->attendees);
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(a, i);
+		const char *email = json_string_value(json_object_get(x, "email"));
+		if (email == NULL)
+			continue;
+		struct outbox_attendee *att = &it->attendees[it->nattendees++];
+		att->email = xstrdup(email);
+		att->name = payload_string(x, "name");
+	}
+	json_decref(p);
+	return it->uid && it->dtstart && it->dtend && it->time_zone && it->summary;
+}
+
+static const char claim_sql[] =
+    "SELECT o.id, o.event, o.object_type, o.object_id, o.attempts, o.payload::text,"
+    "       concat_ws(' ', nullif(btrim(a.first_name), ''), a.last_name), a.email"
+    "  FROM rdv.notification_outbox o JOIN rdv.agents a ON a.id = o.agent_id"
+    " WHERE o.sent_at IS NULL AND o.next_attempt_at <= clock_timestamp()"
+    " ORDER BY o.id"
+    " LIMIT 1"
+    " FOR UPDATE OF o SKIP LOCKED";
+
+bool
+outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err)
+{
+	*item = NULL;
+	if (!db_exec_simple(db, "BEGIN", err))
+		return false;
+	PGresult *res = db_exec(db, claim_sql, 0, NULL, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return db_exec_simple(db, "COMMIT", err);
+	}
+	struct outbox_item *it = xcalloc(1, sizeof *it);
+	it->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	it->event = xstrdup(PQgetvalue(res, 0, 1));
+	it->object_type = xstrdup(PQgetvalue(res, 0, 2));
+	it->object_id = atoi(PQgetvalue(res, 0, 3));
+	it->attempts = atoi(PQgetvalue(res, 0, 4));
+	it->valid = outbox_item_parse_payload(it, PQgetvalue(res, 0, 5));
+	it->to_name = xstrdup(PQgetvalue(res, 0, 6));
+	if (!PQgetisnull(res, 0, 7))
+		it->to_email = xstrdup(PQgetvalue(res, 0, 7));
+	PQclear(res);
+	*item = it;
+	return true;
+}
+
+bool
+outbox_mark_sent(struct db *db, long long id, struct db_error **err)
+{
+	char idbuf[32];
+	snprintf(idbuf, sizeof idbuf, "%lld", id);
+	const char *params[] = {idbuf};
+	PGresult *res = db_exec(db,
+				"UPDATE rdv.notification_outbox"
+				"   SET sent_at = clock_timestamp(), attempts = attempts + 1"
+				" WHERE id = $1",
+				1, params, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	PQclear(res);
+	return db_exec_simple(db, "COMMIT", err);
+}
+
+bool
+outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+		   int *delay_s, struct db_error **err)
+{
+	char idbuf[32], basebuf[16], maxbuf[16];
+	snprintf(idbuf, sizeof idbuf, "%lld", id);
+	snprintf(basebuf, sizeof basebuf, "%d", base_s);
+	snprintf(maxbuf, sizeof maxbuf, "%d", max_s);
+	const char *params[] = {idbuf, error, basebuf, maxbuf};
+	/* The delay doubles with each failed attempt: base, 2 base, 4 base, … */
+	PGresult *res = db_exec(db,
+				"WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
+				"                      ::integer AS delay"
+				"             FROM rdv.notification_outbox WHERE id = $1)"
+				" UPDATE rdv.notification_outbox o"
+				"    SET attempts = o.attempts + 1, last_error = $2,"
+				"        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
+				"   FROM d WHERE o.id = d.id"
+				" RETURNING d.delay",
+				4, params, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	if (delay_s)
+		*delay_s = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	return db_exec_simple(db, "COMMIT", err);
+}
+
+void
+outbox_release(struct db *db)
+{
+	db_exec_simple(db, "ROLLBACK", NULL);
+}
+
+bool
+outbox_next_due(struct db *db, double *seconds, struct db_error **err)
+{
+	PGresult *res = db_exec(db,
+				"SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - clock_timestamp()))"
+				"  FROM rdv.notification_outbox WHERE sent_at IS NULL",
+				0, NULL, err);
+	if (res == NULL)
+		return false;
+	*seconds = PQgetisnull(res, 0, 0) ? -1 : strtod(PQgetvalue(res, 0, 0), NULL);
+	PQclear(res);
+	return true;
+}
+
+bool
+outbox_listen(struct db *db, struct db_error **err)
+{
+	return db_exec_simple(db, "LISTEN rdv_notify", err);
+}
+
+/* Drop the wake-ups libpq has already read; true when there was one. */
+static bool
+outbox_take_notifies(PGconn *conn)
+{
+	bool any = false;
+	PGnotify *n;
+	while ((n = PQnotifies(conn)) != NULL) {
+		any = true;
+		PQfreemem(n);
+	}
+	return any;
+}
+
+int
+outbox_wait(struct db *db, int timeout_ms)
+{
+	PGconn *conn = db_pgconn(db);
+	if (PQstatus(conn) != CONNECTION_OK)
+		return -1;
+	/* A wake-up may have arrived while the last statements ran. */
+	if (outbox_take_notifies(conn))
+		return 1;
+	struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
+	int r = poll(&pfd, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	if (r == 0)
+		return 0;
+	if (!PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK)
+		return -1;
+	return outbox_take_notifies(conn) ? 1 : 0;
+}
+
+bool
+outbox_reconnect(struct db *db, struct db_error **err)
+{
+	PGconn *conn = db_pgconn(db);
+	PQreset(conn);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		if (err)
+			*err = db_error_new("08001", "connexion impossible : %s", PQerrorMessage(conn));
+		return false;
+	}
+	PQsetClientEncoding(conn, "UTF8");
+	return outbox_listen(db, err);
+}

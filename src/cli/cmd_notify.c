@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/db.h"
+#include "notify/notify.h"
+#include "ui/config.h"
+
+static int
+notify_usage(FILE *out)
+{
+	fprintf(out, "usage : rdv notify [--once] [--db CONNINFO] [--backoff S] [--backoff-max S]\n"
+		     "Réglages SMTP : RDV_SMTP_URL, RDV_SMTP_USER, RDV_SMTP_PASSWORD, RDV_SMTP_FROM,\n"
+		     "RDV_SMTP_STARTTLS, RDV_SMTP_TIMEOUT, ou smtp.url, smtp.user, … dans le fichier\n"
+		     "de configuration. Voir rdv(1).\n");
+	return out == stdout ? 0 : EXIT_BAD_INPUT;
+}
+
+/* The environment variable when set, else the config file's key. Caller frees. */
+static char *
+setting(const char *env, const char *key)
+{
+	const char *v = getenv(env);
+	if (v && *v)
+		return xstrdup(v);
+	return config_get(key);
+}
+
+/* A whole number of seconds in [lo, hi]; false otherwise. */
+static bool
+parse_seconds(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	notify_stop();
+}
+
+int
+cmd_notify(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"once", no_argument, NULL, 'o'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"backoff", required_argument, NULL, 'b'},
+	    {"backoff-max", required_argument, NULL, 'm'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct notify_options opt = {.backoff_s = 60, .backoff_max_s = 3600, .log = stdout};
+	const char *conninfo_arg = NULL;
+	long v;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt.once = true;
+			break;
+		case 'd':
+			conninfo_arg = optarg;
+			break;
+		case 'b':
+			if (!parse_seconds(optarg, 1, 86400, &v))
+				return cli_usage_error("--backoff : nombre de secondes entre 1 et 86400 "
+						       "attendu, pas « %s »",
+						       optarg);
+			opt.backoff_s = (int)v;
+			break;
+		case 'm':
+			if (!parse_seconds(optarg, 1, 604800, &v))
+				return cli_usage_error("--backoff-max : nombre de secondes entre 1 et "
+						       "604800 attendu, pas « %s »",
+						       optarg);
+			opt.backoff_max_s = (int)v;
+			break;
+		case 'h':
+			return notify_usage(stdout);
+		default:
+			return notify_usage(stderr);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("notify : argument inattendu « %s »", argv[optind]);
+	if (opt.backoff_max_s < opt.backoff_s)
+		opt.backoff_max_s = opt.backoff_s;
+
+	char *url = setting("RDV_SMTP_URL", "smtp.url");
+	char *user = setting("RDV_SMTP_USER", "smtp.user");
+	char *password = setting("RDV_SMTP_PASSWORD", "smtp.password");
+	char *from = setting("RDV_SMTP_FROM", "smtp.from");
+	char *starttls = setting("RDV_SMTP_STARTTLS", "smtp.starttls");
+	char *timeout = setting("RDV_SMTP_TIMEOUT", "smtp.timeout");
+	char *conninfo = conninfo_arg ? xstrdup(conninfo_arg) : config_get("db");
+	int status = EXIT_BAD_INPUT;
+	opt.smtp.tls = NOTIFY_TLS_TRY;
+	opt.smtp.timeout_s = 60;
+	if (url == NULL) {
+		cli_usage_error("notify : aucun serveur SMTP (RDV_SMTP_URL ou smtp.url, "
+				"ex. smtp://mail.example.fr:587)");
+		goto out;
+	}
+	if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {
+		cli_usage_error("notify : adresse SMTP « %s » : smtp://hôte:port ou smtps://hôte:port "
+				"attendu",
+				url);
+		goto out;
+	}
+	if (from == NULL)
+		from = xstrdup("ne-pas-repondre@rdv-service-public.invalid");
+	if (strchr(from, '@') == NULL || strpbrk(from, " <>\t") != NULL) {
+		cli_usage_error("notify : adresse d'expédition « %s » invalide", from);
+		goto out;
+	}
+	if (starttls) {
+		if (strcmp(starttls, "try") == 0)
+			opt.smtp.tls = NOTIFY_TLS_TRY;
+		else if (strcmp(starttls, "required") == 0 || strcmp(starttls, "yes") == 0)
+			opt.smtp.tls = NOTIFY_TLS_REQUIRED;
+		else if (strcmp(starttls, "no") == 0)
+			opt.smtp.tls = NOTIFY_TLS_OFF;
+		else {
+			cli_usage_error("notify : STARTTLS « %s » : try, required ou no attendu", starttls);
+			goto out;
+		}
+	}
+	if (timeout) {
+		if (!parse_seconds(timeout, 1, 3600, &v)) {
+			cli_usage_error("notify : délai SMTP « %s » : secondes entre 1 et 3600 attendues",
+					timeout);
+			goto out;
+		}
+		opt.smtp.timeout_s = v;
+	}
+	opt.smtp.url = url;
+	opt.smtp.user = user;
+	opt.smtp.password = password;
+	opt.smtp.from = from;
+
+	struct db_error *err = NULL;
+	struct db *db = db_connect(conninfo, &err);
+	if (db == NULL) {
+		fprintf(stderr, "rdv: %s\n", err->message);
+		db_error_free(err);
+		status = 1;
+		goto out;
+	}
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	status = notify_run(db, &opt);
+	db_free(db);
+out:
+	free(url);
+	free(user);
+	free(password);
+	free(from);
+	free(starttls);
+	free(timeout);
+	free(conninfo);
+	return status;
+}

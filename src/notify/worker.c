@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "notify/notify.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/xmalloc.h"
+
+static volatile sig_atomic_t stop_requested;
+
+void
+notify_stop(void)
+{
+	stop_requested = 1;
+}
+
+static double
+monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Sleep for seconds without reading wake-ups as a reason to stop early (the
+ * SMTP server is down: new rows would fail too). Returns false when the
+ * connection is lost.
+ */
+static bool
+worker_pause(struct db *db, double seconds)
+{
+	double until = monotonic_s() + seconds;
+	while (!stop_requested) {
+		double left = until - monotonic_s();
+		if (left <= 0)
+			break;
+		if (outbox_wait(db, (int)(left * 1000) + 1) < 0)
+			return false;
+	}
+	return true;
+}
+
+/* Reconnect with a growing delay until it works or a stop is requested. */
+static bool
+worker_reconnect(struct db *db)
+{
+	for (int delay = 1; !stop_requested; delay = delay < 30 ? delay * 2 : 30) {
+		struct db_error *err = NULL;
+		if (outbox_reconnect(db, &err))
+			return true;
+		fprintf(stderr, "rdv: base de données injoignable : %s ; nouvel essai dans %d s\n",
+			err ? err->message : "?", delay);
+		db_error_free(err);
+		struct timespec ts = {.tv_sec = delay};
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/*
+ * One claimed row: send it, then record the outcome in the claim's
+ * transaction. Returns false on a database error; *server_down when the
+ * SMTP server itself failed, with *pause_s the delay before trying again.
+ */
+static bool
+worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_item *it,
+	       bool *failed, bool *server_down, int *pause_s, struct db_error **err)
+{
+	char *error = NULL;
+	*server_down = false;
+	bool ok;
+	if (!it->valid) {
+		error = xstrdup("contenu de la notification incomplet");
+		ok = false;
+	} else {
+		ok = notify_smtp_send(&opt->smtp, it, &error, server_down);
+	}
+	*failed = !ok;
+	bool recorded;
+	if (ok) {
+		recorded = outbox_mark_sent(db, it->id, err);
+		if (recorded && opt->log) {
+			fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event, it->to_email);
+			fflush(opt->log);
+		}
+	} else {
+		int delay = 0;
+		recorded = outbox_mark_failed(db, it->id, error, opt->backoff_s, opt->backoff_max_s,
+					      &delay, err);
+		*pause_s = delay;
+		fprintf(stderr, "rdv: n° %lld %s à %s non envoyée : %s ; nouvel essai dans %d s\n",
+			it->id, it->event, it->to_email ? it->to_email : "?", error, delay);
+	}
+	free(error);
+	return recorded;
+}
+
+/*
+ * Report a database failure. In once mode that ends the run; otherwise
+ * reconnect (which LISTENs again). Returns whether to go on.
+ */
+static bool
+worker_db_failed(struct db *db, const struct notify_options *opt, struct db_error **err)
+{
+	fprintf(stderr, "rdv: %s\n", *err ? (*err)->message : "erreur de base de données");
+	db_error_free(*err);
+	*err = NULL;
+	if (opt->once)
+		return false;
+	return worker_reconnect(db);
+}
+
+int
+notify_run(struct db *db, const struct notify_options *opt)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	bool db_ok = true;
+	long sent = 0, failures = 0;
+	struct db_error *err = NULL;
+	if (!opt->once && !outbox_listen(db, &err))
+		db_ok = worker_db_failed(db, opt, &err);
+	while (db_ok && !stop_requested) {
+		struct outbox_item *it = NULL;
+		if (!outbox_claim(db, &it, &err)) {
+			db_ok = worker_db_failed(db, opt, &err);
+			continue;
+		}
+		if (it == NULL) {
+			if (opt->once)
+				break;
+			double due;
+			if (!outbox_next_due(db, &due, &err)) {
+				db_ok = worker_db_failed(db, opt, &err);
+				continue;
+			}
+			int timeout_ms = due < 0 || due > 60 ? 60000 : (int)(due * 1000) + 1;
+			if (outbox_wait(db, timeout_ms) < 0)
+				db_ok = worker_reconnect(db);
+			continue;
+		}
+		bool failed, server_down;
+		int pause_s = 0;
+		bool recorded = worker_deliver(db, opt, it, &failed, &server_down, &pause_s, &err);
+		outbox_item_free(it);
+		if (!recorded) {
+			db_ok = worker_db_failed(db, opt, &err);
+			continue;
+		}
+		if (!failed) {
+			sent++;
+			continue;
+		}
+		failures++;
+		if (server_down) {
+			/* Every other row would fail the same way: stop, or wait. */
+			if (opt->once)
+				break;
+			if (!worker_pause(db, pause_s))
+				db_ok = worker_reconnect(db);
+		}
+	}
+	if (opt->once && opt->log) {
+		fprintf(opt->log, "%ld notification(s) envoyée(s), %ld échec(s)\n", sent, failures);
+		fflush(opt->log);
+	}
+	curl_global_cleanup();
+	return db_ok && !(opt->once && failures > 0) ? 0 : 1;
+}
