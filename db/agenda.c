@@ -18,14 +18,14 @@ static const char agenda_sql[] =
     "SELECT 'plage', p.id, p.agent_id, p.first_day, "
     "       extract(epoch FROM p.start_time)::int / 60, p.first_day,"
     "       extract(epoch FROM p.end_time)::int / 60, p.rrule, p.title, l.name, NULL, NULL,"
-    "       p.organisation_id <> $4"
+    "       p.organisation_id <> $4, coalesce(p.lieu_id, 0)"
     "  FROM rdv.plages_ouverture p LEFT JOIN rdv.lieux l ON l.id = p.lieu_id"
     " WHERE p.agent_id = ANY ($1::int[])"
     "   AND daterange(p.first_day, p.last_day, '[]') && daterange($2::date, $3::date, '[]')"
     " UNION ALL "
     "SELECT 'absence', a.id, a.agent_id, a.first_day,"
     "       extract(epoch FROM a.start_time)::int / 60, a.end_day,"
-    "       extract(epoch FROM a.end_time)::int / 60, a.rrule, a.title, NULL, NULL, NULL, false"
+    "       extract(epoch FROM a.end_time)::int / 60, a.rrule, a.title, NULL, NULL, NULL, false, 0"
     "  FROM rdv.absences a"
     " WHERE a.agent_id = ANY ($1::int[])"
     "   AND daterange(a.first_day, a.last_day, '[]') && daterange($2::date - 31, $3::date, '[]')"
@@ -39,7 +39,7 @@ static const char agenda_sql[] =
     "                                   ORDER BY u.last_name, u.first_name)"
     "                   FROM rdv.participations pa JOIN rdv.usagers u ON u.id = pa.usager_id"
     "                  WHERE pa.rdv_id = r.id), coalesce(r.name, '')),"
-    "       m.name, m.color, r.status::text, r.organisation_id <> $4"
+    "       m.name, m.color, r.status::text, r.organisation_id <> $4, coalesce(r.lieu_id, 0)"
     "  FROM rdv.rdvs r JOIN rdv.rdv_agents ra ON ra.rdv_id = r.id"
     "  JOIN rdv.motifs m ON m.id = r.motif_id"
     " WHERE ra.agent_id = ANY ($1::int[])"
@@ -86,6 +86,7 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 		int s = field_int(res, i, 4), e = field_int(res, i, 6);
 		const char *title = field_str(res, i, 8), *detail = field_str(res, i, 9);
 		bool other = strcmp(PQgetvalue(res, i, 12), "t") == 0;
+		int lieu = field_int(res, i, 13);
 		if (strcmp(kind, "rdv") == 0) {
 			size_t n = agenda_add_span(a, AGENDA_RDV, id, agent, cal_time(d0, s),
 						   cal_time(d1, e), title, detail,
@@ -94,6 +95,7 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 			for (size_t k = a->n - n; k < a->n; k++) {
 				a->items[k].status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
 				a->items[k].other_org = other;
+				a->items[k].lieu_id = lieu;
 			}
 			continue;
 		}
@@ -109,8 +111,10 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 			agenda_free(a);
 			return NULL;
 		}
-		for (size_t k = before; k < a->n; k++)
+		for (size_t k = before; k < a->n; k++) {
 			a->items[k].other_org = other;
+			a->items[k].lieu_id = lieu;
+		}
 	}
 	agenda_sort(a);
 	return a;

@@ -11,6 +11,7 @@
 #include "db/choices.h"
 #include "db/internal.h"
 #include "db/pick.h"
+#include "db/rdvs.h"
 #include "db/slots.h"
 
 struct db_request {
@@ -194,7 +195,11 @@ reply_data_free(enum db_reply_kind kind, void *data)
 		db_usager_list_free(data);
 		break;
 	case DB_REPLY_CREATED:
+	case DB_REPLY_DONE:
 		free(data);
+		break;
+	case DB_REPLY_RDV:
+		db_rdv_free(data);
 		break;
 	}
 }

@@ -107,6 +107,8 @@ enum db_reply_kind {
 	DB_REPLY_CHOICES, /* data: struct db_choices * (db/choices.h) */
 	DB_REPLY_USAGERS, /* data: struct db_usager_list * (db/pick.h) */
 	DB_REPLY_CREATED, /* data: int * (the new row's id) */
+	DB_REPLY_RDV,     /* data: struct db_rdv * (db/rdvs.h) */
+	DB_REPLY_DONE,    /* data: int * (rows affected) */
 };
 
 struct db_reply {

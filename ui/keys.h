@@ -32,8 +32,10 @@
 	X(NEW_ABSENCE, "new-absence", "i", "Nouvelle indisponibilité au curseur", "Agenda")    \
 	X(EDIT, "edit", "e", "Modifier l'élément sous le curseur", "Agenda")                   \
 	X(DELETE, "delete", "Delete x", "Supprimer l'élément sous le curseur", "Agenda")       \
+	X(STATUS, "status", "s", "Statut du rendez-vous sous le curseur", "Agenda")           \
 	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
-	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")
+	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")       \
+	X(UNLINK, "unlink", "F8", "Retirer le dernier usager du rendez-vous", "Trouver un RDV")
 
 enum action {
 	ACT_NONE,

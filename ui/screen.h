@@ -75,11 +75,15 @@ struct agenda_target {
 	int minute;       /* start of the cursor's cell */
 	int step;         /* minutes per cell (a default duration) */
 	int item_id;      /* plage, absence or rdv id; 0 = new */
+	int lieu_id;      /* the lieu of the plage under the cursor, 0 when none */
+	bool remove;      /* opened to delete item_id (asks for confirmation) */
 };
 
 extern const struct screen_ops week_screen;
 extern const struct screen_ops help_screen;
 extern const struct screen_ops search_screen;
 extern const struct screen_ops booking_screen;
+extern const struct screen_ops rdv_screen;
+extern const struct screen_ops rdv_status_screen;
 
 #endif

@@ -19,6 +19,7 @@ struct agenda_item {
 	enum agenda_kind kind;
 	int id;          /* plage, absence or rdv id; 0 for a holiday */
 	int agent_id;    /* 0 for a holiday */
+	int lieu_id;     /* plage or rdv lieu, 0 when none */
 	rdv_date day;    /* local day */
 	int start, end;  /* local minutes of the day, 0 … 1440 */
 	char *title;     /* plage/absence title, rdv usagers, holiday name */
@@ -66,6 +67,17 @@ size_t agenda_add_span(struct agenda *a, enum agenda_kind kind, int id,
 /* Add the public holidays of a zone (holidays.h zone index). */
 void agenda_add_holidays(struct agenda *a, int zone, bool open_on_whit_monday,
 			 bool open_on_holidays);
+
+/*
+ * What an agent should know before booking agent_id over the local range
+ * [start, end) (reference R-07: warnings, never refusals): a start in the
+ * past, a public holiday, an indisponibilité, another rdv of the agent
+ * (exclude_rdv: the rdv being edited), no plage d'ouverture around it.
+ * The agenda must hold the agent's items for those days. Returns how many;
+ * *out gets French messages (caller frees each and the array).
+ */
+size_t agenda_warnings(const struct agenda *a, int agent_id, rdv_time start, rdv_time end,
+		       int exclude_rdv, rdv_time now, char ***out);
 
 /* Sort by day, start, kind (holidays and absences under plages under rdvs). */
 void agenda_sort(struct agenda *a);

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+#include "db/rdvs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/internal.h"
+
+/* Usager names are joined with U+001F, which no sanitised name contains. */
+static const char load_sql[] =
+    "SELECT r.id, r.motif_id, m.name, coalesce(r.lieu_id, 0),"
+    "       to_char(r.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'),"
+    "       (extract(epoch FROM r.ends_at - r.starts_at) / 60)::int, r.status::text,"
+    "       array_to_string(r.agent_ids, ','), coalesce(r.context, ''),"
+    "       (SELECT string_agg(u.id::text, ',' ORDER BY u.last_name, u.id)"
+    "          FROM rdv.participations p JOIN rdv.usagers u ON u.id = p.usager_id"
+    "         WHERE p.rdv_id = r.id),"
+    "       (SELECT string_agg(u.first_name || ' ' || upper(u.last_name), chr(31)"
+    "                          ORDER BY u.last_name, u.id)"
+    "          FROM rdv.participations p JOIN rdv.usagers u ON u.id = p.usager_id"
+    "         WHERE p.rdv_id = r.id),"
+    "       array_to_string(rdv.rdv_allowed_statuses(r.id), ',')"
+    "  FROM rdv.rdvs r JOIN rdv.motifs m ON m.id = r.motif_id"
+    " WHERE r.id = $1";
+
+static const char save_sql[] =
+    "SELECT rdv.rdv_save($1::int, $2::int, ($3::timestamp AT TIME ZONE $4), $5::int,"
+    "                    $6::int[], $7::int[], $8::boolean, $9)";
+
+static const char status_sql[] = "SELECT rdv.rdv_set_status($1::int, $2::rdv.rdv_status)";
+
+static const char delete_sql[] = "DELETE FROM rdv.rdvs WHERE id = $1::int";
+
+void
+db_rdv_free(struct db_rdv *r)
+{
+	if (r == NULL)
+		return;
+	free(r->motif_name);
+	free(r->agent_ids);
+	free(r->usager_ids);
+	for (int i = 0; i < r->nusagers; i++)
+		free(r->usager_names[i]);
+	free(r->usager_names);
+	free(r->context);
+	free(r);
+}
+
+/* "3,7" → {3, 7}; *n gets the count. Caller frees. */
+static int *
+ids_parse(const char *text, int *n)
+{
+	*n = 0;
+	int *ids = xcalloc(strlen(text) / 2 + 2, sizeof *ids);
+	for (const char *p = text; *p;) {
+		ids[(*n)++] = atoi(p);
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	return ids;
+}
+
+/* {3, 7} → "{3,7}". Caller frees. */
+static char *
+ids_format(const int *ids, int n)
+{
+	size_t cap = 3 + (size_t)n * 12;
+	char *s = xmalloc(cap), *p = s;
+	*p++ = '{';
+	for (int i = 0; i < n; i++)
+		p += snprintf(p, cap - (size_t)(p - s), "%s%d", i ? "," : "", ids[i]);
+	*p++ = '}';
+	*p = '\0';
+	return s;
+}
+
+static void *
+load_parse(PGresult *res, void *ctx, struct db_error **err)
+{
+	(void)ctx;
+	if (PQntuples(res) == 0) {
+		*err = db_error_new("42501", "rendez-vous introuvable");
+		return NULL;
+	}
+	struct db_rdv *r = xcalloc(1, sizeof *r);
+	r->id = atoi(PQgetvalue(res, 0, 0));
+	r->motif_id = atoi(PQgetvalue(res, 0, 1));
+	r->motif_name = xstrdup(PQgetvalue(res, 0, 2));
+	r->lieu_id = atoi(PQgetvalue(res, 0, 3));
+	cal_parse_datetime(PQgetvalue(res, 0, 4), &r->starts_at);
+	r->duration_min = atoi(PQgetvalue(res, 0, 5));
+	int st = rdv_status_parse(PQgetvalue(res, 0, 6));
+	r->status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
+	r->agent_ids = ids_parse(PQgetvalue(res, 0, 7), &r->nagents);
+	r->context = xstrdup(PQgetvalue(res, 0, 8));
+	r->usager_ids = ids_parse(PQgetvalue(res, 0, 9), &r->nusagers);
+	r->usager_names = xcalloc((size_t)r->nusagers + 1, sizeof *r->usager_names);
+	const char *names = PQgetvalue(res, 0, 10);
+	for (int i = 0; i < r->nusagers; i++) {
+		size_t len = strcspn(names, "\x1f");
+		r->usager_names[i] = xstrndup(names, len);
+		names += len + (names[len] != '\0');
+	}
+	const char *allowed = PQgetvalue(res, 0, 11);
+	while (*allowed && r->nallowed < RDV_STATUS_COUNT) {
+		size_t len = strcspn(allowed, ",");
+		char *one = xstrndup(allowed, len);
+		int a = rdv_status_parse(one);
+		free(one);
+		if (a >= 0)
+			r->allowed[r->nallowed++] = (enum rdv_status)a;
+		allowed += len + (allowed[len] == ',');
+	}
+	return r;
+}
+
+unsigned long
+db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id)
+{
+	char id[16];
+	snprintf(id, sizeof id, "%d", rdv_id);
+	const char *params[] = {id, s->time_zone};
+	return db_request_queue(db, DB_REPLY_RDV, load_sql, 2, params, load_parse, NULL, NULL);
+}
+
+static void *
+done_parse(PGresult *res, void *ctx, struct db_error **err)
+{
+	(void)ctx;
+	(void)err;
+	int *rows = xmalloc(sizeof *rows);
+	const char *tuples = PQcmdTuples(res);
+	*rows = *tuples ? atoi(tuples) : PQntuples(res);
+	return rows;
+}
+
+unsigned long
+db_send_rdv_save(struct db *db, const struct db_session *s, const struct db_rdv_save *r)
+{
+	char id[16], lieu[16], start[17], duration[16];
+	snprintf(id, sizeof id, "%d", r->rdv_id);
+	snprintf(lieu, sizeof lieu, "%d", r->lieu_id);
+	snprintf(duration, sizeof duration, "%d", r->duration_min);
+	cal_format_datetime(r->starts_at, start);
+	start[10] = ' ';
+	char *agents = ids_format(r->agent_ids, r->nagents);
+	char *usagers = ids_format(r->usager_ids, r->nusagers);
+	const char *params[] = {id,      lieu,   start, s->time_zone, duration, agents,
+				usagers, r->acknowledge_overlap ? "true" : "false", r->context};
+	unsigned long t = db_request_queue(db, DB_REPLY_DONE, save_sql, 9, params, done_parse, NULL, NULL);
+	free(agents);
+	free(usagers);
+	return t;
+}
+
+unsigned long
+db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st)
+{
+	char id[16];
+	snprintf(id, sizeof id, "%d", rdv_id);
+	const char *params[] = {id, rdv_status_name(st)};
+	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, done_parse, NULL, NULL);
+}
+
+unsigned long
+db_send_rdv_delete(struct db *db, int rdv_id)
+{
+	char id[16];
+	snprintf(id, sizeof id, "%d", rdv_id);
+	const char *params[] = {id};
+	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, done_parse, NULL, NULL);
+}
