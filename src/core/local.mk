@@ -12,3 +12,4 @@ src_core_libcore_a_SOURCES += \
 	src/core/holidays.c src/core/holidays.h \
 	src/core/slots.c src/core/slots.h \
 	src/core/scenario.c src/core/scenario.h
+src_core_libcore_a_SOURCES += src/core/usager.c src/core/usager.h src/core/merge.c src/core/merge.h
