@@ -44,7 +44,13 @@ static const char agenda_sql[] =
     "  JOIN rdv.motifs m ON m.id = r.motif_id"
     " WHERE ra.agent_id = ANY ($1::int[])"
     "   AND r.starts_at < (($3::date + 1)::timestamp AT TIME ZONE $5)"
-    "   AND r.ends_at > ($2::date::timestamp AT TIME ZONE $5)";
+    "   AND r.ends_at > ($2::date::timestamp AT TIME ZONE $5)"
+    " UNION ALL "
+    /* The viewer's past rdvs still to fill in, in the same round trip. */
+    "SELECT 'to_fill', count(*)::int, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, false, 0"
+    "  FROM rdv.rdvs r"
+    " WHERE r.agent_ids @> ARRAY[rdv.current_agent_id()] AND r.status = 'unknown'"
+    "   AND r.starts_at < ($6::date::timestamp AT TIME ZONE $5)";
 
 struct agenda_ctx {
 	rdv_date from;
@@ -82,6 +88,10 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *kind = PQgetvalue(res, i, 0);
 		int id = field_int(res, i, 1), agent = field_int(res, i, 2);
+		if (strcmp(kind, "to_fill") == 0) {
+			a->to_fill = id;
+			continue;
+		}
 		rdv_date d0 = field_date(res, i, 3), d1 = field_date(res, i, 5);
 		int s = field_int(res, i, 4), e = field_int(res, i, 6);
 		const char *title = field_str(res, i, 8), *detail = field_str(res, i, 9);
@@ -122,7 +132,7 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 
 unsigned long
 db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids, int nagents,
-	       rdv_date from, int ndays)
+	       rdv_date from, int ndays, rdv_date today)
 {
 	size_t cap = 3 + (size_t)nagents * 12;
 	char *ids = xmalloc(cap), *p = ids;
@@ -131,18 +141,19 @@ db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids, 
 		p += snprintf(p, cap - (size_t)(p - ids), "%s%d", i ? "," : "", agent_ids[i]);
 	*p++ = '}';
 	*p = '\0';
-	char d0[11], d1[11], org[16];
+	char d0[11], d1[11], org[16], td[11];
+	cal_format_date(today, td);
 	cal_format_date(from, d0);
 	cal_format_date(from + ndays - 1, d1);
 	snprintf(org, sizeof org, "%d", s->organisation_id);
-	const char *params[] = {ids, d0, d1, org, s->time_zone};
+	const char *params[] = {ids, d0, d1, org, s->time_zone, td};
 	struct agenda_ctx *ctx = xcalloc(1, sizeof *ctx);
 	ctx->from = from;
 	ctx->ndays = ndays;
 	ctx->holiday_zone = s->holiday_zone;
 	ctx->open_on_whit_monday = s->open_on_whit_monday;
 	ctx->open_on_holidays = s->open_on_holidays;
-	unsigned long t = db_request_queue(db, DB_REPLY_AGENDA, agenda_sql, 5, params, agenda_parse,
+	unsigned long t = db_request_queue(db, DB_REPLY_AGENDA, agenda_sql, 6, params, agenda_parse,
 					   ctx, free);
 	free(ids);
 	return t;

@@ -109,6 +109,16 @@ enum db_reply_kind {
 	DB_REPLY_CREATED, /* data: int * (the new row's id) */
 	DB_REPLY_RDV,     /* data: struct db_rdv * (db/rdvs.h) */
 	DB_REPLY_DONE,    /* data: int * (rows affected) */
+	DB_REPLY_RDVLIST,         /* data: struct rdvlist_page * (db/rdvlist.h) */
+	DB_REPLY_RDVLIST_CHOICES, /* data: struct rdvlist_choices * (db/rdvlist.h) */
+	DB_REPLY_EXPORTS,         /* data: struct db_exports * (db/exports.h) */
+	DB_REPLY_EXPORT_CONTENT,  /* data: struct db_export_content * (db/exports.h) */
+	DB_REPLY_ACCOUNT,         /* data: struct db_account * (db/exports.h) */
+	DB_REPLY_USAGER_SEARCH,     /* data: struct db_usager_hits * (db/usagers.h) */
+	DB_REPLY_USAGER_RECORD,     /* data: struct db_usager_record * (db/usagers.h) */
+	DB_REPLY_USAGER_DUPLICATES, /* data: struct db_usager_dups * (db/usagers.h) */
+	DB_REPLY_USAGER_SAVED,      /* data: int * (the usager's id) */
+	DB_REPLY_USAGER_MERGED,     /* data: struct db_usager_merged * (db/usagers.h) */
 };
 
 struct db_reply {
@@ -120,10 +130,11 @@ struct db_reply {
 
 /*
  * Load the agenda of agents over [from, from + ndays) as the organisation
- * of the session sees it. Returns the ticket.
+ * of the session sees it, with the viewer's count of past rdvs still to
+ * fill in before today. One statement. Returns the ticket.
  */
 unsigned long db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids,
-			     int nagents, rdv_date from, int ndays);
+			     int nagents, rdv_date from, int ndays, rdv_date today);
 
 /* True while requests are queued or in flight. */
 bool db_busy(const struct db *db);

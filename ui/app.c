@@ -191,6 +191,17 @@ draw_status(struct app *app)
 	free(clean);
 	draw_text(y, COLS - sw, sw, state_attr, state);
 
+	const struct screen *top = &app->screens[app->nscreens - 1];
+	const char *extra = top->ops->status ? top->ops->status(top->state) : NULL;
+	if (extra && *extra) {
+		char *clean_extra = text_sanitize(extra);
+		int ew = text_width(clean_extra);
+		free(clean_extra);
+		if (x + ew + sw + 4 < COLS) {
+			draw_text(y, COLS - sw - ew - 2, ew, theme_attr(SLOT_STATUS_ERROR), extra);
+			sw += ew + 2;
+		}
+	}
 	int room = COLS - sw - x - 1;
 	if (app->message[0]) {
 		draw_text(y, x + 1, room, app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr,

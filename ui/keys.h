@@ -27,6 +27,9 @@
 	X(WEEK_PREV, "week-prev", "p PageUp", "Semaine précédente", "Agenda")                \
 	X(WEEK_NEXT, "week-next", "n PageDown", "Semaine suivante", "Agenda")                \
 	X(TODAY, "today", "t", "Aujourd'hui", "Agenda")                                      \
+	X(VIEW, "view", "v", "Vue jour / vue semaine", "Agenda")                               \
+	X(AGENTS, "agents", "a", "Agendas affichés (plusieurs agents côte à côte)", "Agenda")  \
+	X(TO_FILL, "to-fill", "u", "Rendez-vous passés à renseigner", "Agenda")               \
 	X(NEW_RDV, "new-rdv", "r", "Nouveau rendez-vous au curseur", "Agenda")                 \
 	X(NEW_PLAGE, "new-plage", "o", "Nouvelle plage d'ouverture au curseur", "Agenda")      \
 	X(NEW_ABSENCE, "new-absence", "i", "Nouvelle indisponibilité au curseur", "Agenda")    \

@@ -38,6 +38,8 @@ struct screen_ops {
 	void (*close)(void *state);
 	/* Short hints for the status line: the actions worth showing here. */
 	const enum action *hints;
+	/* Optional: text for the status line, e.g. "3 rendez-vous à renseigner". Borrowed. */
+	const char *(*status)(void *state);
 };
 
 /* What screens may use of the application. */

@@ -8,38 +8,53 @@
 
 #include "core/agenda.h"
 #include "core/xmalloc.h"
+#include "db/choices.h"
 #include "ui/draw.h"
+#include "ui/list.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 
 /*
- * The agenda week view: days as columns, time as rows. Plages, absences,
- * public holidays and rdvs are drawn in theme slots and also marked with
- * glyphs, so that a monochrome terminal reads them too.
+ * The agenda: days as columns, time as rows, for one agent or several side
+ * by side (a column per day and agent), as a week or as a single day.
+ * Plages, indisponibilités, public holidays and rdvs are drawn in theme
+ * slots and also marked with glyphs, so a monochrome terminal reads them.
  */
 
 #define GUTTER 6          /* "09:00 " */
-#define HEADER_ROWS 3     /* title, day names, all-day row */
 #define DEFAULT_FIRST (8 * 60)
 #define DEFAULT_LAST (18 * 60)
 #define MAX_AGENTS 8
+#define MAX_COLUMNS (7 * MAX_AGENTS)
+
+enum view { VIEW_WEEK, VIEW_DAY };
+
+struct column {
+	rdv_date day;
+	int agent;              /* index into agent_ids */
+};
 
 struct week {
 	int agent_ids[MAX_AGENTS];
 	int nagents;
-	rdv_date monday;        /* the week shown */
+	enum view view;
+	rdv_date monday;        /* the week shown (the day view's week too) */
 	rdv_date cursor_day;
+	int cursor_agent;       /* index into agent_ids */
 	int cursor_min;         /* start of the cursor's row */
 	struct agenda *agenda;  /* NULL while the first load runs */
 	rdv_date agenda_monday; /* the week agenda holds */
-	unsigned long ticket;   /* the request in flight, 0 when none */
+	unsigned long ticket;   /* the agenda request in flight, 0 when none */
 	bool reload_pending;    /* a change arrived while loading */
+	struct db_choices *choices; /* agents' names, for headers and the selection */
+	unsigned long choices_ticket;
+	char status_text[64];
 	/* Layout, recomputed at each draw. */
 	int step, first_min, last_min;
 };
 
-static const enum action week_hints[] = {ACT_DAY_PREV, ACT_DAY_NEXT, ACT_WEEK_NEXT, ACT_TODAY,
-					 ACT_HELP, ACT_QUIT, ACT_NONE};
+static const enum action week_hints[] = {ACT_DAY_PREV, ACT_DAY_NEXT, ACT_WEEK_NEXT, ACT_NEW_RDV,
+					 ACT_VIEW,     ACT_AGENTS,   ACT_HELP,      ACT_NONE};
 
 static rdv_date
 today(struct app *app)
@@ -56,7 +71,7 @@ week_load(struct week *w, struct app *app)
 		return;
 	}
 	w->ticket = db_send_agenda(app_db(app), app_session(app), w->agent_ids, w->nagents,
-				   w->monday, 7);
+				   w->monday, 7, today(app));
 }
 
 static void *
@@ -72,6 +87,7 @@ week_open(struct app *app, void *arg)
 	int m = cal_time_minute(now);
 	w->cursor_min = m >= DEFAULT_FIRST && m < DEFAULT_LAST ? m - m % 30 : 9 * 60;
 	week_load(w, app);
+	w->choices_ticket = db_send_choices(app_db(app), app_session(app));
 	return w;
 }
 
@@ -80,23 +96,44 @@ week_close(void *state)
 {
 	struct week *w = state;
 	agenda_free(w->agenda);
+	db_choices_free(w->choices);
 	free(w);
+}
+
+static const struct agenda *
+week_agenda(const struct week *w)
+{
+	return w->agenda && w->agenda_monday == w->monday ? w->agenda : NULL;
+}
+
+/* "J. BERNARD" for an agent id; the session's own name before the list arrives. */
+static const char *
+agent_name(const struct week *w, struct app *app, int id)
+{
+	for (size_t i = 0; w->choices && i < w->choices->nagents; i++)
+		if (w->choices->agents[i].id == id)
+			return w->choices->agents[i].short_name;
+	return id == app_session(app)->agent_id ? app_session(app)->last_name : "?";
 }
 
 /* Which days of the week are shown: Monday–Friday, Saturday and Sunday on demand. */
 static int
 week_days(const struct week *w, struct app *app, rdv_date days[7])
 {
+	if (w->view == VIEW_DAY) {
+		days[0] = w->cursor_day;
+		return 1;
+	}
 	bool show[7] = {true, true, true, true, true, false, false};
 	if (app_session(app)->display_saturdays)
 		show[5] = true;
-	if (w->agenda && w->agenda_monday == w->monday)
-		for (size_t i = 0; i < w->agenda->n; i++) {
-			const struct agenda_item *it = &w->agenda->items[i];
-			int wd = (int)(it->day - w->monday);
-			if (wd >= 5 && wd < 7 && it->kind != AGENDA_HOLIDAY)
-				show[wd] = true;
-		}
+	const struct agenda *a = week_agenda(w);
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		int wd = (int)(it->day - w->monday);
+		if (wd >= 5 && wd < 7 && it->kind != AGENDA_HOLIDAY)
+			show[wd] = true;
+	}
 	int cd = (int)(w->cursor_day - w->monday);
 	if (cd >= 0 && cd < 7)
 		show[cd] = true;
@@ -107,21 +144,34 @@ week_days(const struct week *w, struct app *app, rdv_date days[7])
 	return n;
 }
 
+static int
+week_columns(const struct week *w, struct app *app, struct column cols[MAX_COLUMNS])
+{
+	rdv_date days[7];
+	int ndays = week_days(w, app, days), n = 0;
+	for (int d = 0; d < ndays; d++)
+		for (int a = 0; a < w->nagents; a++)
+			cols[n++] = (struct column){.day = days[d], .agent = a};
+	return n;
+}
+
 /* Choose the time range and the minutes per row so that the day fits. */
 static void
 week_layout(struct week *w, int rows)
 {
 	int first = DEFAULT_FIRST, last = DEFAULT_LAST;
-	if (w->agenda && w->agenda_monday == w->monday)
-		for (size_t i = 0; i < w->agenda->n; i++) {
-			const struct agenda_item *it = &w->agenda->items[i];
-			if (it->kind == AGENDA_HOLIDAY || (it->start == 0 && it->end == CAL_MIN_PER_DAY))
-				continue;
-			if (it->start < first)
-				first = it->start - it->start % 60;
-			if (it->end > last)
-				last = it->end + (60 - it->end % 60) % 60;
-		}
+	const struct agenda *a = week_agenda(w);
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it->kind == AGENDA_HOLIDAY || (it->start == 0 && it->end == CAL_MIN_PER_DAY))
+			continue;
+		if (w->view == VIEW_DAY && it->day != w->cursor_day)
+			continue;
+		if (it->start < first)
+			first = it->start - it->start % 60;
+		if (it->end > last)
+			last = it->end + (60 - it->end % 60) % 60;
+	}
 	if (w->cursor_min < first)
 		first = w->cursor_min - w->cursor_min % 60;
 	if (w->cursor_min >= last)
@@ -190,32 +240,41 @@ covers(const struct agenda_item *it, int t, int step)
 	return it->start < t + step && it->end > t;
 }
 
-/* Draw the cells of one day column. */
-static void
-draw_day(struct week *w, struct app *app, rdv_date day, int x, int width, int top, int rows)
+static bool
+rdv_shown(const struct agenda_item *it, struct app *app)
 {
-	const struct agenda *a = w->agenda_monday == w->monday ? w->agenda : NULL;
+	return !(rdv_status_is_cancelled(it->status) && !app_session(app)->display_cancelled_rdv);
+}
+
+/* Draw the cells of one column: a day of one agent. */
+static void
+draw_column(struct week *w, struct app *app, struct column col, int x, int width, int top, int rows,
+	    int allday_row)
+{
+	const struct agenda *a = week_agenda(w);
+	int agent = w->agent_ids[col.agent];
 	bool colour = theme_has_colour();
 	rdv_date today_ = today(app);
 	const struct agenda_item *holiday = NULL;
 	for (size_t i = 0; a && i < a->n; i++)
-		if (a->items[i].day == day && a->items[i].kind == AGENDA_HOLIDAY)
+		if (a->items[i].day == col.day && a->items[i].kind == AGENDA_HOLIDAY)
 			holiday = &a->items[i];
+	bool blocked = holiday && !holiday->worked;
 	/* Background: holiday, absences, plages. */
 	for (int r = 0; r < rows; r++) {
 		int t = w->first_min + r * w->step;
 		int attr = theme_attr(SLOT_NORMAL);
 		wchar_t fill = L' ';
 		const char *label = NULL;
-		if (holiday && !holiday->worked) {
+		if (blocked) {
 			attr = theme_attr(SLOT_HOLIDAY);
 			fill = L'░';
 		}
 		for (size_t i = 0; a && i < a->n; i++) {
 			const struct agenda_item *it = &a->items[i];
-			if (it->day != day || !covers(it, t, w->step))
+			if (it->day != col.day || it->agent_id != agent || !covers(it, t, w->step))
 				continue;
-			if (it->kind == AGENDA_PLAGE && !(holiday && !holiday->worked)) {
+			if (it->kind == AGENDA_PLAGE && !blocked) {
 				attr = theme_attr(it->other_org ? SLOT_OTHER : SLOT_PLAGE);
 				fill = colour ? L' ' : L'·';
 				if (it->start >= t && it->start < t + w->step)
@@ -237,31 +296,30 @@ draw_day(struct week *w, struct app *app, rdv_date day, int x, int width, int to
 	}
 	if (holiday && rows > 0) {
 		char *text = xasprintf("✱ %s%s", holiday->title, holiday->worked ? " (travaillé)" : "");
-		draw_text_pad(top - 1, x, width, theme_attr(SLOT_HOLIDAY), text);
+		draw_text_pad(allday_row, x, width, theme_attr(SLOT_HOLIDAY), text);
 		free(text);
 	}
 	/* Rdvs on top, in lanes when they overlap (an acknowledged overlap). */
-	int lane_end[8] = {0};
+	int lane_end[4] = {0};
 	for (size_t i = 0; a && i < a->n; i++) {
 		const struct agenda_item *it = &a->items[i];
-		if (it->day != day || it->kind != AGENDA_RDV)
+		if (it->day != col.day || it->kind != AGENDA_RDV || it->agent_id != agent ||
+		    !rdv_shown(it, app))
 			continue;
-		if (rdv_status_is_cancelled(it->status) && !app_session(app)->display_cancelled_rdv)
-			continue;
-		int lane = 0;
-		while (lane < 7 && lane_end[lane] > it->start)
-			lane++;
-		lane_end[lane] = it->end;
 		int lanes = 1;
 		for (size_t j = 0; j < a->n; j++) {
 			const struct agenda_item *o = &a->items[j];
-			if (o != it && o->day == day && o->kind == AGENDA_RDV && o->start < it->end &&
-			    o->end > it->start)
+			if (o != it && o->day == col.day && o->kind == AGENDA_RDV && o->agent_id == agent &&
+			    rdv_shown(o, app) && o->start < it->end && o->end > it->start)
 				lanes++;
 		}
 		if (lanes > 4)
 			lanes = 4;
-		int lw = width / lanes, lx = x + (lane < lanes ? lane : lanes - 1) * lw;
+		int lane = 0;
+		while (lane < lanes - 1 && lane_end[lane] > it->start)
+			lane++;
+		lane_end[lane] = it->end;
+		int lw = width / lanes, lx = x + lane * lw;
 		if (lane == lanes - 1)
 			lw = width - (lx - x);
 		int r0 = (it->start - w->first_min) / w->step;
@@ -297,50 +355,82 @@ draw_day(struct week *w, struct app *app, rdv_date day, int x, int width, int to
 }
 
 static void
-week_draw(void *state, struct app *app)
+draw_title(struct week *w, struct app *app)
 {
-	struct week *w = state;
-	const struct db_session *s = app_session(app);
-	int rows = LINES - 1 - HEADER_ROWS;
-	week_layout(w, rows);
-	rdv_date days[7];
-	int ndays = week_days(w, app, days);
-	int colw = (COLS - GUTTER) / ndays;
-	rdv_date today_ = today(app);
-
-	/* Title bar. */
-	int y1, m1, d1, y2, m2, d2;
-	cal_ymd(w->monday, &y1, &m1, &d1);
-	cal_ymd(w->monday + 6, &y2, &m2, &d2);
 	char title[160];
-	if (m1 == m2)
-		snprintf(title, sizeof title, " Semaine %d · du %d au %d %s %d", cal_iso_week(w->monday),
-			 d1, d2, cal_month_name_fr(m2), y2);
-	else
-		snprintf(title, sizeof title, " Semaine %d · du %d %s au %d %s %d",
-			 cal_iso_week(w->monday), d1, cal_month_name_fr(m1), d2, cal_month_name_fr(m2),
-			 y2);
+	int y1, m1, d1, y2, m2, d2;
+	if (w->view == VIEW_DAY) {
+		cal_ymd(w->cursor_day, &y1, &m1, &d1);
+		snprintf(title, sizeof title, " %s %d %s %d", cal_weekday_name_fr(cal_weekday(w->cursor_day)),
+			 d1, cal_month_name_fr(m1), y1);
+	} else {
+		cal_ymd(w->monday, &y1, &m1, &d1);
+		cal_ymd(w->monday + 6, &y2, &m2, &d2);
+		if (m1 == m2)
+			snprintf(title, sizeof title, " Semaine %d · du %d au %d %s %d", cal_iso_week(w->monday),
+				 d1, d2, cal_month_name_fr(m2), y2);
+		else
+			snprintf(title, sizeof title, " Semaine %d · du %d %s au %d %s %d",
+				 cal_iso_week(w->monday), d1, cal_month_name_fr(m1), d2, cal_month_name_fr(m2),
+				 y2);
+	}
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	draw_text(0, 0, COLS / 2, theme_attr(SLOT_TITLE), title);
 	char who[160];
-	snprintf(who, sizeof who, "Agenda de %s %s ", s->first_name, s->last_name);
+	const struct db_session *s = app_session(app);
+	if (w->nagents == 1 && w->agent_ids[0] == s->agent_id)
+		snprintf(who, sizeof who, "Agenda de %s %s ", s->first_name, s->last_name);
+	else if (w->nagents == 1)
+		snprintf(who, sizeof who, "Agenda de %s ", agent_name(w, app, w->agent_ids[0]));
+	else
+		snprintf(who, sizeof who, "Agendas de %d agents ", w->nagents);
 	draw_text_right(0, COLS / 2, COLS - COLS / 2, theme_attr(SLOT_TITLE), who);
+}
 
-	/* Day headers and the all-day row. */
+static void
+week_draw(void *state, struct app *app)
+{
+	struct week *w = state;
+	struct column cols[MAX_COLUMNS];
+	int ncols = week_columns(w, app, cols);
+	/* Several agents need a row for their names. */
+	bool names_row = w->nagents > 1;
+	int header_rows = names_row ? 4 : 3, allday_row = header_rows - 1;
+	int rows = LINES - 1 - header_rows;
+	week_layout(w, rows);
+	int colw = (COLS - GUTTER) / ncols;
+	rdv_date today_ = today(app);
+	draw_title(w, app);
+
+	/* Day headers (spanning their agents), agent names, the all-day row. */
 	draw_fill(1, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-	for (int i = 0; i < ndays; i++) {
-		int x = GUTTER + i * colw, cw = i == ndays - 1 ? COLS - x : colw;
-		int y, m, d;
-		cal_ymd(days[i], &y, &m, &d);
-		char head[48];
-		snprintf(head, sizeof head, "%s %02d/%02d%s", cal_weekday_abbr_fr(cal_weekday(days[i])),
-			 d, m, days[i] == today_ ? " ◆" : "");
-		int attr = days[i] == today_ ? theme_attr(SLOT_TODAY) : theme_attr(SLOT_HEADER);
-		if (days[i] == w->cursor_day)
-			attr |= A_UNDERLINE;
-		draw_fill(1, x, cw, attr, L' ');
-		draw_text_center(1, x, cw - 1, attr, head);
-		draw_fill(2, x, cw, theme_attr(SLOT_NORMAL), L' ');
+	if (names_row)
+		draw_fill(2, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+	for (int i = 0; i < ncols; i++) {
+		int x = GUTTER + i * colw, cw = i == ncols - 1 ? COLS - x : colw;
+		rdv_date day = cols[i].day;
+		if (cols[i].agent == 0) {
+			int span = colw * w->nagents;
+			if (x + span > COLS)
+				span = COLS - x;
+			int y, m, d;
+			cal_ymd(day, &y, &m, &d);
+			char head[48];
+			snprintf(head, sizeof head, "%s %02d/%02d%s", cal_weekday_abbr_fr(cal_weekday(day)), d, m,
+				 day == today_ ? " ◆" : "");
+			int attr = day == today_ ? theme_attr(SLOT_TODAY) : theme_attr(SLOT_HEADER);
+			if (day == w->cursor_day)
+				attr |= A_UNDERLINE;
+			draw_fill(1, x, span, attr, L' ');
+			draw_text_center(1, x, span - 1, attr, head);
+		}
+		if (names_row) {
+			int attr = theme_attr(SLOT_HEADER);
+			if (day == w->cursor_day && cols[i].agent == w->cursor_agent)
+				attr |= A_UNDERLINE;
+			draw_text_center(2, x, cw - 1, attr, agent_name(w, app, w->agent_ids[cols[i].agent]));
+		}
+		draw_fill(allday_row, x, cw, theme_attr(SLOT_NORMAL), L' ');
 	}
 
 	/* Time gutter. */
@@ -350,46 +440,51 @@ week_draw(void *state, struct app *app)
 		if (t % 60 == 0 || w->step >= 60 || r == 0)
 			cal_format_hhmm(t, hhmm);
 		int attr = t == w->cursor_min ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_GRID);
-		draw_text_pad(HEADER_ROWS + r, 0, GUTTER - 1, attr, hhmm);
+		draw_text_pad(header_rows + r, 0, GUTTER - 1, attr, hhmm);
 	}
 
-	for (int i = 0; i < ndays; i++) {
-		int x = GUTTER + i * colw, cw = i == ndays - 1 ? COLS - x : colw;
-		draw_day(w, app, days[i], x, cw - 1, HEADER_ROWS, rows);
-		/* Column separator. */
+	for (int i = 0; i < ncols; i++) {
+		int x = GUTTER + i * colw, cw = i == ncols - 1 ? COLS - x : colw;
+		draw_column(w, app, cols[i], x, cw - 1, header_rows, rows, allday_row);
+		/* Column separator: heavier between days than between agents. */
+		bool day_edge = cols[i].agent == w->nagents - 1;
 		for (int r = 0; r < rows; r++)
-			draw_fill(HEADER_ROWS + r, x + cw - 1, 1, theme_attr(SLOT_GRID), L'│');
-		if (days[i] == w->cursor_day) {
+			draw_fill(header_rows + r, x + cw - 1, 1, theme_attr(SLOT_GRID), day_edge ? L'│' : L'┊');
+		if (cols[i].day == w->cursor_day && cols[i].agent == w->cursor_agent) {
 			/* The cursor: the cell at the cursor's time, keeping its text. */
 			int r = (w->cursor_min - w->first_min) / w->step;
 			if (r >= 0 && r < rows)
-				mvchgat(HEADER_ROWS + r, x, cw - 1, (attr_t)(theme_attr(SLOT_CURSOR) & ~A_COLOR),
+				mvchgat(header_rows + r, x, cw - 1, (attr_t)(theme_attr(SLOT_CURSOR) & ~A_COLOR),
 					(short)PAIR_NUMBER(theme_attr(SLOT_CURSOR)), NULL);
 		}
 	}
-	if (w->agenda == NULL || w->agenda_monday != w->monday)
-		draw_text_center(HEADER_ROWS + rows / 2, GUTTER, COLS - GUTTER, A_BOLD, " chargement… ");
+	if (week_agenda(w) == NULL)
+		draw_text_center(header_rows + rows / 2, GUTTER, COLS - GUTTER, A_BOLD, " chargement… ");
 }
 
 /*
  * The cursor's cell as an editor's target, with the id of the item of that
- * kind under the cursor (0 when none: the editor creates one). Caller (the
- * opened screen) frees.
+ * kind under the cursor (0 when none: the editor creates one) and the lieu
+ * of the plage there. Caller (the opened screen) frees.
  */
 static struct agenda_target *
 week_target(const struct week *w, enum agenda_kind kind)
 {
 	struct agenda_target *t = xcalloc(1, sizeof *t);
-	t->agent_id = w->agent_ids[0];
+	t->agent_id = w->agent_ids[w->cursor_agent];
 	t->day = w->cursor_day;
 	t->minute = w->cursor_min;
 	t->step = w->step;
-	const struct agenda *a = w->agenda_monday == w->monday ? w->agenda : NULL;
+	const struct agenda *a = week_agenda(w);
 	for (size_t i = 0; a && i < a->n; i++) {
 		const struct agenda_item *it = &a->items[i];
-		if (it->kind == kind && it->day == w->cursor_day && it->agent_id == t->agent_id &&
-		    !it->other_org && covers(it, w->cursor_min, w->step))
+		if (it->day != w->cursor_day || it->agent_id != t->agent_id || it->other_org ||
+		    !covers(it, w->cursor_min, w->step))
+			continue;
+		if (it->kind == kind)
 			t->item_id = it->id;
+		if (it->kind == AGENDA_PLAGE)
+			t->lieu_id = it->lieu_id;
 	}
 	return t;
 }
@@ -406,6 +501,130 @@ week_move(struct week *w, struct app *app, rdv_date day)
 	return SCREEN_REDRAW;
 }
 
+/* ← and →: across agents first, then days; hidden weekend days are skipped. */
+static int
+week_step(struct week *w, struct app *app, int dir)
+{
+	int next = w->cursor_agent + dir;
+	if (next >= 0 && next < w->nagents) {
+		w->cursor_agent = next;
+		return SCREEN_REDRAW;
+	}
+	w->cursor_agent = dir > 0 ? 0 : w->nagents - 1;
+	rdv_date d = w->cursor_day + dir;
+	bool saturdays = app_session(app)->display_saturdays;
+	if (w->view == VIEW_WEEK) {
+		if (dir > 0 && cal_weekday(d) == 5 && !saturdays)
+			d += 2;
+		else if (dir > 0 && cal_weekday(d) == 6)
+			d += 1;
+		else if (dir < 0 && cal_weekday(d) == 6)
+			d -= saturdays ? 1 : 2;
+	}
+	return week_move(w, app, d);
+}
+
+/* The agents of the organisation, to choose whose agendas are shown. */
+struct agents_dialog {
+	struct week *week;      /* borrowed: the dialog writes the choice into it */
+	struct list list;
+	bool checked[64];
+	int n;
+};
+
+static const enum action agents_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+
+static void *
+agents_open(struct app *app, void *arg)
+{
+	(void)app;
+	struct agents_dialog *d = xcalloc(1, sizeof *d);
+	d->week = arg;
+	const struct db_choices *c = d->week->choices;
+	d->n = c ? (int)(c->nagents < 64 ? c->nagents : 64) : 0;
+	for (int i = 0; i < d->n; i++)
+		for (int k = 0; k < d->week->nagents; k++)
+			if (c->agents[i].id == d->week->agent_ids[k])
+				d->checked[i] = true;
+	list_set_count(&d->list, d->n);
+	return d;
+}
+
+static void
+agents_close(void *state)
+{
+	free(state);
+}
+
+static void
+agents_row(void *ctx, int index, int y, int x, int width, bool selected)
+{
+	struct agents_dialog *d = ctx;
+	char *line = xasprintf("[%s] %s", d->checked[index] ? "x" : " ",
+			       d->week->choices->agents[index].name);
+	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	free(line);
+}
+
+static void
+agents_draw(void *state, struct app *app)
+{
+	struct agents_dialog *d = state;
+	(void)app;
+	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
+	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), " Agenda › Agendas affichés côte à côte");
+	char *help = xasprintf("Espace : cocher (%d au plus) · Entrée : afficher · Échap : annuler", MAX_AGENTS);
+	draw_text(2, 2, COLS - 4, theme_attr(SLOT_GRID), help);
+	free(help);
+	list_draw(&d->list, 4, 2, COLS - 4, LINES - 6, agents_row, d);
+}
+
+static int
+agents_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
+{
+	struct agents_dialog *d = state;
+	if (list_key(&d->list, action, (int)ch, is_code))
+		return SCREEN_REDRAW;
+	if (!is_code && ch == ' ' && d->list.selected >= 0) {
+		int count = 0;
+		for (int i = 0; i < d->n; i++)
+			count += d->checked[i];
+		if (!d->checked[d->list.selected] && count == MAX_AGENTS) {
+			app_message(app, true, "%d agendas au plus côte à côte.", MAX_AGENTS);
+			return SCREEN_REDRAW;
+		}
+		d->checked[d->list.selected] = !d->checked[d->list.selected];
+		return SCREEN_REDRAW;
+	}
+	if (action == ACT_SELECT) {
+		struct week *w = d->week;
+		int n = 0;
+		for (int i = 0; i < d->n && n < MAX_AGENTS; i++)
+			if (d->checked[i])
+				w->agent_ids[n++] = w->choices->agents[i].id;
+		if (n == 0) {
+			app_message(app, true, "Cochez au moins un agent (Espace).");
+			return SCREEN_REDRAW;
+		}
+		w->nagents = n;
+		w->cursor_agent = 0;
+		app_refresh_all(app);
+		return SCREEN_CLOSE;
+	}
+	if (action == ACT_CANCEL || action == ACT_QUIT)
+		return SCREEN_CLOSE;
+	return SCREEN_NONE;
+}
+
+static const struct screen_ops agents_screen = {
+    .name = "agents",
+    .open = agents_open,
+    .draw = agents_draw,
+    .key = agents_key,
+    .close = agents_close,
+    .hints = agents_hints,
+};
+
 static int
 week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
@@ -413,27 +632,14 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 	(void)ch;
 	(void)is_code;
 	switch (action) {
-	case ACT_DAY_PREV: {
-		rdv_date d = w->cursor_day - 1;
-		/* Skip hidden weekend days backwards to Friday. */
-		if (cal_weekday(d) == 6 && !app_session(app)->display_saturdays)
-			d -= 2;
-		else if (cal_weekday(d) == 6)
-			d -= 1;
-		return week_move(w, app, d);
-	}
-	case ACT_DAY_NEXT: {
-		rdv_date d = w->cursor_day + 1;
-		if (cal_weekday(d) == 5 && !app_session(app)->display_saturdays)
-			d += 2;
-		else if (cal_weekday(d) == 6)
-			d += 1;
-		return week_move(w, app, d);
-	}
+	case ACT_DAY_PREV:
+		return week_step(w, app, -1);
+	case ACT_DAY_NEXT:
+		return week_step(w, app, 1);
 	case ACT_WEEK_PREV:
-		return week_move(w, app, w->cursor_day - 7);
+		return week_move(w, app, w->cursor_day - (w->view == VIEW_DAY ? 1 : 7));
 	case ACT_WEEK_NEXT:
-		return week_move(w, app, w->cursor_day + 7);
+		return week_move(w, app, w->cursor_day + (w->view == VIEW_DAY ? 1 : 7));
 	case ACT_TODAY:
 		return week_move(w, app, today(app));
 	case ACT_SLOT_PREV:
@@ -443,6 +649,15 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 	case ACT_SLOT_NEXT:
 		if (w->cursor_min + w->step < CAL_MIN_PER_DAY)
 			w->cursor_min += w->step;
+		return SCREEN_REDRAW;
+	case ACT_VIEW:
+		w->view = w->view == VIEW_WEEK ? VIEW_DAY : VIEW_WEEK;
+		app_message(app, false, w->view == VIEW_DAY ? "Vue jour." : "Vue semaine.");
+		return SCREEN_REDRAW;
+	case ACT_AGENTS:
+		if (w->choices == NULL)
+			return SCREEN_NONE;
+		app_push(app, &agents_screen, w);
 		return SCREEN_REDRAW;
 	case ACT_QUIT:
 		return SCREEN_QUIT;
@@ -455,6 +670,14 @@ static int
 week_data(void *state, struct app *app, struct db_reply *reply)
 {
 	struct week *w = state;
+	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == w->choices_ticket) {
+		w->choices_ticket = 0;
+		if (reply->data) {
+			w->choices = reply->data;
+			reply->data = NULL;
+		}
+		return SCREEN_REDRAW;
+	}
 	if (reply->kind != DB_REPLY_AGENDA || reply->ticket != w->ticket)
 		return SCREEN_NONE;
 	w->ticket = 0;
@@ -489,6 +712,17 @@ week_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+static const char *
+week_status(void *state)
+{
+	struct week *w = state;
+	w->status_text[0] = '\0';
+	if (w->agenda && w->agenda->to_fill > 0)
+		snprintf(w->status_text, sizeof w->status_text, "%d rendez-vous à renseigner (%s)",
+			 w->agenda->to_fill, keys_label(ACT_TO_FILL));
+	return w->status_text;
+}
+
 const struct screen_ops week_screen = {
     .name = "week",
     .open = week_open,
@@ -499,4 +733,5 @@ const struct screen_ops week_screen = {
     .changed = week_changed,
     .close = week_close,
     .hints = week_hints,
+    .status = week_status,
 };

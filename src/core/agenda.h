@@ -33,6 +33,7 @@ struct agenda_item {
 struct agenda {
 	rdv_date from;   /* first day shown */
 	int ndays;
+	int to_fill;     /* the viewer's past rdvs still "unknown" ("à renseigner") */
 	struct agenda_item *items;
 	size_t n, cap;
 };

@@ -1,2 +1,2 @@
-TESTS += tests/ui/week_demo.sh tests/ui/week_colours.sh
-EXTRA_DIST += tests/ui/week_demo.sh tests/ui/week_colours.sh
+TESTS += tests/ui/week_demo.sh tests/ui/week_colours.sh tests/ui/agenda_views.sh
+EXTRA_DIST += tests/ui/week_demo.sh tests/ui/week_colours.sh tests/ui/agenda_views.sh
