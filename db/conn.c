@@ -9,10 +9,13 @@
 
 #include "core/xmalloc.h"
 #include "db/choices.h"
+#include "db/exports.h"
 #include "db/internal.h"
+#include "db/rdvlist.h"
 #include "db/pick.h"
 #include "db/rdvs.h"
 #include "db/slots.h"
+#include "db/usagers.h"
 
 struct db_request {
 	struct db_request *next;
@@ -185,8 +188,27 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	if (data == NULL)
 		return;
 	switch (kind) {
+	case DB_REPLY_USAGER_SEARCH:
+		db_usager_hits_free(data);
+		break;
+	case DB_REPLY_USAGER_RECORD:
+		db_usager_record_free(data);
+		break;
+	case DB_REPLY_USAGER_DUPLICATES:
+		db_usager_dups_free(data);
+		break;
+	case DB_REPLY_USAGER_SAVED:
+	case DB_REPLY_USAGER_MERGED:
+		free(data);
+		break;
 	case DB_REPLY_AGENDA:
 		agenda_free(data);
+		break;
+	case DB_REPLY_SLOTS:
+		db_slots_result_free(data);
+		break;
+	case DB_REPLY_BOOKED:
+		free(data);
 		break;
 	case DB_REPLY_CHOICES:
 		db_choices_free(data);
@@ -200,6 +222,21 @@ reply_data_free(enum db_reply_kind kind, void *data)
 		break;
 	case DB_REPLY_RDV:
 		db_rdv_free(data);
+		break;
+	case DB_REPLY_RDVLIST:
+		rdvlist_page_free(data);
+		break;
+	case DB_REPLY_RDVLIST_CHOICES:
+		rdvlist_choices_free(data);
+		break;
+	case DB_REPLY_EXPORTS:
+		db_exports_free(data);
+		break;
+	case DB_REPLY_EXPORT_CONTENT:
+		db_export_content_free(data);
+		break;
+	case DB_REPLY_ACCOUNT:
+		db_account_free(data);
 		break;
 	}
 }

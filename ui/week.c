@@ -489,6 +489,29 @@ week_target(const struct week *w, enum agenda_kind kind)
 	return t;
 }
 
+/*
+ * Edit, status, delete or Entrée on the item under the cursor. Rdvs are
+ * drawn on top, so an rdv under the cursor wins; then indisponibilités and
+ * plages, whose editors live in ui/plage.c and ui/absence.c.
+ */
+static int
+week_item_action(struct week *w, struct app *app, enum action action)
+{
+	struct agenda_target *t = week_target(w, AGENDA_RDV);
+	if (t->item_id) {
+		if (action == ACT_EDIT) {
+			app_push(app, &rdv_screen, t);
+		} else {
+			/* Status, Entrée, or delete (which asks to confirm). */
+			t->remove = action == ACT_DELETE;
+			app_push(app, &rdv_status_screen, t);
+		}
+		return SCREEN_REDRAW;
+	}
+	free(t);
+	return SCREEN_NONE;
+}
+
 static int
 week_move(struct week *w, struct app *app, rdv_date day)
 {
@@ -659,6 +682,17 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 			return SCREEN_NONE;
 		app_push(app, &agents_screen, w);
 		return SCREEN_REDRAW;
+	case ACT_NEW_RDV: {
+		struct agenda_target *t = week_target(w, AGENDA_RDV);
+		t->item_id = 0;
+		app_push(app, &rdv_screen, t);
+		return SCREEN_REDRAW;
+	}
+	case ACT_EDIT:
+	case ACT_DELETE:
+	case ACT_STATUS:
+	case ACT_SELECT:
+		return week_item_action(w, app, action);
 	case ACT_QUIT:
 		return SCREEN_QUIT;
 	default:

@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "db/choices.h"
+#include "db/slots.h"
+#include "ui/draw.h"
+#include "ui/form.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+
+/*
+ * "Trouver un RDV": criteria (service, motif, agent, lieu, "à partir du"),
+ * then seven days of free slots grouped by lieu then day, lieux ordered by
+ * their next availability (reference R-63). An empty week offers the next
+ * availability one key away. Entrée on a slot opens the booking.
+ */
+
+#define MAX_LIEUX 32
+#define FORM_ROW 2
+#define LABEL_W 16
+#define CELL_W 19 /* "10:30 J. BERNARD  " */
+
+enum focus { FOCUS_FORM, FOCUS_RESULTS };
+
+struct lieu_first {
+	int lieu_id;
+	unsigned long ticket;
+	bool done, found;
+	rdv_time start;
+};
+
+/* One line of results: a lieu header, or a day with some of its slots. */
+struct line {
+	bool header;
+	int lieu_index;        /* into lieux_shown */
+	rdv_date day;
+	size_t first, count;   /* slots of the line, indices into order[] */
+};
+
+struct search {
+	struct form *form;
+	int f_service, f_motif, f_agent, f_lieu, f_from;
+	struct db_choices *choices;
+	unsigned long choices_ticket;
+	enum focus focus;
+	/* The search shown. */
+	bool searched;
+	int motif_id, lieu_id, agent_id;
+	rdv_date from;
+	bool motif_has_lieu;
+	unsigned long week_ticket, first_ticket;
+	struct db_slots_result *week, *first;
+	struct lieu_first firsts[MAX_LIEUX];
+	int nfirsts;
+	/* Display order of the week's slots, and the lines they make. */
+	size_t *order;
+	size_t norder;
+	struct line *lines;
+	size_t nlines;
+	size_t selected;  /* index into order[] */
+	int scroll;       /* first line shown */
+	int per_line;     /* slots per line at the last layout */
+};
+
+static const enum action search_hints[] = {ACT_SELECT, ACT_WEEK_NEXT, ACT_JUMP_NEXT, ACT_CANCEL,
+					   ACT_NONE};
+
+static rdv_date
+today(struct app *app)
+{
+	return cal_time_date(app_now(app));
+}
+
+static const struct db_choice_motif *
+find_motif(const struct search *s, int id)
+{
+	for (size_t i = 0; s->choices && i < s->choices->nmotifs; i++)
+		if (s->choices->motifs[i].id == id)
+			return &s->choices->motifs[i];
+	return NULL;
+}
+
+static const struct db_choice_lieu *
+find_lieu(const struct search *s, int id)
+{
+	for (size_t i = 0; s->choices && i < s->choices->nlieux; i++)
+		if (s->choices->lieux[i].id == id)
+			return &s->choices->lieux[i];
+	return NULL;
+}
+
+/* Offer the motifs of the chosen service (all when none), keeping the choice. */
+static void
+fill_motifs(struct search *s)
+{
+	int keep = form_choice_id(s->form, s->f_motif);
+	int service = form_choice_id(s->form, s->f_service);
+	form_choice_clear(s->form, s->f_motif);
+	for (size_t i = 0; s->choices && i < s->choices->nmotifs; i++) {
+		const struct db_choice_motif *m = &s->choices->motifs[i];
+		if (service > 0 && m->service_id != service)
+			continue;
+		char *label = xasprintf("%s (%s, %d min)", m->name,
+					db_location_type_label(m->location_type), m->duration_min);
+		form_choice_add(s->form, s->f_motif, m->id, label);
+		free(label);
+	}
+	form_choice_select(s->form, s->f_motif, keep);
+}
+
+/* Offer the agents of the chosen service (all when none). */
+static void
+fill_agents(struct search *s)
+{
+	int keep = form_choice_id(s->form, s->f_agent);
+	int service = form_choice_id(s->form, s->f_service);
+	form_choice_clear(s->form, s->f_agent);
+	form_choice_add(s->form, s->f_agent, 0, "Tous les agents");
+	for (size_t i = 0; s->choices && i < s->choices->nagents; i++) {
+		const struct db_choice_agent *a = &s->choices->agents[i];
+		bool in_service = service <= 0;
+		for (int k = 0; k < a->nservices; k++)
+			if (a->service_ids[k] == service)
+				in_service = true;
+		if (in_service)
+			form_choice_add(s->form, s->f_agent, a->id, a->name);
+	}
+	form_choice_select(s->form, s->f_agent, keep > 0 ? keep : 0);
+	if (form_choice_id(s->form, s->f_agent) < 0)
+		form_choice_select(s->form, s->f_agent, 0);
+}
+
+static void
+fill_choices(struct search *s)
+{
+	form_choice_clear(s->form, s->f_service);
+	form_choice_add(s->form, s->f_service, 0, "Tous les services");
+	for (size_t i = 0; i < s->choices->nservices; i++)
+		form_choice_add(s->form, s->f_service, s->choices->services[i].id,
+				s->choices->services[i].name);
+	/* "Préselectionné quand un seul service est disponible". */
+	form_choice_select(s->form, s->f_service,
+			   s->choices->nservices == 1 ? s->choices->services[0].id : 0);
+	form_choice_clear(s->form, s->f_lieu);
+	form_choice_add(s->form, s->f_lieu, 0, "Tous les lieux");
+	for (size_t i = 0; i < s->choices->nlieux; i++)
+		form_choice_add(s->form, s->f_lieu, s->choices->lieux[i].id, s->choices->lieux[i].name);
+	form_choice_select(s->form, s->f_lieu, 0);
+	fill_motifs(s);
+	fill_agents(s);
+}
+
+static void *
+search_open(struct app *app, void *arg)
+{
+	(void)arg;
+	struct search *s = xcalloc(1, sizeof *s);
+	s->form = form_new();
+	s->f_service = form_add_choice(s->form, "Service", false);
+	s->f_motif = form_add_choice(s->form, "Motif", true);
+	s->f_agent = form_add_choice(s->form, "Agent", false);
+	s->f_lieu = form_add_choice(s->form, "Lieu", false);
+	s->f_from = form_add_date(s->form, "À partir du", true, today(app), true);
+	s->form->focus = s->f_motif;
+	s->choices_ticket = db_send_choices(app_db(app), app_session(app));
+	return s;
+}
+
+static void
+results_clear(struct search *s)
+{
+	db_slots_result_free(s->week);
+	db_slots_result_free(s->first);
+	s->week = s->first = NULL;
+	free(s->order);
+	free(s->lines);
+	s->order = NULL;
+	s->lines = NULL;
+	s->norder = s->nlines = 0;
+	s->selected = 0;
+	s->scroll = 0;
+	s->nfirsts = 0;
+}
+
+static void
+search_close(void *state)
+{
+	struct search *s = state;
+	results_clear(s);
+	form_free(s->form);
+	db_choices_free(s->choices);
+	free(s);
+}
+
+static void
+request_init(struct db_slots_request *r, const struct search *s, struct app *app, int lieu)
+{
+	memset(r, 0, sizeof *r);
+	r->motif_id = s->motif_id;
+	r->lieu_id = lieu;
+	r->agent_ids = s->agent_id > 0 ? &s->agent_id : NULL;
+	r->nagents = s->agent_id > 0 ? 1 : 0;
+	r->from = s->from;
+	r->to = s->from + 6;
+	r->has_now = true;
+	r->now = app_now(app);
+	r->side = SLOTS_SIDE_AGENT;
+}
+
+/*
+ * Send the week, and the next availability: per lieu for a motif with a
+ * lieu (to order the lieux), else once.
+ */
+static void
+search_send(struct search *s, struct app *app)
+{
+	results_clear(s);
+	s->searched = true;
+	struct db_slots_request r;
+	request_init(&r, s, app, s->lieu_id);
+	s->week_ticket = db_send_slots(app_db(app), &r);
+	r.first = true;
+	if (s->motif_has_lieu && s->lieu_id == 0) {
+		s->first_ticket = 0;
+		for (size_t i = 0; i < s->choices->nlieux && s->nfirsts < MAX_LIEUX; i++) {
+			struct lieu_first *lf = &s->firsts[s->nfirsts++];
+			memset(lf, 0, sizeof *lf);
+			lf->lieu_id = s->choices->lieux[i].id;
+			r.lieu_id = lf->lieu_id;
+			lf->ticket = db_send_slots(app_db(app), &r);
+		}
+	} else {
+		s->first_ticket = db_send_slots(app_db(app), &r);
+	}
+}
+
+/* Read the criteria from the form; false with a status-line message on bad input. */
+static bool
+criteria_read(struct search *s, struct app *app)
+{
+	char *err = NULL;
+	if (!form_validate(s->form, &err)) {
+		app_message(app, true, "%s", err);
+		free(err);
+		return false;
+	}
+	s->motif_id = form_choice_id(s->form, s->f_motif);
+	s->agent_id = form_choice_id(s->form, s->f_agent);
+	s->lieu_id = form_choice_id(s->form, s->f_lieu);
+	form_date(s->form, s->f_from, &s->from);
+	const struct db_choice_motif *m = find_motif(s, s->motif_id);
+	s->motif_has_lieu = m && strcmp(m->location_type, "public_office") == 0;
+	if (!s->motif_has_lieu)
+		s->lieu_id = 0;
+	return true;
+}
+
+static bool
+loading(const struct search *s)
+{
+	if (s->week_ticket || s->first_ticket)
+		return true;
+	for (int i = 0; i < s->nfirsts; i++)
+		if (!s->firsts[i].done)
+			return true;
+	return false;
+}
+
+/* Position of a lieu in display order: by next availability; -1 to drop it. */
+static int
+lieu_rank(const struct search *s, int64_t lieu_id)
+{
+	if (!s->motif_has_lieu || s->lieu_id != 0)
+		return 0;
+	int rank = 0;
+	const struct lieu_first *me = NULL;
+	for (int i = 0; i < s->nfirsts; i++)
+		if (s->firsts[i].lieu_id == lieu_id)
+			me = &s->firsts[i];
+	if (me == NULL || !me->found)
+		return -1;
+	for (int i = 0; i < s->nfirsts; i++) {
+		const struct lieu_first *o = &s->firsts[i];
+		if (o->found && (o->start < me->start || (o->start == me->start && o->lieu_id < me->lieu_id)))
+			rank++;
+	}
+	return rank;
+}
+
+static const struct search *sort_ctx;
+
+static int
+order_cmp(const void *pa, const void *pb)
+{
+	const struct slot *a = &sort_ctx->week->slots[*(const size_t *)pa];
+	const struct slot *b = &sort_ctx->week->slots[*(const size_t *)pb];
+	int ra = lieu_rank(sort_ctx, a->lieu_id), rb = lieu_rank(sort_ctx, b->lieu_id);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if (a->lieu_id != b->lieu_id)
+		return a->lieu_id < b->lieu_id ? -1 : 1;
+	/* The core's order within a lieu: start, then the plage registered first. */
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* Group the week's slots by lieu then day, in lines of per_line slots. */
+static void
+results_layout(struct search *s, int per_line)
+{
+	free(s->order);
+	free(s->lines);
+	s->order = NULL;
+	s->lines = NULL;
+	s->norder = s->nlines = 0;
+	s->per_line = per_line;
+	if (s->week == NULL || loading(s))
+		return;
+	s->order = xcalloc(s->week->n + 1, sizeof *s->order);
+	for (size_t i = 0; i < s->week->n; i++)
+		if (lieu_rank(s, s->week->slots[i].lieu_id) >= 0)
+			s->order[s->norder++] = i;
+	sort_ctx = s;
+	qsort(s->order, s->norder, sizeof *s->order, order_cmp);
+	s->lines = xcalloc(s->norder * 2 + 2, sizeof *s->lines);
+	int64_t lieu = -1;
+	bool any = false;
+	for (size_t k = 0; k < s->norder; k++) {
+		const struct slot *sl = &s->week->slots[s->order[k]];
+		rdv_date day = cal_time_date(sl->start);
+		if (!any || sl->lieu_id != lieu) {
+			s->lines[s->nlines++] = (struct line){.header = true, .lieu_index = (int)sl->lieu_id};
+			lieu = sl->lieu_id;
+			any = true;
+			s->lines[s->nlines++] = (struct line){.day = day, .first = k, .count = 0};
+		}
+		struct line *last = &s->lines[s->nlines - 1];
+		if (last->day != day || (int)last->count == per_line) {
+			s->lines = xreallocarray(s->lines, s->nlines + 2, sizeof *s->lines);
+			s->lines[s->nlines++] = (struct line){.day = day, .first = k, .count = 0};
+			last = &s->lines[s->nlines - 1];
+		}
+		last->count++;
+	}
+	if (s->selected >= s->norder)
+		s->selected = s->norder ? s->norder - 1 : 0;
+}
+
+static size_t
+line_of(const struct search *s, size_t k)
+{
+	for (size_t i = 0; i < s->nlines; i++)
+		if (!s->lines[i].header && k >= s->lines[i].first && k < s->lines[i].first + s->lines[i].count)
+			return i;
+	return 0;
+}
+
+/* Earliest next availability over the lieux, or the single one. */
+static bool
+next_availability(const struct search *s, rdv_time *when)
+{
+	bool found = false;
+	if (s->first && s->first->n > 0) {
+		*when = s->first->slots[0].start;
+		found = true;
+	}
+	for (int i = 0; i < s->nfirsts; i++)
+		if (s->firsts[i].found && (!found || s->firsts[i].start < *when)) {
+			*when = s->firsts[i].start;
+			found = true;
+		}
+	return found;
+}
+
+/* "jeudi 21 mai 2026 à 09h00" */
+static char *
+format_when(rdv_time t)
+{
+	int y, m, d;
+	rdv_date day = cal_time_date(t);
+	cal_ymd(day, &y, &m, &d);
+	int min = cal_time_minute(t);
+	return xasprintf("%s %d %s %d à %02dh%02d", cal_weekday_name_fr(cal_weekday(day)), d,
+			 cal_month_name_fr(m), y, min / 60, min % 60);
+}
+
+static void
+draw_results(struct search *s, struct app *app, int top, int rows)
+{
+	if (!s->searched) {
+		draw_text(top, 2, COLS - 4, theme_attr(SLOT_GRID),
+			  "Choisissez un motif puis Entrée pour afficher les créneaux.");
+		return;
+	}
+	if (loading(s)) {
+		draw_text(top, 2, COLS - 4, A_BOLD, "chargement…");
+		return;
+	}
+	int per_line = (COLS - 18) / CELL_W;
+	if (per_line < 1)
+		per_line = 1;
+	if (per_line != s->per_line || s->lines == NULL)
+		results_layout(s, per_line);
+	const struct db_choice_motif *m = find_motif(s, s->motif_id);
+	int d1, m1, y1, d2, m2, y2;
+	cal_ymd(s->from, &y1, &m1, &d1);
+	cal_ymd(s->from + 6, &y2, &m2, &d2);
+	char *summary = xasprintf("%s · du %s %02d/%02d au %s %02d/%02d/%d · %zu créneau%s", m ? m->name : "?",
+				  cal_weekday_abbr_fr(cal_weekday(s->from)), d1, m1,
+				  cal_weekday_abbr_fr(cal_weekday(s->from + 6)), d2, m2, y2, s->norder,
+				  s->norder > 1 ? "x" : "");
+	draw_text(top, 1, COLS - 2, theme_attr(SLOT_HEADER), summary);
+	free(summary);
+	top += 2;
+	rows -= 2;
+	if (s->norder == 0) {
+		char *text = xasprintf("Aucune disponibilité du %02d/%02d au %02d/%02d/%d.", d1, m1, d2, m2, y2);
+		draw_text(top, 2, COLS - 4, A_BOLD, text);
+		free(text);
+		rdv_time when;
+		if (next_availability(s, &when)) {
+			char *w = format_when(when);
+			text = xasprintf("Prochaine disponibilité le %s — touche %s pour y aller.", w,
+					 keys_label(ACT_JUMP_NEXT));
+			draw_text(top + 2, 2, COLS - 4, theme_attr(SLOT_PLAGE), text);
+			free(w);
+			free(text);
+		} else {
+			draw_text(top + 2, 2, COLS - 4, A_NORMAL,
+				  "Aucune disponibilité dans les 6 prochains mois pour ces critères.");
+		}
+		return;
+	}
+	/* Keep the selected slot's line in view. */
+	int sel_line = (int)line_of(s, s->selected);
+	if (sel_line < s->scroll + 1)
+		s->scroll = sel_line > 0 ? sel_line - 1 : 0;
+	if (sel_line >= s->scroll + rows)
+		s->scroll = sel_line - rows + 1;
+	for (int r = 0; r < rows && s->scroll + r < (int)s->nlines; r++) {
+		const struct line *ln = &s->lines[s->scroll + r];
+		int y = top + r;
+		if (ln->header) {
+			char *text;
+			const struct db_choice_lieu *l = find_lieu(s, ln->lieu_index);
+			if (!s->motif_has_lieu)
+				text = xasprintf("%s", m ? db_location_type_label(m->location_type) : "");
+			else if (l == NULL)
+				text = xasprintf("Lieu %d", ln->lieu_index);
+			else {
+				rdv_time first = 0;
+				bool found = false;
+				for (int i = 0; i < s->nfirsts; i++)
+					if (s->firsts[i].lieu_id == l->id && s->firsts[i].found) {
+						first = s->firsts[i].start;
+						found = true;
+					}
+				char *w = found ? format_when(first) : xstrdup("");
+				text = xasprintf("%s — %s%s%s", l->name, l->address,
+						 found ? " · prochaine disponibilité le " : "", w);
+				free(w);
+			}
+			draw_text_pad(y, 1, COLS - 2, theme_attr(SLOT_TITLE), text);
+			free(text);
+			continue;
+		}
+		int d, mo;
+		cal_ymd(ln->day, NULL, &mo, &d);
+		bool first_of_day = s->scroll + r == 0 || s->lines[s->scroll + r - 1].header ||
+				    s->lines[s->scroll + r - 1].day != ln->day;
+		char *head = first_of_day ? xasprintf("  %s %02d/%02d", cal_weekday_abbr_fr(cal_weekday(ln->day)), d, mo)
+					  : xstrdup("");
+		draw_text(y, 0, 16, theme_attr(SLOT_HEADER), head);
+		free(head);
+		for (size_t k = 0; k < ln->count; k++) {
+			size_t idx = ln->first + k;
+			const struct slot *sl = &s->week->slots[s->order[idx]];
+			char hhmm[6];
+			cal_format_hhmm(cal_time_minute(sl->start), hhmm);
+			char *cell = xasprintf("%s %s", hhmm, db_slots_agent_name(s->week, sl->agent_id));
+			bool sel = s->focus == FOCUS_RESULTS && idx == s->selected;
+			int attr = sel ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_PLAGE);
+			draw_text_pad(y, 16 + (int)k * CELL_W, CELL_W - 2, attr, cell);
+			free(cell);
+		}
+	}
+	(void)app;
+}
+
+static void
+search_draw(void *state, struct app *app)
+{
+	struct search *s = state;
+	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
+	draw_text(0, 0, COLS / 2, theme_attr(SLOT_TITLE), " Trouver un RDV");
+	draw_text_right(0, COLS / 2, COLS - COLS / 2 - 1, theme_attr(SLOT_TITLE),
+			app_session(app)->organisation_name);
+	if (s->choices == NULL) {
+		draw_text(FORM_ROW, 2, COLS - 4, A_BOLD, "chargement…");
+		return;
+	}
+	if (s->focus == FOCUS_FORM) {
+		form_draw(s->form, FORM_ROW, 2, COLS - 4, LABEL_W);
+	} else {
+		/* Criteria read-only while browsing the results. */
+		struct form *f = s->form;
+		int keep = f->focus;
+		f->focus = -1;
+		form_draw(f, FORM_ROW, 2, COLS - 4, LABEL_W);
+		f->focus = keep;
+	}
+	int sep = FORM_ROW + s->form->n + 1;
+	draw_fill(sep, 0, COLS, theme_attr(SLOT_GRID), L'─');
+	draw_results(s, app, sep + 1, LINES - 1 - (sep + 1));
+}
+
+/* Move the selection to the first slot of the previous or next line. */
+static void
+select_line(struct search *s, int delta)
+{
+	if (s->norder == 0)
+		return;
+	int i = (int)line_of(s, s->selected) + delta;
+	while (i >= 0 && i < (int)s->nlines && s->lines[i].header)
+		i += delta;
+	if (i >= 0 && i < (int)s->nlines)
+		s->selected = s->lines[i].first;
+}
+
+static int
+search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
+{
+	struct search *s = state;
+	if (s->choices == NULL)
+		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
+	if (s->focus == FOCUS_FORM) {
+		int service = form_choice_id(s->form, s->f_service);
+		enum form_result r = form_key(s->form, ch, is_code);
+		if (r == FORM_CHANGED) {
+			if (form_choice_id(s->form, s->f_service) != service) {
+				fill_motifs(s);
+				fill_agents(s);
+			}
+			return SCREEN_REDRAW;
+		}
+		if (r == FORM_SUBMIT) {
+			if (!criteria_read(s, app))
+				return SCREEN_REDRAW;
+			s->focus = FOCUS_RESULTS;
+			search_send(s, app);
+			return SCREEN_REDRAW;
+		}
+		if (r == FORM_CANCEL)
+			return s->searched ? (s->focus = FOCUS_RESULTS, SCREEN_REDRAW) : SCREEN_NONE;
+		/* Letters belong to the form: only function keys act here. */
+		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+	}
+	switch (action) {
+	case ACT_CANCEL:
+		s->focus = FOCUS_FORM;
+		return SCREEN_REDRAW;
+	case ACT_DAY_PREV:
+		if (s->selected > 0)
+			s->selected--;
+		return SCREEN_REDRAW;
+	case ACT_DAY_NEXT:
+		if (s->selected + 1 < s->norder)
+			s->selected++;
+		return SCREEN_REDRAW;
+	case ACT_SLOT_PREV:
+		select_line(s, -1);
+		return SCREEN_REDRAW;
+	case ACT_SLOT_NEXT:
+		select_line(s, 1);
+		return SCREEN_REDRAW;
+	case ACT_WEEK_NEXT:
+	case ACT_WEEK_PREV: {
+		rdv_date from = s->from + (action == ACT_WEEK_NEXT ? 7 : -7);
+		if (from < today(app)) {
+			app_message(app, false, "Pas de créneau avant aujourd'hui.");
+			return SCREEN_REDRAW;
+		}
+		s->from = from;
+		form_set_text(s->form, s->f_from, "");
+		char buf[11];
+		form_set_text(s->form, s->f_from, cal_format_date_fr(from, buf));
+		search_send(s, app);
+		return SCREEN_REDRAW;
+	}
+	case ACT_JUMP_NEXT: {
+		rdv_time when;
+		if (loading(s) || s->norder > 0 || !next_availability(s, &when))
+			return SCREEN_NONE;
+		s->from = cal_time_date(when);
+		char buf[11];
+		form_set_text(s->form, s->f_from, cal_format_date_fr(s->from, buf));
+		search_send(s, app);
+		return SCREEN_REDRAW;
+	}
+	case ACT_SELECT: {
+		if (loading(s) || s->norder == 0)
+			return SCREEN_NONE;
+		const struct slot *sl = &s->week->slots[s->order[s->selected]];
+		const struct db_choice_motif *m = find_motif(s, s->motif_id);
+		struct booking_request *b = xcalloc(1, sizeof *b);
+		b->slot = *sl;
+		b->motif_id = s->motif_id;
+		b->motif_name = xstrdup(m ? m->name : "?");
+		b->duration_min = s->week->duration_min;
+		b->agent_name = xstrdup(db_slots_agent_name(s->week, sl->agent_id));
+		const struct db_choice_lieu *l = sl->has_lieu ? find_lieu(s, (int)sl->lieu_id) : NULL;
+		b->lieu_name = l ? xasprintf("%s (%s)", l->name, l->address) : NULL;
+		app_push(app, &booking_screen, b);
+		return SCREEN_REDRAW;
+	}
+	default:
+		return SCREEN_NONE;
+	}
+}
+
+static int
+search_data(void *state, struct app *app, struct db_reply *reply)
+{
+	struct search *s = state;
+	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == s->choices_ticket) {
+		s->choices_ticket = 0;
+		if (reply->error) {
+			app_message(app, true, "Critères : %s", db_error_text(reply->error));
+			return SCREEN_REDRAW;
+		}
+		s->choices = reply->data;
+		reply->data = NULL;
+		fill_choices(s);
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind != DB_REPLY_SLOTS)
+		return SCREEN_NONE;
+	struct db_slots_result *res = reply->error ? NULL : reply->data;
+	if (reply->error && (reply->ticket == s->week_ticket || reply->ticket == s->first_ticket))
+		app_message(app, true, "Créneaux : %s", db_error_text(reply->error));
+	if (reply->ticket == s->week_ticket) {
+		s->week_ticket = 0;
+		s->week = res;
+		reply->data = NULL;
+	} else if (reply->ticket == s->first_ticket) {
+		s->first_ticket = 0;
+		s->first = res;
+		reply->data = NULL;
+	} else {
+		for (int i = 0; i < s->nfirsts; i++)
+			if (s->firsts[i].ticket == reply->ticket && !s->firsts[i].done) {
+				s->firsts[i].done = true;
+				s->firsts[i].found = res && res->n > 0;
+				if (s->firsts[i].found)
+					s->firsts[i].start = res->slots[0].start;
+			}
+		return SCREEN_REDRAW;
+	}
+	s->per_line = 0; /* lay out again */
+	return SCREEN_REDRAW;
+}
+
+/* Someone booked or cancelled: what is free may have changed. */
+static int
+search_changed(void *state, struct app *app)
+{
+	struct search *s = state;
+	if (s->searched && !loading(s)) {
+		size_t keep = s->selected;
+		search_send(s, app);
+		s->selected = keep;
+	}
+	return SCREEN_REDRAW;
+}
+
+static int
+search_resize(void *state, struct app *app)
+{
+	struct search *s = state;
+	(void)app;
+	s->per_line = 0;
+	return SCREEN_REDRAW;
+}
+
+const struct screen_ops search_screen = {
+    .name = "search",
+    .open = search_open,
+    .draw = search_draw,
+    .key = search_key,
+    .resize = search_resize,
+    .data = search_data,
+    .changed = search_changed,
+    .close = search_close,
+    .hints = search_hints,
+};
