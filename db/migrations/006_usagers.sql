@@ -537,9 +537,9 @@ REVOKE ALL ON FUNCTION rdv.usager_snapshot(integer) FROM PUBLIC;
 --
 -- Who survives (M-04): usager 1 when usager 2 is a relative; usager 2 when
 -- usager 1 is a relative and usager 2 is a responsible; otherwise the side
--- chosen on the e-mail row (1 by default): uniqueness rests on the e-mail.
--- When a relative rule overrides the e-mail choice, the chosen e-mail moves
--- to the survivor after the other usager is gone.
+-- chosen on the e-mail row (1 by default): uniqueness rests on the e-mail,
+-- and the survivor keeps its own (a relative rule only applies when one of
+-- them is a relative, and then the e-mail is not merged).
 --
 -- Then: the survivor takes the chosen values; every participation of the
 -- other usager moves to it, except in an rdv where the survivor already is
@@ -563,7 +563,6 @@ DECLARE
     v jsonb;
     relatives boolean;
     allowed text[];
-    take_email boolean := false;
     t_before jsonb;
     s_before jsonb;
     n integer;
@@ -638,7 +637,7 @@ BEGIN
             CONTINUE;
         END IF;
         CASE k
-        WHEN 'email' THEN take_email := true;
+        WHEN 'email' THEN NULL;  -- decided who survives
         WHEN 'first_name' THEN t.first_name := s.first_name;
         WHEN 'last_name' THEN t.last_name := s.last_name;
         WHEN 'birth_name' THEN t.birth_name := s.birth_name;
@@ -686,9 +685,6 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     IF n <> 1 THEN
         RAISE EXCEPTION 'l''usager n° % n''a pas pu être supprimé', s.id;
-    END IF;
-    IF take_email THEN
-        UPDATE rdv.usagers u SET email = s.email WHERE u.id = t.id;
     END IF;
 
     INSERT INTO rdv.usager_merges (organisation_id, merged_by_agent_id, survivor_id, removed_id,

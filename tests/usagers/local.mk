@@ -7,3 +7,6 @@ tests_usagers_t_merge_SOURCES = tests/usagers/t_merge.c
 tests_usagers_t_merge_LDADD = src/core/libcore.a $(CORE_LIBS)
 USAGERS_TESTS = tests/usagers/t_usager tests/usagers/t_merge
 TESTS += $(USAGERS_TESTS)
+USAGERS_PGTAP = tests/usagers/merge.pgtap tests/usagers/search.pgtap
+TESTS += $(USAGERS_PGTAP)
+EXTRA_DIST += $(USAGERS_PGTAP)
