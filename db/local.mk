@@ -14,3 +14,4 @@ db/sql_embedded.c: $(SQL_FILES) $(srcdir)/build-aux/embed.sh
 	$(AM_V_GEN)$(MKDIR_P) db && \
 	$(SHELL) $(srcdir)/build-aux/embed.sh db/sql_files.h sql_file sql_files $(srcdir)/db/ \
 	  $(SQL_FILES) > $@.tmp && mv $@.tmp $@
+db_libdb_a_SOURCES += db/rdvlist.c db/rdvlist.h db/exports.c db/exports.h

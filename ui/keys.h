@@ -20,6 +20,8 @@
 	X(GO_AGENDA, "go-agenda", "F2", "Aller à l'agenda", "Navigation")                    \
 	X(GO_SEARCH, "go-search", "F3", "Trouver un RDV", "Navigation")                      \
 	X(GO_ADMIN, "go-admin", "F7", "Administration (motifs, lieux, agents)", "Navigation")  \
+	X(GO_RDVS, "go-rdvs", "F5", "Liste des RDV", "Navigation")                       \
+	X(GO_ACCOUNT, "go-account", "F6", "Mon compte", "Navigation")                     \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
@@ -36,6 +38,10 @@
 	X(EDIT, "edit", "e", "Modifier l'élément sous le curseur", "Agenda")                   \
 	X(DELETE, "delete", "Delete x", "Supprimer l'élément sous le curseur", "Agenda")       \
 	X(STATUS, "status", "s", "Statut du rendez-vous sous le curseur", "Agenda")           \
+	X(FILTER, "filter", "f /", "Filtrer la liste des RDV", "Liste des RDV")              \
+	X(EXPORT_XLSX, "export-xlsx", "X", "Exporter la liste en .xlsx", "Liste des RDV")   \
+	X(EXPORT_PDF, "export-pdf", "P", "Exporter la liste en .pdf", "Liste des RDV")      \
+	X(SAVE, "save", "w", "Enregistrer l'export sous…", "Mon compte")                   \
 	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
 	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")       \
 	X(UNLINK, "unlink", "F8", "Retirer le dernier usager du rendez-vous", "Trouver un RDV")

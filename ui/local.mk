@@ -5,3 +5,4 @@ ui_libui_a_SOURCES = ui/ui.h ui/screen.h ui/embedded.h \
 	ui/keys.c ui/keys.h ui/theme.c ui/theme.h ui/week.c \
 	ui/form.c ui/form.h ui/list.c ui/list.h ui/pick.c ui/pick.h \
 	ui/search.c ui/booking.c ui/rdv.c
+ui_libui_a_SOURCES += ui/rdvlist.c ui/account.c

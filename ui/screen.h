@@ -83,6 +83,8 @@ struct agenda_target {
 
 extern const struct screen_ops week_screen;
 extern const struct screen_ops help_screen;
+extern const struct screen_ops rdvlist_screen;
+extern const struct screen_ops account_screen;
 extern const struct screen_ops search_screen;
 extern const struct screen_ops booking_screen;
 extern const struct screen_ops rdv_screen;

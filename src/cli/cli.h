@@ -16,6 +16,7 @@ int cmd_slots(int argc, char **argv);
 int cmd_holidays(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print "rdv: <message>" on stderr; returns EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"holidays", cmd_holidays, "jours fériés d'une zone et d'une année"},
 	{"keys", cmd_keys, "touches et emplacements de couleur"},
 	{"notify", cmd_notify, "envoi des notifications par e-mail (file d'attente → SMTP)"},
+	{"export", cmd_export, "rdvs | list | get : exports .xlsx et .pdf de la liste des RDV"},
 };
 
 int
