@@ -1,6 +1,13 @@
 # make bench: each script prints its figures beside the floor they are
 # compared with. Benchmarks measure; tests assert behaviour.
 BENCH_RUN =
+
+# Slot search at département scale (bench/slots.sh and its timing driver).
+BENCH_RUN += bench/slots.sh
+noinst_PROGRAMS += bench/slots_bench
+bench_slots_bench_SOURCES = bench/slots_bench.c
+bench_slots_bench_LDADD = db/libdb.a src/core/libcore.a $(PQ_LIBS) $(CORE_LIBS) -lm
+
 EXTRA_DIST += $(BENCH_RUN)
 
 bench: all

@@ -21,7 +21,7 @@ struct db_slots_request {
 	int lieu_id;            /* 0: any lieu */
 	const int *agent_ids;   /* borrowed; NULL/0: every agent with a plage */
 	int nagents;
-	rdv_date from, to;      /* inclusive local dates */
+	rdv_date from, to;      /* inclusive local dates; to < from (e.g. 0): from + 181 days */
 	bool first;             /* next availability over [from, from + 181 days] */
 	bool has_now;           /* false: the database's now() in the territory's zone */
 	rdv_time now;           /* local */
@@ -53,8 +53,22 @@ const struct db_slots_name *db_slots_lieu(const struct db_slots_result *r, int64
 bool db_slots_search(struct db *db, const struct db_slots_request *req,
 		     struct db_slots_result **out, struct db_error **err);
 
+/*
+ * The floor of a search, for benchmarks: the same statement with the same
+ * parameters, its rows fetched and dropped (nothing parsed or computed).
+ * Returns the number of rows, or -1 with *err.
+ */
+long db_slots_fetch(struct db *db, const struct db_slots_request *req, struct db_error **err);
+
 /* Asynchronous form (the UI): the reply is DB_REPLY_SLOTS with a struct db_slots_result. */
 unsigned long db_send_slots(struct db *db, const struct db_slots_request *req);
+
+/*
+ * The database's now() in the motif's territory, as a local wall-clock time
+ * (the command line's default "now" and "from"). Blocking. False with *err
+ * when the motif is unknown to the caller (SQLSTATE P0002).
+ */
+bool db_slots_now(struct db *db, int motif_id, rdv_time *now, struct db_error **err);
 
 /*
  * Book an rdv in one transaction (rdv, its agents, its participations). A

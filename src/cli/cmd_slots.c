@@ -3,22 +3,25 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/caltime.h"
 #include "core/scenario.h"
 #include "core/slots.h"
 #include "core/xmalloc.h"
+#include "db/db.h"
+#include "db/slots.h"
 
 /*
- * `rdv slots`: the scheduling core from the command line. Both forms build
- * the same struct slots_data and struct slots_query and go through
- * slots_run(), so the scenario and the database give the same output for
- * the same data.
+ * `rdv slots`: the scheduling core from the command line. The scenario form
+ * parses a file into struct slots_data and struct slots_query and runs
+ * slots_run(); the database form has db/slots.c fill the same structs from
+ * the schema and run the same core functions. Both print through the same
+ * writers (core/scenario.h), so they give the same bytes for the same data.
  */
 
 #define SLOTS_MAX_AGENT_ARGS 64
@@ -135,61 +138,87 @@ slots_run_scenario(const char *path, bool first, bool json)
 	return rc;
 }
 
-/*
- * Fill the search's data and query from the database as the connected
- * agent (row-level security applies): plages of the motif, absences and
- * non-cancelled rdvs of their agents (converted to the territory's local
- * time), the organisation's holiday options. The data-access layer's
- * loader goes here; until it exists the database form says so.
- */
-static bool
-slots_load_db(const struct slots_db_args *a, struct slots_data **data, struct slots_query *q,
-              char **err)
+/* Print a search's slots with the scenario form's writers. */
+static void
+slots_print(const struct slot *v, size_t n, bool first, bool json)
 {
-	(void)a;
-	(void)q;
-	*data = NULL;
-	*err = xstrdup("la recherche en base n'est pas encore disponible "
-	               "(utiliser --scenario FICHIER)");
-	return false;
+	char *text;
+	if (first && json)
+		text = scenario_format_first_json(n ? &v[0] : NULL);
+	else if (json)
+		text = scenario_format_slots_json(v, n);
+	else
+		text = scenario_format_slots_text(v, first && n > 1 ? 1 : n);
+	fputs(text, stdout);
+	free(text);
 }
 
+/*
+ * The database form: the data-access layer loads the search's data as the
+ * connected agent (row-level security applies; busy times count in every
+ * organisation) and runs the same core, so the output is the scenario
+ * form's for the same data. "now" defaults to the database's clock in the
+ * motif's territory, and "from" to its date. An unknown motif is bad input
+ * (exit 2); a database that cannot answer is a failure (exit 1).
+ */
 static int
 slots_run_db(struct slots_db_args *a, bool first, bool json)
 {
-	if (!a->has_now) {
-		/* The CLI, not the core, reads the clock. */
-		time_t t = time(NULL);
-		struct tm tm;
-		localtime_r(&t, &tm);
-		a->now = cal_time(cal_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday),
-		                  tm.tm_hour * 60 + tm.tm_min);
+	if (a->has_from && a->has_to && a->to < a->from)
+		return cli_usage_error("--to : la date est avant --from");
+	if (a->motif_id > INT_MAX || a->lieu_id > INT_MAX)
+		return cli_usage_error("--%s : identifiant trop grand",
+		                       a->motif_id > INT_MAX ? "motif" : "lieu");
+	int agents[SLOTS_MAX_AGENT_ARGS];
+	for (size_t i = 0; i < a->n_agents; i++) {
+		if (a->agent_ids[i] > INT_MAX)
+			return cli_usage_error("--agent : identifiant trop grand");
+		agents[i] = (int)a->agent_ids[i];
 	}
+	struct db_error *err = NULL;
+	struct db *db = db_connect(a->conninfo, &err);
+	if (db == NULL) {
+		fprintf(stderr, "rdv: %s\n", err ? err->message : "connexion impossible");
+		db_error_free(err);
+		return 1;
+	}
+	int rc = 0;
+	struct db_slots_result *r = NULL;
+	if (!a->has_now && !db_slots_now(db, (int)a->motif_id, &a->now, &err))
+		goto fail;
 	if (!a->has_from)
 		a->from = cal_time_date(a->now);
-	if (a->has_to && a->to < a->from)
-		return cli_usage_error("--to : la date est avant --from");
-	struct slots_query q;
-	slots_query_init(&q, a->now, a->from);
-	q.side = a->side;
-	q.motif.id = a->motif_id;
-	q.to = a->to;
-	q.has_to = a->has_to;
-	q.has_lieu = a->has_lieu;
-	q.lieu_id = a->lieu_id;
-	q.filter_agents = a->n_agents > 0;
-	q.agent_ids = a->agent_ids;
-	q.n_agent_ids = a->n_agents;
-	struct slots_data *data = NULL;
-	char *err = NULL;
-	if (!slots_load_db(a, &data, &q, &err)) {
-		cli_usage_error("slots --motif : %s", err);
-		free(err);
-		slots_data_free(data);
-		return EXIT_BAD_INPUT;
+	if (a->has_to && a->to < a->from) {
+		rc = cli_usage_error("--to : la date est avant --from");
+		goto out;
 	}
-	int rc = slots_run(data, &q, first, json, "base");
-	slots_data_free(data);
+	struct db_slots_request req = {
+	    .motif_id = (int)a->motif_id,
+	    .lieu_id = a->has_lieu ? (int)a->lieu_id : 0,
+	    .agent_ids = a->n_agents ? agents : NULL,
+	    .nagents = (int)a->n_agents,
+	    .from = a->from,
+	    .to = a->has_to ? a->to : a->from - 1, /* before from: the default horizon */
+	    .first = first,
+	    .has_now = true,
+	    .now = a->now,
+	    .side = a->side,
+	};
+	if (!db_slots_search(db, &req, &r, &err))
+		goto fail;
+	slots_print(r->slots, r->n, first, json);
+	goto out;
+fail:
+	if (err && strcmp(err->sqlstate, "P0002") == 0) {
+		rc = cli_usage_error("--motif : %s", err->message);
+	} else {
+		fprintf(stderr, "rdv: %s\n", err ? err->message : "échec de la recherche");
+		rc = 1;
+	}
+out:
+	db_error_free(err);
+	db_slots_result_free(r);
+	db_free(db);
 	return rc;
 }
 

@@ -97,8 +97,8 @@ bad_cli "rdv: --motif : identifiant attendu, pas « abc »" --motif abc
 bad_cli "rdv: --from : date AAAA-MM-JJ attendue, pas « 2026-13-01 »" --motif 7 --from 2026-13-01
 bad_cli "rdv: slots : --scenario ne se combine pas avec les options de la base (--motif, --lieu, --agent, --from, --to, --side, --now, --db)" \
 	--scenario "$dir/ex1.json" --motif 7
-bad_cli "rdv: slots --motif : la recherche en base n'est pas encore disponible (utiliser --scenario FICHIER)" \
-	--motif 7 --now 2026-03-02T08:00
+# The database form checks its input before connecting.
+bad_cli "rdv: --to : la date est avant --from" --motif 7 --from 2026-03-02 --to 2026-03-01
 
 echo "1..$n"
 exit $failed
