@@ -67,8 +67,9 @@ cmd_notify(int argc, char **argv)
 	const char *conninfo_arg = NULL;
 	long v;
 	optind = 1;
+	opterr = 0; /* our own one-line French messages */
 	int c;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			opt.once = true;
@@ -92,8 +93,11 @@ cmd_notify(int argc, char **argv)
 			break;
 		case 'h':
 			return notify_usage(stdout);
+		case ':':
+			return cli_usage_error("notify : l'option « %s » attend une valeur",
+					       argv[optind - 1]);
 		default:
-			return notify_usage(stderr);
+			return cli_usage_error("notify : option inconnue « %s »", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
