@@ -401,7 +401,7 @@ columns_for(int width)
 	struct columns c = {.date = 10, .time = 5};
 	int rest = width - c.date - c.time - 2;
 	/* Status gets a fixed share; the lieu only on wide terminals. */
-	c.status = 22;
+	c.status = 26;
 	rest -= c.status + 1;
 	if (width >= 120) {
 		c.lieu = rest / 5;
@@ -593,6 +593,7 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			return SCREEN_REDRAW;
 		}
 		s->editing = true;
+		s->form->focus = 0;
 		return SCREEN_REDRAW;
 	case ACT_EXPORT_XLSX:
 	case ACT_EXPORT_PDF:

@@ -43,6 +43,8 @@ struct pdf_out {
 	const struct export_table *t;
 	double *x, *w;       /* column left edges and widths */
 	PangoLayout **cells; /* one layout per column, reused row after row */
+	PangoLayout **heads; /* the column headers, laid out once */
+	double head_h;
 	PangoLayout *text;   /* titles and foot */
 	PangoFontDescription *cell_font, *head_font, *title_font, *sub_font, *foot_font;
 	int page;            /* pages begun */
@@ -124,23 +126,13 @@ page_begin(struct pdf_out *p)
 	}
 
 	/* Column headers on a light band. */
-	double h = 0;
-	for (int c = 0; c < t->ncols; c++) {
-		pango_layout_set_font_description(p->cells[c], p->head_font);
-		pango_layout_set_text(p->cells[c], t->headers[c], -1);
-		double ch = layout_height(p->cells[c]);
-		if (ch > h)
-			h = ch;
-	}
-	h += 2 * PAD_Y;
+	double h = p->head_h;
 	cairo_set_source_rgb(cr, 0.86, 0.89, 0.94);
 	cairo_rectangle(cr, MARGIN, y, width, h);
 	cairo_fill(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (int c = 0; c < t->ncols; c++) {
-		show_at(p, p->cells[c], p->x[c] + PAD_X, y + PAD_Y);
-		pango_layout_set_font_description(p->cells[c], p->cell_font);
-	}
+	for (int c = 0; c < t->ncols; c++)
+		show_at(p, p->heads[c], p->x[c] + PAD_X, y + PAD_Y);
 	p->y = y + h;
 }
 
@@ -205,12 +197,18 @@ pdf_out_open(const char *path, const struct export_table *t, char **err)
 	p->x = xcalloc((size_t)t->ncols, sizeof *p->x);
 	p->w = xcalloc((size_t)t->ncols, sizeof *p->w);
 	p->cells = xcalloc((size_t)t->ncols, sizeof *p->cells);
+	p->heads = xcalloc((size_t)t->ncols, sizeof *p->heads);
 	double x = MARGIN;
 	for (int c = 0; c < t->ncols; c++) {
 		p->x[c] = x;
 		p->w[c] = (PAGE_W - 2 * MARGIN) * (t->widths ? t->widths[c] : 1) / total;
 		x += p->w[c];
 		p->cells[c] = layout_new(p, p->cell_font, p->w[c] - 2 * PAD_X);
+		p->heads[c] = layout_new(p, p->head_font, p->w[c] - 2 * PAD_X);
+		pango_layout_set_text(p->heads[c], t->headers[c], -1);
+		double hh = layout_height(p->heads[c]) + 2 * PAD_Y;
+		if (hh > p->head_h)
+			p->head_h = hh;
 	}
 	p->text = layout_new(p, p->sub_font, PAGE_W - 2 * MARGIN);
 	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
@@ -261,9 +259,12 @@ pdf_out_row(struct pdf_out *p, const char *const *cells, char **err)
 static void
 pdf_free(struct pdf_out *p)
 {
-	for (int c = 0; c < p->t->ncols; c++)
+	for (int c = 0; c < p->t->ncols; c++) {
 		if (p->cells[c])
 			g_object_unref(p->cells[c]);
+		if (p->heads[c])
+			g_object_unref(p->heads[c]);
+	}
 	if (p->text)
 		g_object_unref(p->text);
 	pango_font_description_free(p->cell_font);
@@ -274,6 +275,7 @@ pdf_free(struct pdf_out *p)
 	cairo_destroy(p->cr);
 	cairo_surface_destroy(p->surface);
 	free(p->cells);
+	free(p->heads);
 	free(p->x);
 	free(p->w);
 	free(p);
@@ -291,10 +293,20 @@ pdf_out_close(struct pdf_out *p, char **err)
 	}
 	page_end(p);
 	cairo_surface_finish(p->surface);
+	/*
+	 * A failed write is checked here too: cairo does not always carry the
+	 * stream's error to the surface, and stdio forgets it once its buffer
+	 * is dropped, so that fclose() then succeeds on a truncated file.
+	 */
 	bool ok = cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS &&
-		  cairo_status(p->cr) == CAIRO_STATUS_SUCCESS;
-	if (!ok)
-		*err = pdf_error(p);
+		  cairo_status(p->cr) == CAIRO_STATUS_SUCCESS && p->write_errno == 0 &&
+		  fflush(p->file) == 0 && !ferror(p->file);
+	if (!ok) {
+		if (p->write_errno == 0 && ferror(p->file))
+			p->write_errno = errno ? errno : EIO;
+		*err = p->write_errno ? xasprintf("écriture du PDF : %s", strerror(p->write_errno))
+				      : pdf_error(p);
+	}
 	FILE *f = p->file;
 	pdf_free(p);
 	if (fclose(f) != 0 && ok) {

@@ -39,7 +39,7 @@ const char *const rdv_export_headers[RDV_EXPORT_NCOLS] = {
  * never wrap; the rest wraps inside its column.
  */
 static const double widths[RDV_EXPORT_NCOLS] = {
-    20, 40, 24, 40, 40, 24, 44, 46, 44, 42, 56,
+    24, 40, 24, 40, 40, 24, 44, 46, 44, 42, 54,
     46, 46, 40, 26, 30, 42, 42, 28, 42, 54,
 };
 

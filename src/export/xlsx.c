@@ -2,8 +2,11 @@
 #include "config.h"
 #include "export/backend.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "core/xmalloc.h"
@@ -93,10 +96,34 @@ xlsx_out_row(struct xlsx_out *x, const char *const *cells, char **err)
 	return true;
 }
 
+/*
+ * libxlsxwriter prints its own "[ERROR]" lines on stderr when the zip
+ * cannot be written; the caller reports the failure in one French line, so
+ * stderr is pointed at /dev/null for the time of the call.
+ */
+static lxw_error
+workbook_close_quiet(lxw_workbook *wb)
+{
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	int null = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	lxw_error e = workbook_close(wb);
+	fflush(stderr);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDERR_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	return e;
+}
+
 bool
 xlsx_out_close(struct xlsx_out *x, char **err)
 {
-	lxw_error e = workbook_close(x->wb);
+	lxw_error e = workbook_close_quiet(x->wb);
 	free(x);
 	if (e != LXW_NO_ERROR) {
 		*err = xlsx_error("écriture du classeur", e);

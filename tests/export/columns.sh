@@ -1,0 +1,107 @@
+#!/bin/sh
+# The RDV export of a known data set (tests/export/fixture.sql): every cell
+# of the .xlsx (its sheet XML, through unzip) and of the .pdf (pdftotext)
+# against tests/export/expected.tsv, accents included; the filters on
+# territory days, statuses and scopes; bad input; a failed write leaves no
+# file behind.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/cluster.sh"
+cluster_start
+sql -f "$top_srcdir/tests/export/fixture.sql" >/dev/null || echo "Bail out! fixture failed"
+T=$CLUSTER_DIR/out
+mkdir -p "$T"
+CHECK="python3 $top_srcdir/tests/export/check.py"
+EXPECTED=$top_srcdir/tests/export/expected.tsv
+AGATHE="host=$PGHOST port=$PGPORT dbname=rdv user=agathe"
+NOW=2026-05-13T10:00
+
+# sheet FILE: the worksheet as tab-separated text.
+sheet() {
+	unzip -p "$1" xl/worksheets/sheet1.xml | $CHECK xlsx2tsv
+}
+# rows FILTERS…: the "date rdv heure rdv" of an xlsx export, one per line.
+rows() {
+	"$RDV" export rdvs --db "$AGATHE" --now $NOW --format xlsx -o "$T/f.xlsx" "$@" >/dev/null &&
+		sheet "$T/f.xlsx" | tail -n +2 | cut -f 5,6 | tr '\t' ' ' | paste -sd ';' -
+}
+
+out=$("$RDV" export rdvs --db "$AGATHE" --now $NOW --format xlsx -o "$T/all.xlsx")
+is "$?" "0" "xlsx export exits 0"
+is "$out" "7 rendez-vous exportés dans $T/all.xlsx" "and says how many rows it wrote"
+grep -v '^#' "$EXPECTED" >"$T/expected.tsv"
+sheet "$T/all.xlsx" >"$T/got.tsv"
+if diff "$T/expected.tsv" "$T/got.tsv" >"$T/diff"; then ok 0 "xlsx: every cell of the 8 rows equals the expected export"
+else ok 1 "xlsx: every cell of the 8 rows equals the expected export"; sed 's/^/# /' "$T/diff"; fi
+is "$(unzip -p "$T/all.xlsx" xl/worksheets/sheet1.xml | $CHECK xlsx2tsv --types | sed -n 2p | cut -c1)" "n" \
+	"xlsx: the year is a number"
+is "$(unzip -p "$T/all.xlsx" xl/worksheets/sheet1.xml | $CHECK xlsx2tsv --types | sed -n 2p | cut -c2-21)" \
+	"sssssss-ssssss-sssss" "xlsx: the other cells are text (the empty ones absent)"
+like "$(unzip -l "$T/all.xlsx")" "xl/worksheets/sheet1.xml" "xlsx: a real workbook"
+unlike "$(unzip -l "$T/all.xlsx")" "sharedStrings.xml" "xlsx: constant-memory mode (inline strings, no shared table)"
+is "$(stat -c %a "$T/all.xlsx")" "600" "the file is readable by its owner only"
+
+out=$("$RDV" export rdvs --db "$AGATHE" --now $NOW --format pdf -o "$T/all.pdf")
+is "$?" "0" "pdf export exits 0"
+pdftotext -enc UTF-8 -raw "$T/all.pdf" "$T/all.txt"
+is "$($CHECK pdfrows "$T/expected.tsv" "$T/all.txt")" "8/8" \
+	"pdf: the header and the 7 rows, every cell, in order"
+text=$(cat "$T/all.txt")
+like "$text" "Liste des RDV — exportée le 13/05/2026 à 10h00" "pdf: the title carries the date"
+like "$text" "Filtres : aucun (tous les rendez-vous que je vois) · 7 rendez-vous" "pdf: and the filters"
+like "$text" "Page 1" "pdf: pages are numbered"
+is "$(pdfinfo "$T/all.pdf" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\).*/\1x\2/p')" "841.89x595.28" \
+	"pdf: A4 landscape"
+like "$(pdffonts "$T/all.pdf")" "DejaVuSans" "pdf: the font is embedded"
+
+# Filters: a day is the territory's calendar day, not the UTC date.
+is "$(rows --from 2026-05-13 --to 2026-05-13)" "13/05/2026 00h30" \
+	"13 May (Paris) holds the 00:30 rdv, still 12 May in UTC"
+is "$(rows --from 2026-05-11 --to 2026-05-11)" "11/05/2026 23h30" \
+	"11 May (Paris) holds the 23:30 rdv, already 12 May in UTC"
+is "$(rows --from 2026-05-12 --to 2026-05-12)" "12/05/2026 09h00" "12 May holds only the 09:00 rdv"
+is "$(rows --status unknown_future)" "20/05/2026 14h30;14/05/2026 09h15;13/05/2026 00h30" \
+	"status: unknown from today on"
+is "$(rows --status noshow)" "05/05/2026 16h45" "status: no-show"
+is "$(rows --agent 3)" "20/05/2026 14h30;30/04/2026 11h00" "agent: Cédric's rdvs"
+is "$(rows --motif 1 --lieu 1)" "14/05/2026 09h15;12/05/2026 09h00;11/05/2026 23h30" "motif and lieu"
+is "$(rows --service 2)" "20/05/2026 14h30;30/04/2026 11h00" "service: PMI"
+is "$(rows --scope assigned)" "20/05/2026 14h30;14/05/2026 09h15;13/05/2026 00h30;11/05/2026 23h30" \
+	"scope: where I am assigned"
+is "$(rows --scope services)" \
+	"14/05/2026 09h15;13/05/2026 00h30;12/05/2026 09h00;11/05/2026 23h30;05/05/2026 16h45" \
+	"scope: my services' rdvs"
+"$RDV" export rdvs --db "$AGATHE" --now $NOW --format pdf -o "$T/f.pdf" --motif 1 --from 2026-05-12 >/dev/null
+pdftotext -enc UTF-8 -raw "$T/f.pdf" "$T/f.txt"
+like "$(cat "$T/f.txt")" "Filtres : motif : Accueil social · à partir du 12/05/2026 · 2 rendez-vous" \
+	"pdf: the title names the filters in French"
+
+# Bad input: one line on stderr, exit 2, no file.
+"$RDV" export rdvs --db "$AGATHE" --format xlsx -o "$T/bad.xlsx" --from 2026-13-01 2>"$T/err"
+is "$?" "2" "a malformed date exits 2"
+is "$(cat "$T/err")" "rdv: --from : date AAAA-MM-JJ attendue, pas « 2026-13-01 »" "and says why in one line"
+"$RDV" export rdvs --db "$AGATHE" --format xlsx -o "$T/bad.xlsx" --from 2026-05-14 --to 2026-05-13 2>"$T/err"
+is "$?:$(cat "$T/err")" "2:rdv: --from est après --to" "a reversed period exits 2"
+"$RDV" export rdvs --db "$AGATHE" --format xlsx -o "$T/bad.xlsx" --motif 6 2>"$T/err"
+is "$?:$(cat "$T/err")" "2:rdv: motif inconnu ou hors de vos organisations" \
+	"a motif of another organisation exits 2"
+"$RDV" export rdvs --db "$AGATHE" --format ods -o "$T/bad.xlsx" 2>"$T/err"
+is "$?:$(cat "$T/err")" "2:rdv: --format : xlsx ou pdf, pas « ods »" "an unknown format exits 2"
+is "$(ls "$T" | grep -c bad)" "0" "no file was written for bad input"
+
+# A failure halfway (the file may not grow past 4 KiB) says why and leaves nothing.
+mkdir -p "$T/full"
+(trap '' XFSZ; ulimit -f 4; exec "$RDV" export rdvs --db "$AGATHE" --now $NOW --format pdf \
+	-o "$T/full/big.pdf") >/dev/null 2>"$T/err"
+is "$?" "1" "a write failure exits 1"
+like "$(cat "$T/err")" "rdv: export impossible : écriture du PDF" "and says why"
+is "$(ls -A "$T/full" | wc -l)" "0" "no half file, no temporary file left"
+(trap '' XFSZ; ulimit -f 4; exec "$RDV" export rdvs --db "$AGATHE" --now $NOW --format xlsx \
+	-o "$T/full/big.xlsx") >/dev/null 2>"$T/err"
+is "$?" "1" "xlsx: a write failure exits 1"
+is "$(cat "$T/err")" "rdv: export impossible : écriture du classeur : Zip generic error ZIP_ERRNO while creating the xlsx file." \
+	"and says why in one line"
+is "$(ls -A "$T/full" | wc -l)" "0" "xlsx: no half file left"
+"$RDV" export rdvs --db "$AGATHE" --format xlsx -o "$T/nowhere/x.xlsx" 2>"$T/err"
+is "$?" "1" "an output directory that does not exist exits 1"
+like "$(cat "$T/err")" "impossible de créer « $T/nowhere/x.xlsx »" "and names the file"
+done_testing
