@@ -223,6 +223,9 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	case DB_REPLY_RDV:
 		db_rdv_free(data);
 		break;
+	case DB_REPLY_RDV_LIST:
+		db_rdv_briefs_free(data);
+		break;
 	case DB_REPLY_RDVLIST:
 		rdvlist_page_free(data);
 		break;

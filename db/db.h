@@ -109,6 +109,7 @@ enum db_reply_kind {
 	DB_REPLY_CREATED, /* data: int * (the new row's id) */
 	DB_REPLY_RDV,     /* data: struct db_rdv * (db/rdvs.h) */
 	DB_REPLY_DONE,    /* data: int * (rows affected) */
+	DB_REPLY_RDV_LIST, /* data: struct db_rdv_briefs * (db/rdvs.h) */
 	DB_REPLY_RDVLIST,         /* data: struct rdvlist_page * (db/rdvlist.h) */
 	DB_REPLY_RDVLIST_CHOICES, /* data: struct rdvlist_choices * (db/rdvlist.h) */
 	DB_REPLY_EXPORTS,         /* data: struct db_exports * (db/exports.h) */

@@ -33,6 +33,57 @@ static const char status_sql[] = "SELECT rdv.rdv_set_status($1::int, $2::rdv.rdv
 
 static const char delete_sql[] = "DELETE FROM rdv.rdvs WHERE id = $1::int";
 
+static const char to_fill_sql[] =
+    "SELECT r.id, to_char(r.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'), m.name,"
+    "       coalesce((SELECT string_agg(u.first_name || ' ' || upper(u.last_name), ', '"
+    "                                   ORDER BY u.last_name, u.id)"
+    "                   FROM rdv.participations p JOIN rdv.usagers u ON u.id = p.usager_id"
+    "                  WHERE p.rdv_id = r.id), '')"
+    "  FROM rdv.rdvs r JOIN rdv.motifs m ON m.id = r.motif_id"
+    " WHERE r.agent_ids @> ARRAY[rdv.current_agent_id()] AND r.status = 'unknown'"
+    "   AND r.starts_at < ($1::date::timestamp AT TIME ZONE $2)"
+    " ORDER BY r.starts_at, r.id";
+
+void
+db_rdv_briefs_free(struct db_rdv_briefs *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].motif);
+		free(l->items[i].usagers);
+	}
+	free(l->items);
+	free(l);
+}
+
+static void *
+briefs_parse(PGresult *res, void *ctx, struct db_error **err)
+{
+	(void)ctx;
+	(void)err;
+	struct db_rdv_briefs *l = xcalloc(1, sizeof *l);
+	l->n = (size_t)PQntuples(res);
+	l->items = xcalloc(l->n + 1, sizeof *l->items);
+	for (size_t i = 0; i < l->n; i++) {
+		int r = (int)i;
+		l->items[i].id = atoi(PQgetvalue(res, r, 0));
+		cal_parse_datetime(PQgetvalue(res, r, 1), &l->items[i].starts_at);
+		l->items[i].motif = xstrdup(PQgetvalue(res, r, 2));
+		l->items[i].usagers = xstrdup(PQgetvalue(res, r, 3));
+	}
+	return l;
+}
+
+unsigned long
+db_send_to_fill(struct db *db, const struct db_session *s, rdv_date today)
+{
+	char day[11];
+	cal_format_date(today, day);
+	const char *params[] = {day, s->time_zone};
+	return db_request_queue(db, DB_REPLY_RDV_LIST, to_fill_sql, 2, params, briefs_parse, NULL, NULL);
+}
+
 void
 db_rdv_free(struct db_rdv *r)
 {

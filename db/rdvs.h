@@ -54,4 +54,25 @@ unsigned long db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st);
 /* Hard delete (admins only: row-level security); DB_REPLY_DONE with the rows deleted. */
 unsigned long db_send_rdv_delete(struct db *db, int rdv_id);
 
+/* A line of a list of rdvs. */
+struct db_rdv_brief {
+	int id;
+	rdv_time starts_at;       /* local */
+	char *motif;
+	char *usagers;            /* names joined with ", " */
+};
+
+struct db_rdv_briefs {
+	struct db_rdv_brief *items;
+	size_t n;
+};
+
+void db_rdv_briefs_free(struct db_rdv_briefs *l);
+
+/*
+ * The viewer's past rdvs still "unknown" before today ("à renseigner"),
+ * oldest first. The reply is DB_REPLY_RDV_LIST with a struct db_rdv_briefs.
+ */
+unsigned long db_send_to_fill(struct db *db, const struct db_session *s, rdv_date today);
+
 #endif

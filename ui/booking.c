@@ -165,10 +165,12 @@ booking_data(void *state, struct app *app, struct db_reply *reply)
 			app_refresh_all(app);
 			return SCREEN_CLOSE;
 		}
-		char *when = slot_when(b->req);
-		app_message(app, false, "Rendez-vous enregistré le %s avec %s pour %s.", when,
+		rdv_date day = cal_time_date(b->req->slot.start);
+		int m, d, min = cal_time_minute(b->req->slot.start);
+		cal_ymd(day, NULL, &m, &d);
+		app_message(app, false, "RDV enregistré : %s %02d/%02d %02dh%02d, %s, %s.",
+			    cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60, min % 60,
 			    b->req->agent_name, b->picker.picked_name);
-		free(when);
 		app_refresh_all(app);
 		return SCREEN_CLOSE;
 	}

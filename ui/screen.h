@@ -83,11 +83,16 @@ struct agenda_target {
 
 extern const struct screen_ops week_screen;
 extern const struct screen_ops help_screen;
+extern const struct screen_ops usagers_screen;
+extern const struct screen_ops usager_record_screen;
+extern const struct screen_ops duplicates_screen;
+extern const struct screen_ops merge_screen;
 extern const struct screen_ops rdvlist_screen;
 extern const struct screen_ops account_screen;
 extern const struct screen_ops search_screen;
 extern const struct screen_ops booking_screen;
 extern const struct screen_ops rdv_screen;
 extern const struct screen_ops rdv_status_screen;
+extern const struct screen_ops to_fill_screen;
 
 #endif

@@ -225,7 +225,9 @@ search_send(struct search *s, struct app *app)
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
 	s->week_ticket = db_send_slots(app_db(app), &r);
+	/* Next availability: over the default 26 weeks, not this week only. */
 	r.first = true;
+	r.to = 0;
 	if (s->motif_has_lieu && s->lieu_id == 0) {
 		s->first_ticket = 0;
 		for (size_t i = 0; i < s->choices->nlieux && s->nfirsts < MAX_LIEUX; i++) {
@@ -390,6 +392,17 @@ format_when(rdv_time t)
 			 cal_month_name_fr(m), y, min / 60, min % 60);
 }
 
+/* "mer. 13/05 à 10h45" */
+static char *
+format_short(rdv_time t)
+{
+	rdv_date day = cal_time_date(t);
+	int m, d, min = cal_time_minute(t);
+	cal_ymd(day, NULL, &m, &d);
+	return xasprintf("%s %02d/%02d à %02dh%02d", cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60,
+			 min % 60);
+}
+
 static void
 draw_results(struct search *s, struct app *app, int top, int rows)
 {
@@ -461,7 +474,7 @@ draw_results(struct search *s, struct app *app, int top, int rows)
 						first = s->firsts[i].start;
 						found = true;
 					}
-				char *w = found ? format_when(first) : xstrdup("");
+				char *w = found ? format_short(first) : xstrdup("");
 				text = xasprintf("%s — %s%s%s", l->name, l->address,
 						 found ? " · prochaine disponibilité le " : "", w);
 				free(w);

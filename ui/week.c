@@ -677,6 +677,9 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 		w->view = w->view == VIEW_WEEK ? VIEW_DAY : VIEW_WEEK;
 		app_message(app, false, w->view == VIEW_DAY ? "Vue jour." : "Vue semaine.");
 		return SCREEN_REDRAW;
+	case ACT_TO_FILL:
+		app_push(app, &to_fill_screen, NULL);
+		return SCREEN_REDRAW;
 	case ACT_AGENTS:
 		if (w->choices == NULL)
 			return SCREEN_NONE;

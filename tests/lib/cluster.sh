@@ -24,6 +24,18 @@ cluster_stop() {
 	CLUSTER_DIR=
 }
 
+# Start the server of an initialised cluster (again, after cluster_pause).
+cluster_resume() {
+	cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
+		-o "-c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR' -p 5432 -F \
+		    -c synchronous_commit=off -c full_page_writes=off -c log_statement=${CLUSTER_LOG_STATEMENT:-none}" start
+}
+
+# Stop the server, keeping the cluster (a database outage under a client).
+cluster_pause() {
+	cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w -s stop
+}
+
 cluster_start() {
 	CLUSTER_DIR=$(mktemp -d /tmp/rdv-test.XXXXXX)
 	chmod 755 "$CLUSTER_DIR"
@@ -33,9 +45,7 @@ cluster_start() {
 	cluster_run "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust -E UTF8 \
 		--locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
 		echo "Bail out! initdb failed: $(tail -3 "$CLUSTER_DIR/initdb.log")"; exit 1; }
-	cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
-		-o "-c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR' -p 5432 -F \
-		    -c synchronous_commit=off -c full_page_writes=off -c log_statement=${CLUSTER_LOG_STATEMENT:-none}" start || {
+	cluster_resume || {
 		echo "Bail out! pg_ctl start failed: $(tail -3 "$CLUSTER_DIR/server.log")"; exit 1; }
 	export PGHOST="$CLUSTER_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=rdv
 	createdb rdv || { echo "Bail out! createdb failed"; exit 1; }
