@@ -3,3 +3,9 @@
 SLOTS_TESTS = tests/slots/scenarios.sh
 TESTS += $(SLOTS_TESTS)
 EXTRA_DIST += $(SLOTS_TESTS) tests/slots/load_scenario.py
+SLOTS_TESTS += tests/slots/permissions.sh
+EXTRA_DIST += tests/slots/fixture.sql
+SLOTS_TESTS += tests/slots/book.sh
+check_PROGRAMS += tests/slots/book_race
+tests_slots_book_race_SOURCES = tests/slots/book_race.c
+tests_slots_book_race_LDADD = db/libdb.a src/core/libcore.a $(PQ_LIBS) $(CORE_LIBS) -lm
