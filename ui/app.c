@@ -131,6 +131,7 @@ static const struct {
 	const struct screen_ops *ops;
 } destinations[] = {
     {ACT_GO_AGENDA, &week_screen},
+    {ACT_GO_USAGERS, &usagers_screen},
     {ACT_GO_SEARCH, &search_screen},
     {ACT_GO_RDVS, &rdvlist_screen},
     {ACT_GO_ACCOUNT, &account_screen},

@@ -22,6 +22,7 @@
 	X(GO_ADMIN, "go-admin", "F7", "Administration (motifs, lieux, agents)", "Navigation")  \
 	X(GO_RDVS, "go-rdvs", "F5", "Liste des RDV", "Navigation")                       \
 	X(GO_ACCOUNT, "go-account", "F6", "Mon compte", "Navigation")                     \
+	X(GO_USAGERS, "go-usagers", "F4", "Usagers : recherche, fiches, doublons", "Navigation") \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
@@ -44,7 +45,10 @@
 	X(SAVE, "save", "w", "Enregistrer l'export sous…", "Mon compte")                   \
 	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
 	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")       \
-	X(UNLINK, "unlink", "F8", "Retirer le dernier usager du rendez-vous", "Trouver un RDV")
+	X(UNLINK, "unlink", "F8", "Retirer le dernier usager du rendez-vous", "Trouver un RDV") \
+	X(EDIT_USAGER, "edit-usager", "m", "Modifier la fiche de l'usager", "Usagers") \
+	X(MERGE, "merge", "F10 C-f", "Fusionner deux usagers", "Usagers")                \
+	X(DUPLICATES, "duplicates", "F9 C-d", "Doublons probables", "Usagers")
 
 enum action {
 	ACT_NONE,

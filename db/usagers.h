@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_DB_USAGERS_H
+#define RDV_DB_USAGERS_H
+
+/*
+ * The Usagers menu: search as you type, the record with its rdvs, probable
+ * duplicates, saving, and merging two usagers. Searches and duplicates go
+ * through the SECURITY DEFINER functions of db/migrations/006_usagers.sql
+ * (which apply the usagers' visibility rule themselves, so that the trigram
+ * indexes can be used); the record is read under row-level security.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/caltime.h"
+#include "core/status.h"
+#include "core/usager.h"
+#include "db/db.h"
+
+/* ------------------------------------------------------------ search */
+
+struct db_usager_hit {
+	int id;
+	char *first_name, *last_name, *birth_name;
+	bool have_birth_date;
+	rdv_date birth_date;
+	char *email, *phone, *city;
+	int responsible_id;
+	char *matched;  /* "name", "similar", "email", "phone", "birth_date" */
+};
+
+struct db_usager_hits {
+	struct db_usager_hit *items;
+	size_t n;
+};
+
+void db_usager_hits_free(struct db_usager_hits *h);
+
+/* Reply DB_REPLY_USAGER_SEARCH with a struct db_usager_hits (best first). */
+unsigned long db_send_usager_search(struct db *db, const char *text, int limit);
+
+/* ------------------------------------------------------------ record */
+
+struct db_usager_rdv {
+	int rdv_id;
+	rdv_time start;       /* the territory's wall clock */
+	int duration_min;
+	char *motif;
+	char *agents;         /* "Julien BERNARD, Nadia HADDAD", or NULL */
+	char *lieu;           /* or NULL */
+	char *organisation;
+	enum rdv_status status;  /* the usager's participation */
+};
+
+struct db_usager_relative {
+	int id;
+	char *name;           /* "Léo BÉZIER" */
+	bool have_birth_date;
+	rdv_date birth_date;
+};
+
+struct db_usager_record {
+	struct usager *usager;
+	struct db_usager_relative *relatives;
+	size_t nrelatives;
+	struct db_usager_rdv *rdvs;  /* by start time */
+	size_t nrdvs;
+	char *organisations;         /* "MDS Valence, CCAS Romans-sur-Isère" */
+};
+
+void db_usager_record_free(struct db_usager_record *r);
+
+/*
+ * Reply DB_REPLY_USAGER_RECORD with a struct db_usager_record, or an error
+ * when the usager is not (or no longer) visible.
+ */
+unsigned long db_send_usager_load(struct db *db, const struct db_session *s, int usager_id);
+
+/* ------------------------------------------------------------ duplicates */
+
+struct db_usager_dup {
+	int id[2];
+	char *name[2];
+	bool have_birth_date[2];
+	rdv_date birth_date[2];
+	char *reasons;  /* "même téléphone · noms très proches" */
+};
+
+struct db_usager_dups {
+	struct db_usager_dup *items;
+	size_t n;
+};
+
+void db_usager_dups_free(struct db_usager_dups *d);
+
+/*
+ * Probable duplicates: of one usager (id[0] is that usager), or every pair
+ * the agent sees (for_usager 0). Reply DB_REPLY_USAGER_DUPLICATES.
+ */
+unsigned long db_send_usager_duplicates(struct db *db, int for_usager, int limit);
+
+/* ------------------------------------------------------------ save and merge */
+
+/*
+ * Create (u->id 0, in the session's organisation) or update a usager that
+ * usager_validate() accepted. Reply DB_REPLY_USAGER_SAVED with an int * (the
+ * id); on a duplicate e-mail the error (23505) names who already has it.
+ */
+unsigned long db_send_usager_save(struct db *db, const struct db_session *s, const struct usager *u);
+
+struct db_usager_merged {
+	int survivor, removed;
+};
+
+/*
+ * Merge usagers a and b with rdv.usager_merge() (choices: see
+ * merge_plan_choices_json()). Reply DB_REPLY_USAGER_MERGED with a struct
+ * db_usager_merged *.
+ */
+unsigned long db_send_usager_merge(struct db *db, const struct db_session *s, int a, int b,
+				   const char *choices_json);
+
+#endif

@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "core/usager.h"
+#include "core/xmalloc.h"
+#include "db/usagers.h"
+#include "ui/draw.h"
+#include "ui/form.h"
+#include "ui/list.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+#include "ui/usagers.h"
+
+/*
+ * The record of a usager ("fiche usager"): identity, relatives and
+ * responsible, statistics, probable duplicates (F10 merges with the selected
+ * one), upcoming rdvs and the history. m edits the record in place; a new
+ * usager opens straight in the form. What was typed stays when the database
+ * says no, and the message says why in French.
+ */
+
+struct record {
+	int id;                         /* 0 while creating */
+	struct db_usager_record *rec;
+	struct usager_stats stats;
+	unsigned long load_ticket;
+	struct db_usager_dups *dups;
+	unsigned long dups_ticket;
+	struct list dup_list;
+	int scroll;                     /* rdv lines scrolled */
+	struct form *form;              /* non-NULL while editing */
+	char *form_error;               /* why the last save failed */
+	unsigned long save_ticket;
+};
+
+enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
+       F_NOTES };
+
+static const enum action record_hints[] = {ACT_EDIT_USAGER, ACT_MERGE, ACT_WEEK_NEXT, ACT_CANCEL,
+					   ACT_NONE};
+
+static void
+record_load(struct record *r, struct app *app)
+{
+	if (r->id == 0)
+		return;
+	r->load_ticket = db_send_usager_load(app_db(app), app_session(app), r->id);
+	r->dups_ticket = db_send_usager_duplicates(app_db(app), r->id, 20);
+}
+
+static void
+form_open(struct record *r, const char *typed_name)
+{
+	const struct usager *u = r->rec ? r->rec->usager : NULL;
+	struct form *f = form_new();
+	char *first = NULL, *last = NULL;
+	if (u == NULL && typed_name) {
+		/* "Marie Dupont" typed in the search: first word(s) first name, last word last name. */
+		const char *sp = strrchr(typed_name, ' ');
+		if (sp) {
+			first = xstrndup(typed_name, (size_t)(sp - typed_name));
+			last = xstrdup(sp + 1);
+		} else {
+			last = xstrdup(typed_name);
+		}
+	}
+	form_add_text(f, "Prénom", u ? u->first_name : first, true);
+	form_add_text(f, "Nom", u ? u->last_name : last, true);
+	form_add_text(f, "Nom de naissance", u ? u->birth_name : NULL, false);
+	form_add_date(f, "Date de naissance", u && u->have_birth_date, u ? u->birth_date : 0, false);
+	form_add_text(f, "E-mail", u ? u->email : NULL, false);
+	form_add_text(f, "Téléphone", u ? u->phone : NULL, false);
+	form_set_hint(f, F_PHONE, "06…, +33…, 0690…");
+	form_add_text(f, "Adresse", u ? u->address : NULL, false);
+	form_add_text(f, "Code postal", u ? u->post_code : NULL, false);
+	form_add_text(f, "Ville", u ? u->city_name : NULL, false);
+	form_add_text(f, "Notes", u ? u->notes : NULL, false);
+	free(first);
+	free(last);
+	form_free(r->form);
+	r->form = f;
+}
+
+static void *
+record_open(struct app *app, void *arg)
+{
+	struct usager_screen_arg *a = arg;
+	struct record *r = xcalloc(1, sizeof *r);
+	usager_stats_init(&r->stats);
+	list_set_count(&r->dup_list, 0);
+	r->id = a ? a->id : 0;
+	if (r->id == 0)
+		form_open(r, a ? a->name : NULL);
+	else
+		record_load(r, app);
+	usager_screen_arg_free(a);
+	return r;
+}
+
+static void
+record_close(void *state)
+{
+	struct record *r = state;
+	db_usager_record_free(r->rec);
+	db_usager_dups_free(r->dups);
+	usager_stats_clear(&r->stats);
+	form_free(r->form);
+	free(r->form_error);
+	free(r);
+}
+
+/* Statistics of the rdvs the agent sees; upcoming = from now on. */
+static void
+record_stats(struct record *r, struct app *app)
+{
+	usager_stats_clear(&r->stats);
+	rdv_time now = app_now(app);
+	for (size_t i = 0; r->rec && i < r->rec->nrdvs; i++) {
+		const struct db_usager_rdv *v = &r->rec->rdvs[i];
+		usager_stats_add(&r->stats, v->motif, v->status, v->start >= now);
+	}
+	usager_stats_sort(&r->stats);
+}
+
+static int
+age_years(rdv_date birth, rdv_date today)
+{
+	int y1, m1, d1, y2, m2, d2;
+	cal_ymd(birth, &y1, &m1, &d1);
+	cal_ymd(today, &y2, &m2, &d2);
+	return y2 - y1 - (m2 < m1 || (m2 == m1 && d2 < d1));
+}
+
+static void
+field_line(int y, int x, int width, const char *label, const char *value)
+{
+	draw_text(y, x, 20, theme_attr(SLOT_GRID), label);
+	draw_text(y, x + 20, width - 20, theme_attr(SLOT_NORMAL), value && *value ? value : "—");
+}
+
+/* "mar. 13/05/2026 10:00  Suivi social · Julien BERNARD · MDS Centre  [À venir]". */
+static void
+rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today)
+{
+	rdv_date day = cal_time_date(v->start);
+	char date[11], hhmm[6];
+	cal_format_date_fr(day, date);
+	cal_format_hhmm(cal_time_minute(v->start), hhmm);
+	static const int slots[] = {SLOT_RDV_UNKNOWN, SLOT_RDV_SEEN, SLOT_RDV_EXCUSED,
+				    SLOT_RDV_REVOKED, SLOT_RDV_NOSHOW};
+	const char *label = rdv_status_label_fr(v->status, day, today);
+	char *status = xasprintf(" %s ", label);
+	int sw = 26;
+	draw_text_pad(y, x + width - sw, sw, theme_attr((enum theme_slot)slots[v->status]), status);
+	char *line = xasprintf("%s %s %s  %s · %s%s%s", cal_weekday_abbr_fr(cal_weekday(day)), date, hhmm,
+			       v->motif ? v->motif : "?", v->agents ? v->agents : "—",
+			       v->lieu ? " · " : "", v->lieu ? v->lieu : "");
+	draw_text(y, x, width - sw - 1, theme_attr(SLOT_NORMAL), line);
+	free(line);
+	free(status);
+}
+
+static void
+record_dup_row(void *vctx, int index, int y, int x, int width, bool selected)
+{
+	struct record *r = vctx;
+	const struct db_usager_dup *d = &r->dups->items[index];
+	char birth[11] = "—";
+	if (d->have_birth_date[1])
+		cal_format_date_fr(d->birth_date[1], birth);
+	char *line = xasprintf("%s %s (n° %d, %s) · %s", selected ? "▸" : " ", d->name[1], d->id[1],
+			       birth, d->reasons ? d->reasons : "");
+	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	free(line);
+}
+
+static void
+record_draw_view(struct record *r, struct app *app)
+{
+	const struct usager *u = r->rec->usager;
+	rdv_date today = cal_time_date(app_now(app));
+	int half = COLS * 3 / 5;
+	int y = 2;
+	field_line(y++, 1, half - 2, "Nom", u->last_name);
+	field_line(y++, 1, half - 2, "Prénom", u->first_name);
+	field_line(y++, 1, half - 2, "Nom de naissance", u->birth_name);
+	char buf[160] = "";
+	if (u->have_birth_date) {
+		char d[11];
+		snprintf(buf, sizeof buf, "%s (%d ans)", cal_format_date_fr(u->birth_date, d),
+			 age_years(u->birth_date, today));
+	}
+	field_line(y++, 1, half - 2, "Date de naissance", buf);
+	field_line(y++, 1, half - 2, "E-mail", u->email);
+	snprintf(buf, sizeof buf, "%s%s%s%s", u->phone ? u->phone : "", u->phone_e164 ? " (" : "",
+		 u->phone_e164 ? u->phone_e164 : "", u->phone_e164 ? ")" : "");
+	field_line(y++, 1, half - 2, "Téléphone", buf);
+	field_line(y++, 1, half - 2, "Adresse", u->address);
+	field_line(y++, 1, half - 2, "Notes", u->notes);
+	if (u->responsible_id) {
+		snprintf(buf, sizeof buf, "%s (n° %d)", u->responsible_name ? u->responsible_name : "?",
+			 u->responsible_id);
+		field_line(y++, 1, half - 2, "Responsable", buf);
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->rec->nrelatives; i++) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", r->rec->relatives[i].name);
+	}
+	field_line(y++, 1, half - 2, "Proches", buf);
+	field_line(y++, 1, half - 2, "Organisations", r->rec->organisations);
+
+	/* Statistics, on the right. */
+	int sy = 2, sx = half + 1, sw = COLS - sx - 1;
+	draw_text(sy++, sx, sw, theme_attr(SLOT_HEADER), "Statistiques");
+	snprintf(buf, sizeof buf, "Rendez-vous : %d (à venir : %d)", r->stats.total, r->stats.upcoming);
+	draw_text(sy++, sx, sw, theme_attr(SLOT_NORMAL), buf);
+	snprintf(buf, sizeof buf, "Honorés : %d", r->stats.by_status[RDV_SEEN]);
+	draw_text(sy++, sx, sw, theme_attr(SLOT_NORMAL), buf);
+	snprintf(buf, sizeof buf, "Annulés : %d excusé, %d par le service",
+		 r->stats.by_status[RDV_EXCUSED], r->stats.by_status[RDV_REVOKED]);
+	draw_text(sy++, sx, sw, theme_attr(SLOT_NORMAL), buf);
+	snprintf(buf, sizeof buf, "Absences non excusées : %d", r->stats.by_status[RDV_NOSHOW]);
+	draw_text(sy++, sx, sw, theme_attr(SLOT_NORMAL), buf);
+	for (size_t i = 0; i < r->stats.nmotifs && sy < y; i++) {
+		snprintf(buf, sizeof buf, "  %s : %d (%d honoré%s)", r->stats.motifs[i].motif,
+			 r->stats.motifs[i].total, r->stats.motifs[i].seen,
+			 r->stats.motifs[i].seen > 1 ? "s" : "");
+		draw_text(sy++, sx, sw, theme_attr(SLOT_NORMAL), buf);
+	}
+	if (sy > y)
+		y = sy;
+
+	/* Probable duplicates. */
+	if (r->dups && r->dups->n > 0) {
+		y++;
+		snprintf(buf, sizeof buf, "Doublons probables : %zu  (↑↓ choisir, F10 fusionner)", r->dups->n);
+		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), buf);
+		int h = (int)r->dups->n < 3 ? (int)r->dups->n : 3;
+		list_draw(&r->dup_list, y, 1, COLS - 2, h, record_dup_row, r);
+		y += h;
+	}
+
+	/* Upcoming then history (most recent first), scrolled together. */
+	y++;
+	rdv_time now = app_now(app);
+	int nup = 0;
+	for (size_t i = 0; i < r->rec->nrdvs; i++)
+		nup += r->rec->rdvs[i].start >= now;
+	int nlines = (int)r->rec->nrdvs + 2;
+	int rows = LINES - 1 - y;
+	if (r->scroll > nlines - rows)
+		r->scroll = nlines - rows > 0 ? nlines - rows : 0;
+	for (int line = r->scroll, yy = y; line < nlines && yy < LINES - 1; line++, yy++) {
+		if (line == 0) {
+			snprintf(buf, sizeof buf, "Rendez-vous à venir (%d)", nup);
+			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
+		} else if (line <= nup) {
+			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[r->rec->nrdvs - (size_t)nup + (size_t)line - 1],
+				 today);
+		} else if (line == nup + 1) {
+			snprintf(buf, sizeof buf, "Historique (%d)", (int)r->rec->nrdvs - nup);
+			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
+		} else {
+			size_t k = r->rec->nrdvs - (size_t)nup - (size_t)(line - nup - 2);
+			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[k - 1], today);
+		}
+	}
+}
+
+static void
+record_draw(void *state, struct app *app)
+{
+	struct record *r = state;
+	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
+	char *title;
+	if (r->rec) {
+		char *name = usager_display_name(r->rec->usager);
+		title = xasprintf(" Fiche usager · %s (n° %d)%s", name, r->id, r->form ? " · modification" : "");
+		free(name);
+	} else {
+		title = xstrdup(r->id ? " Fiche usager" : " Nouvel usager");
+	}
+	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), title);
+	free(title);
+	if (r->form) {
+		form_draw(r->form, 2, 1, COLS - 2, 20);
+		draw_text(2 + r->form->n + 1, 1, COLS - 2, theme_attr(SLOT_GRID),
+			  "Entrée : enregistrer · Échap : annuler · ↑↓/Tab : champ suivant");
+		/* The reason, wrapped: it names the field and, for an e-mail, who has it. */
+		const char *rest = r->form_error;
+		for (int y = 2 + r->form->n + 3; rest && *rest && y < LINES - 1; y++) {
+			int w;
+			size_t n = text_fit(rest, COLS - 2, &w);
+			if (n == 0)
+				break;
+			char *part = xstrndup(rest, n);
+			draw_text(y, 1, COLS - 2, theme_attr(SLOT_STATUS_ERROR), part);
+			free(part);
+			rest += n;
+		}
+		return;
+	}
+	if (r->rec == NULL) {
+		draw_text_center(LINES / 2, 0, COLS, A_BOLD, " chargement… ");
+		return;
+	}
+	record_draw_view(r, app);
+}
+
+/* The form into a usager; false with a message when a date does not parse. */
+static struct usager *
+form_usager(struct record *r, struct app *app)
+{
+	char *err = NULL;
+	if (!form_validate(r->form, &err)) {
+		app_message(app, true, "%s", err);
+		free(r->form_error);
+		r->form_error = err;
+		return NULL;
+	}
+	struct usager *u = usager_new();
+	u->id = r->id;
+	const int text_fields[] = {F_FIRST, F_LAST, F_BIRTH_NAME, F_EMAIL, F_PHONE, F_ADDRESS,
+				   F_POST_CODE, F_CITY, F_NOTES};
+	char **slots[] = {&u->first_name, &u->last_name, &u->birth_name, &u->email, &u->phone,
+			  &u->address, &u->post_code, &u->city_name, &u->notes};
+	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
+		*slots[i] = form_empty(r->form, text_fields[i]) ? NULL
+							       : xstrdup(form_text(r->form, text_fields[i]));
+	u->have_birth_date = !form_empty(r->form, F_BIRTH) && form_date(r->form, F_BIRTH, &u->birth_date);
+	enum usager_field bad;
+	if (!usager_validate(u, cal_time_date(app_now(app)), &bad, &err)) {
+		static const int field_of[USAGER_FIELD_COUNT] = {
+		    [USAGER_FIRST_NAME] = F_FIRST, [USAGER_LAST_NAME] = F_LAST,
+		    [USAGER_BIRTH_NAME] = F_BIRTH_NAME, [USAGER_BIRTH_DATE] = F_BIRTH,
+		    [USAGER_EMAIL] = F_EMAIL, [USAGER_PHONE] = F_PHONE, [USAGER_ADDRESS] = F_ADDRESS,
+		    [USAGER_POST_CODE] = F_POST_CODE, [USAGER_CITY] = F_CITY, [USAGER_NOTES] = F_NOTES};
+		r->form->focus = field_of[bad];
+		app_message(app, true, "%s", err);
+		free(r->form_error);
+		r->form_error = err;
+		usager_free(u);
+		return NULL;
+	}
+	return u;
+}
+
+static int
+record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
+{
+	struct record *r = state;
+	if (r->form) {
+		switch (form_key(r->form, ch, is_code)) {
+		case FORM_SUBMIT: {
+			if (r->save_ticket)
+				return SCREEN_NONE;
+			struct usager *u = form_usager(r, app);
+			if (u) {
+				r->save_ticket = db_send_usager_save(app_db(app), app_session(app), u);
+				usager_free(u);
+			}
+			return SCREEN_REDRAW;
+		}
+		case FORM_CANCEL:
+			form_free(r->form);
+			r->form = NULL;
+			free(r->form_error);
+			r->form_error = NULL;
+			return r->id ? SCREEN_REDRAW : SCREEN_CLOSE;
+		case FORM_CHANGED:
+			return SCREEN_REDRAW;
+		case FORM_NONE:
+			/* Letters are text here: q must not quit. */
+			return action == ACT_QUIT || action == ACT_HELP ? SCREEN_NONE : SCREEN_REDRAW;
+		}
+		return SCREEN_REDRAW;
+	}
+	switch (action) {
+	case ACT_EDIT_USAGER:
+		if (r->rec)
+			form_open(r, NULL);
+		return SCREEN_REDRAW;
+	case ACT_MERGE: {
+		int other = 0;
+		if (r->dups && r->dup_list.selected >= 0 && (size_t)r->dup_list.selected < r->dups->n)
+			other = r->dups->items[r->dup_list.selected].id[1];
+		app_push(app, &merge_screen, usager_screen_arg_new(r->id, other, NULL));
+		return SCREEN_REDRAW;
+	}
+	case ACT_SLOT_PREV:
+	case ACT_SLOT_NEXT:
+		list_key(&r->dup_list, action, (int)ch, is_code);
+		return SCREEN_REDRAW;
+	case ACT_WEEK_NEXT:
+		r->scroll += LINES / 2;
+		return SCREEN_REDRAW;
+	case ACT_WEEK_PREV:
+		r->scroll = r->scroll > LINES / 2 ? r->scroll - LINES / 2 : 0;
+		return SCREEN_REDRAW;
+	case ACT_CANCEL:
+		return SCREEN_CLOSE;
+	default:
+		return SCREEN_NONE;
+	}
+}
+
+static int
+record_data(void *state, struct app *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	if (reply->kind == DB_REPLY_USAGER_RECORD && reply->ticket == r->load_ticket) {
+		r->load_ticket = 0;
+		if (reply->error) {
+			app_message(app, true, "Fiche usager : %s", db_error_text(reply->error));
+			return r->rec ? SCREEN_REDRAW : SCREEN_CLOSE;
+		}
+		db_usager_record_free(r->rec);
+		r->rec = reply->data;
+		reply->data = NULL;
+		record_stats(r, app);
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_USAGER_DUPLICATES && reply->ticket == r->dups_ticket) {
+		r->dups_ticket = 0;
+		if (!reply->error) {
+			db_usager_dups_free(r->dups);
+			r->dups = reply->data;
+			reply->data = NULL;
+			list_set_count(&r->dup_list, (int)r->dups->n);
+		}
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_USAGER_SAVED && reply->ticket == r->save_ticket) {
+		r->save_ticket = 0;
+		if (reply->error) {
+			/* The form keeps what was typed; the database says what is wrong. */
+			if (strcmp(reply->error->sqlstate, "23505") == 0)
+				r->form->focus = F_EMAIL;
+			free(r->form_error);
+			r->form_error = xstrdup(reply->error->message);
+			/* "l'adresse e-mail … est déjà celle de …" starts a sentence here. */
+			if (r->form_error[0] >= 'a' && r->form_error[0] <= 'z')
+				r->form_error[0] = (char)(r->form_error[0] - 'a' + 'A');
+			app_message(app, true, "%s", r->form_error);
+			return SCREEN_REDRAW;
+		}
+		r->id = *(int *)reply->data;
+		form_free(r->form);
+		r->form = NULL;
+		free(r->form_error);
+		r->form_error = NULL;
+		app_message(app, false, "Fiche enregistrée.");
+		record_load(r, app);
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_USAGER_SAVED && !reply->error && *(int *)reply->data == r->id &&
+	    r->form == NULL) {
+		record_load(r, app);
+		return SCREEN_NONE;
+	}
+	if (reply->kind == DB_REPLY_USAGER_MERGED && !reply->error) {
+		const struct db_usager_merged *m = reply->data;
+		if (m->removed == r->id || m->survivor == r->id) {
+			/* This record was merged: show the one that survives. */
+			r->id = m->survivor;
+			record_load(r, app);
+		} else if (r->dups) {
+			r->dups_ticket = db_send_usager_duplicates(app_db(app), r->id, 20);
+		}
+	}
+	return SCREEN_NONE;
+}
+
+static int
+record_changed(void *state, struct app *app)
+{
+	struct record *r = state;
+	if (r->form == NULL)
+		record_load(r, app);
+	return SCREEN_NONE;
+}
+
+static int
+record_resize(void *state, struct app *app)
+{
+	(void)state;
+	(void)app;
+	return SCREEN_REDRAW;
+}
+
+const struct screen_ops usager_record_screen = {
+    .name = "usager",
+    .open = record_open,
+    .draw = record_draw,
+    .key = record_key,
+    .resize = record_resize,
+    .data = record_data,
+    .changed = record_changed,
+    .close = record_close,
+    .hints = record_hints,
+};
