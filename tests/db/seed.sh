@@ -202,11 +202,12 @@ is "$(q "SELECT count(*), count(*) FILTER (WHERE rrule IS NOT NULL), count(*) FI
 
 is "$(q "SELECT count(*), count(email), count(phone_number), count(responsible_id),
                 count(*) FILTER (WHERE phone_number !~ '^0[1-9]( [0-9]{2}){4}\$'
-                                 OR phone_number_formatted <> '+33' || substr(replace(phone_number, ' ', ''), 2)),
+                                 OR phone_number_formatted !~ '^\+(33|590|594|596|262|269)[0-9]{9}\$'
+                                 OR right(phone_number_formatted, 9) <> substr(replace(phone_number, ' ', ''), 2)),
                 count(*) FILTER (WHERE post_code IS NOT NULL AND post_code !~ '^26[0-9]{3}\$')
          FROM rdv.usagers")" \
 	"157|101|122|15|0|0" \
-	"usagers: e-mails, French phones, relatives, Drôme post codes"
+	"usagers: e-mails, French phones in E.164 (overseas mobiles with their own code), relatives, Drôme post codes"
 
 is "$(q "SELECT string_agg(c::text || 'x' || n, ' ' ORDER BY c) FROM (
            SELECT c, count(*) n FROM (SELECT usager_id, count(*) c FROM rdv.usager_profiles GROUP BY 1) x
