@@ -2,6 +2,9 @@
 # compared with. Benchmarks measure; tests assert behaviour.
 BENCH_RUN =
 
+# Usager search per keystroke and a merge of 1,000 participations.
+BENCH_RUN += bench/usagers.sh
+
 # Slot search at département scale (bench/slots.sh and its timing driver).
 BENCH_RUN += bench/slots.sh
 noinst_PROGRAMS += bench/slots_bench
