@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "core/xmalloc.h"
+#include "db/admin.h"
 #include "db/choices.h"
 #include "db/exports.h"
 #include "db/internal.h"
 #include "db/rdvlist.h"
 #include "db/pick.h"
+#include "db/plages.h"
 #include "db/rdvs.h"
 #include "db/slots.h"
 #include "db/usagers.h"
@@ -240,6 +242,21 @@ reply_data_free(enum db_reply_kind kind, void *data)
 		break;
 	case DB_REPLY_ACCOUNT:
 		db_account_free(data);
+		break;
+	case DB_REPLY_PLAGE_OPTIONS:
+		db_plage_options_free(data);
+		break;
+	case DB_REPLY_PLAGE:
+		db_plage_free(data);
+		break;
+	case DB_REPLY_PLAGE_SAVED:
+		db_plage_saved_free(data);
+		break;
+	case DB_REPLY_ABSENCE:
+		db_absence_free(data);
+		break;
+	case DB_REPLY_ADMIN:
+		db_admin_free(data);
 		break;
 	}
 }

@@ -120,6 +120,11 @@ enum db_reply_kind {
 	DB_REPLY_USAGER_DUPLICATES, /* data: struct db_usager_dups * (db/usagers.h) */
 	DB_REPLY_USAGER_SAVED,      /* data: int * (the usager's id) */
 	DB_REPLY_USAGER_MERGED,     /* data: struct db_usager_merged * (db/usagers.h) */
+	DB_REPLY_PLAGE_OPTIONS,     /* data: struct db_plage_options * (db/plages.h) */
+	DB_REPLY_PLAGE,             /* data: struct db_plage * (db/plages.h) */
+	DB_REPLY_PLAGE_SAVED,       /* data: struct db_plage_saved * (db/plages.h) */
+	DB_REPLY_ABSENCE,           /* data: struct db_absence * (db/plages.h) */
+	DB_REPLY_ADMIN,             /* data: struct db_admin * (db/admin.h) */
 };
 
 struct db_reply {

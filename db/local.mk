@@ -7,6 +7,7 @@ db_libdb_a_SOURCES += db/db.h db/internal.h db/sql_files.h db/conn.c db/migrate.
 db_libdb_a_SOURCES += db/outbox.c db/outbox.h
 db_libdb_a_SOURCES += db/slots.c db/slots.h
 db_libdb_a_SOURCES += db/usagers.c db/usagers.h
+db_libdb_a_SOURCES += db/plages.c db/plages.h db/admin.c db/admin.h
 db_libdb_a_SOURCES += db/outbox.c db/outbox.h
 nodist_db_libdb_a_SOURCES = db/sql_embedded.c
 BUILT_SOURCES += db/sql_embedded.c
