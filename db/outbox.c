@@ -17,11 +17,10 @@ outbox_item_free(struct outbox_item *it)
 	if (it == NULL)
 		return;
 	char **strings[] = {
-	    &it->event,	   &it->object_type, &it->to_name,	&it->to_email, &it->uid,
-	    &it->summary,  &it->what,	     &it->name,		&it->location_type,
-	    &it->organisation, &it->time_zone, &it->dtstart,	&it->dtend,    &it->rrule,
-	    &it->until,	   &it->location,    &it->old_dtstart, &it->old_dtend,
-	    &it->old_location, &it->author,
+	    &it->event,     &it->object_type, &it->to_name,   &it->to_email,      &it->uid,
+	    &it->summary,   &it->what,        &it->name,      &it->location_type, &it->organisation,
+	    &it->time_zone, &it->dtstart,     &it->dtend,     &it->rrule,         &it->until,
+	    &it->location,  &it->old_dtstart, &it->old_dtend, &it->old_location,  &it->author,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
 		free(*strings[i]);
@@ -142,10 +141,10 @@ outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 	snprintf(idbuf, sizeof idbuf, "%lld", id);
 	const char *params[] = {idbuf};
 	PGresult *res = db_exec(db,
-				"UPDATE rdv.notification_outbox"
-				"   SET sent_at = clock_timestamp(), attempts = attempts + 1"
-				" WHERE id = $1",
-				1, params, err);
+	                        "UPDATE rdv.notification_outbox"
+	                        "   SET sent_at = clock_timestamp(), attempts = attempts + 1"
+	                        " WHERE id = $1",
+	                        1, params, err);
 	if (res == NULL) {
 		outbox_release(db);
 		return false;
@@ -156,7 +155,7 @@ outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 
 bool
 outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
-		   int *delay_s, struct db_error **err)
+                   int *delay_s, struct db_error **err)
 {
 	char idbuf[32], basebuf[16], maxbuf[16];
 	snprintf(idbuf, sizeof idbuf, "%lld", id);
@@ -164,16 +163,17 @@ outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, i
 	snprintf(maxbuf, sizeof maxbuf, "%d", max_s);
 	const char *params[] = {idbuf, error, basebuf, maxbuf};
 	/* The delay doubles with each failed attempt: base, 2 base, 4 base, … */
-	PGresult *res = db_exec(db,
-				"WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
-				"                      ::integer AS delay"
-				"             FROM rdv.notification_outbox WHERE id = $1)"
-				" UPDATE rdv.notification_outbox o"
-				"    SET attempts = o.attempts + 1, last_error = $2,"
-				"        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
-				"   FROM d WHERE o.id = d.id"
-				" RETURNING d.delay",
-				4, params, err);
+	PGresult *res =
+	    db_exec(db,
+	            "WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
+	            "                      ::integer AS delay"
+	            "             FROM rdv.notification_outbox WHERE id = $1)"
+	            " UPDATE rdv.notification_outbox o"
+	            "    SET attempts = o.attempts + 1, last_error = $2,"
+	            "        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
+	            "   FROM d WHERE o.id = d.id"
+	            " RETURNING d.delay",
+	            4, params, err);
 	if (res == NULL) {
 		outbox_release(db);
 		return false;
@@ -193,10 +193,11 @@ outbox_release(struct db *db)
 bool
 outbox_next_due(struct db *db, double *seconds, struct db_error **err)
 {
-	PGresult *res = db_exec(db,
-				"SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - clock_timestamp()))"
-				"  FROM rdv.notification_outbox WHERE sent_at IS NULL",
-				0, NULL, err);
+	PGresult *res = db_exec(
+	    db,
+	    "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - clock_timestamp()))"
+	    "  FROM rdv.notification_outbox WHERE sent_at IS NULL",
+	    0, NULL, err);
 	if (res == NULL)
 		return false;
 	*seconds = PQgetisnull(res, 0, 0) ? -1 : strtod(PQgetvalue(res, 0, 0), NULL);
@@ -250,7 +251,8 @@ outbox_reconnect(struct db *db, struct db_error **err)
 	PQreset(conn);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		if (err)
-			*err = db_error_new("08001", "connexion impossible : %s", PQerrorMessage(conn));
+			*err = db_error_new("08001", "connexion impossible : %s",
+			                    PQerrorMessage(conn));
 		return false;
 	}
 	PQsetClientEncoding(conn, "UTF8");

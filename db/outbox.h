@@ -25,23 +25,23 @@ struct outbox_attendee {
 /* One notification, with what its mail needs (frozen when it was written). */
 struct outbox_item {
 	long long id;
-	char *event;       /* "rdv_created", "rdv_updated", "rdv_cancelled", "plage_…", "absence_…" */
+	char *event; /* "rdv_created", "rdv_updated", "rdv_cancelled", "plage_…", "absence_…" */
 	char *object_type; /* "rdv", "plage", "absence" */
 	int object_id;
-	int attempts;      /* delivery attempts so far */
-	bool valid;        /* the payload holds what a mail needs */
-	char *to_name;     /* the agent told */
+	int attempts;  /* delivery attempts so far */
+	bool valid;    /* the payload holds what a mail needs */
+	char *to_name; /* the agent told */
 	char *to_email;
 
-	char *uid;         /* iCalendar UID */
-	int sequence;      /* iCalendar SEQUENCE */
-	char *summary;     /* "RDV Suivi social", "Plage d'ouverture : …" */
-	char *what;        /* motif name, or the plage / absence title */
-	char *name;        /* collective rdv title, or NULL */
+	char *uid;           /* iCalendar UID */
+	int sequence;        /* iCalendar SEQUENCE */
+	char *summary;       /* "RDV Suivi social", "Plage d'ouverture : …" */
+	char *what;          /* motif name, or the plage / absence title */
+	char *name;          /* collective rdv title, or NULL */
 	char *location_type; /* motif location type, or NULL */
 	char *organisation;
-	char *time_zone;   /* IANA, the territory's */
-	char *dtstart;     /* local wall-clock, "YYYYMMDDTHHMMSS" */
+	char *time_zone; /* IANA, the territory's */
+	char *dtstart;   /* local wall-clock, "YYYYMMDDTHHMMSS" */
 	char *dtend;
 	char *rrule;       /* RFC 5545 (UNTIL in UTC), or NULL */
 	char *until;       /* last day of the rule "YYYY-MM-DD", or NULL */
@@ -49,7 +49,7 @@ struct outbox_item {
 	char *old_dtstart; /* before an update, when the time changed; else NULL */
 	char *old_dtend;
 	char *old_location; /* before an update, when the lieu changed ("" = none); else NULL */
-	char *author;      /* the agent who made the change, or NULL */
+	char *author;       /* the agent who made the change, or NULL */
 
 	char **usagers;
 	size_t nusagers;
@@ -76,7 +76,7 @@ bool outbox_mark_sent(struct db *db, long long id, struct db_error **err);
  * at max_s. *delay_s receives the delay chosen.
  */
 bool outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
-			int *delay_s, struct db_error **err);
+                        int *delay_s, struct db_error **err);
 
 /* Give the claimed row back untouched (rollback). */
 void outbox_release(struct db *db);

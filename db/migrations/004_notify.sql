@@ -101,8 +101,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object(
         'uid', r.uuid::text,
         'sequence', seq,
-        'summary', 'RDV ' || m.name,
-        'what', m.name,
+        'summary', 'RDV ' || coalesce(m.name, 'rendez-vous'),
+        'what', coalesce(m.name, 'rendez-vous'),
         'location_type', m.location_type::text,
         'name', r.name,
         'organisation', o.name,
@@ -125,11 +125,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
                              THEN coalesce((SELECT ol.name || ', ' || ol.address FROM rdv.lieux ol
                                             WHERE ol.id = old.lieu_id), '') END,
         'author', rdv.notification_agent_name(author)))
-    FROM rdv.motifs m
-    JOIN rdv.organisations o ON o.id = r.organisation_id
-    CROSS JOIN LATERAL (SELECT rdv.organisation_time_zone(r.organisation_id) AS tz) z
+    -- Outer joins: a payload is always built, even for a deleted rdv whose
+    -- motif went with it in the same transaction.
+    FROM (SELECT rdv.organisation_time_zone(r.organisation_id) AS tz) z
+    LEFT JOIN rdv.motifs m ON m.id = r.motif_id
+    LEFT JOIN rdv.organisations o ON o.id = r.organisation_id
     LEFT JOIN rdv.lieux l ON l.id = r.lieu_id
-    WHERE m.id = r.motif_id
 $$;
 
 -- ------------------------------------------------------------------ rdvs: capture
@@ -180,77 +181,88 @@ DECLARE
     soon boolean;
 BEGIN
     DELETE FROM rdv.notification_pending WHERE xid = NEW.xid AND rdv_id = NEW.rdv_id;
-    IF b_exists THEN
-        b := jsonb_populate_record(NULL::rdv.rdvs, NEW.before);
-    END IF;
-    SELECT * INTO a FROM rdv.rdvs WHERE id = NEW.rdv_id;
-    a_exists := FOUND;
-    was_alive := b_exists AND b.status NOT IN ('excused', 'revoked');
-    is_alive := a_exists AND a.status NOT IN ('excused', 'revoked');
-    agents_b := CASE WHEN b_exists THEN b.agent_ids ELSE '{}' END;
-    agents_a := CASE WHEN a_exists THEN a.agent_ids ELSE '{}' END;
+    -- A notification problem must not cost the agent their change: anything
+    -- but a concurrency failure is reported as a warning and the commit
+    -- goes on.
+    BEGIN
+        IF b_exists THEN
+            b := jsonb_populate_record(NULL::rdv.rdvs, NEW.before);
+        END IF;
+        SELECT * INTO a FROM rdv.rdvs WHERE id = NEW.rdv_id;
+        a_exists := FOUND;
+        was_alive := b_exists AND b.status NOT IN ('excused', 'revoked');
+        is_alive := a_exists AND a.status NOT IN ('excused', 'revoked');
+        agents_b := CASE WHEN b_exists THEN b.agent_ids ELSE '{}' END;
+        agents_a := CASE WHEN a_exists THEN a.agent_ids ELSE '{}' END;
 
-    IF NOT was_alive AND is_alive THEN
-        created_ids := agents_a;
-    ELSIF was_alive AND NOT is_alive THEN
-        cancelled_ids := agents_b;
-        whole_cancel := true;
-    ELSIF was_alive AND is_alive
-          AND (b.starts_at IS DISTINCT FROM a.starts_at OR b.ends_at IS DISTINCT FROM a.ends_at
-               OR b.lieu_id IS DISTINCT FROM a.lieu_id
-               OR NOT (agents_a @> agents_b AND agents_b @> agents_a)) THEN
-        updated_ids := ARRAY(SELECT x FROM unnest(agents_a) x WHERE x = ANY (agents_b));
-        created_ids := ARRAY(SELECT x FROM unnest(agents_a) x WHERE NOT (x = ANY (agents_b)));
-        cancelled_ids := ARRAY(SELECT x FROM unnest(agents_b) x WHERE NOT (x = ANY (agents_a)));
-    ELSE
-        RETURN NULL;
-    END IF;
+        IF NOT was_alive AND is_alive THEN
+            created_ids := agents_a;
+        ELSIF was_alive AND NOT is_alive THEN
+            cancelled_ids := agents_b;
+            whole_cancel := true;
+        ELSIF was_alive AND is_alive
+              AND (b.starts_at IS DISTINCT FROM a.starts_at OR b.ends_at IS DISTINCT FROM a.ends_at
+                   OR b.lieu_id IS DISTINCT FROM a.lieu_id
+                   OR NOT (agents_a @> agents_b AND agents_b @> agents_a)) THEN
+            updated_ids := ARRAY(SELECT x FROM unnest(agents_a) x WHERE x = ANY (agents_b));
+            created_ids := ARRAY(SELECT x FROM unnest(agents_a) x WHERE NOT (x = ANY (agents_b)));
+            cancelled_ids := ARRAY(SELECT x FROM unnest(agents_b) x WHERE NOT (x = ANY (agents_a)));
+        ELSE
+            RETURN NULL;
+        END IF;
 
-    -- Every change of an rdv that calendars already know moves its SEQUENCE.
-    IF a_exists AND b_exists THEN
-        seq := a.sequence + 1;
-        UPDATE rdv.rdvs SET sequence = seq WHERE id = a.id;
-    ELSIF b_exists THEN
-        seq := b.sequence + 1;
-    ELSE
-        seq := a.sequence;
-    END IF;
+        -- Every change of an rdv that calendars already know moves its SEQUENCE.
+        IF a_exists AND b_exists THEN
+            seq := a.sequence + 1;
+            UPDATE rdv.rdvs SET sequence = seq WHERE id = a.id;
+        ELSIF b_exists THEN
+            seq := b.sequence + 1;
+        ELSE
+            seq := a.sequence;
+        END IF;
 
-    IF (CASE WHEN a_exists THEN a.starts_at ELSE b.starts_at END) < now() THEN
-        RETURN NULL;
-    END IF;
+        IF (CASE WHEN a_exists THEN a.starts_at ELSE b.starts_at END) < now() THEN
+            RETURN NULL;
+        END IF;
 
-    tz := rdv.organisation_time_zone(CASE WHEN a_exists THEN a.organisation_id ELSE b.organisation_id END);
-    today := (now() AT TIME ZONE tz)::date;
-    soon := (a_exists AND (a.starts_at AT TIME ZONE tz)::date BETWEEN today AND today + 1)
-         OR (b_exists AND (b.starts_at AT TIME ZONE tz)::date BETWEEN today AND today + 1);
+        tz := rdv.organisation_time_zone(CASE WHEN a_exists THEN a.organisation_id ELSE b.organisation_id END);
+        today := (now() AT TIME ZONE tz)::date;
+        soon := (a_exists AND (a.starts_at AT TIME ZONE tz)::date BETWEEN today AND today + 1)
+             OR (b_exists AND (b.starts_at AT TIME ZONE tz)::date BETWEEN today AND today + 1);
 
-    INSERT INTO rdv.notification_outbox (agent_id, event, object_type, object_id, payload,
-                                         author_agent_id)
-    SELECT g.id, x.event, 'rdv', NEW.rdv_id,
-           CASE
-           WHEN x.event = 'rdv_cancelled' AND whole_cancel THEN
-               rdv.notification_rdv_payload(CASE WHEN a_exists THEN a ELSE b END, seq, agents_b,
-                                            NULL, author)
-           WHEN x.event = 'rdv_cancelled' THEN
-               rdv.notification_rdv_payload(a, seq, ARRAY[g.id], NULL, author)
-           WHEN x.event = 'rdv_updated' THEN
-               rdv.notification_rdv_payload(a, seq, agents_a, b, author)
-           ELSE
-               rdv.notification_rdv_payload(a, seq, agents_a, NULL, author)
-           END,
-           author
-    FROM (SELECT unnest(created_ids) AS agent_id, 'rdv_created' AS event
-          UNION ALL SELECT unnest(updated_ids), 'rdv_updated'
-          UNION ALL SELECT unnest(cancelled_ids), 'rdv_cancelled') x
-    JOIN rdv.agents g ON g.id = x.agent_id
-    WHERE g.email IS NOT NULL AND g.deleted_at IS NULL
-      AND CASE g.rdv_notifications_level
-          WHEN 'all' THEN true
-          WHEN 'others' THEN author IS DISTINCT FROM g.id
-          WHEN 'soon' THEN author IS DISTINCT FROM g.id AND soon
-          ELSE false END
-    ORDER BY g.id;
+        INSERT INTO rdv.notification_outbox (agent_id, event, object_type, object_id, payload,
+                                             author_agent_id)
+        SELECT g.id, x.event, 'rdv', NEW.rdv_id,
+               CASE
+               WHEN x.event = 'rdv_cancelled' AND whole_cancel THEN
+                   rdv.notification_rdv_payload(CASE WHEN a_exists THEN a ELSE b END, seq, agents_b,
+                                                NULL, author)
+               WHEN x.event = 'rdv_cancelled' THEN
+                   rdv.notification_rdv_payload(a, seq, ARRAY[g.id], NULL, author)
+               WHEN x.event = 'rdv_updated' THEN
+                   rdv.notification_rdv_payload(a, seq, agents_a, b, author)
+               ELSE
+                   rdv.notification_rdv_payload(a, seq, agents_a, NULL, author)
+               END,
+               author
+        FROM (SELECT unnest(created_ids) AS agent_id, 'rdv_created' AS event
+              UNION ALL SELECT unnest(updated_ids), 'rdv_updated'
+              UNION ALL SELECT unnest(cancelled_ids), 'rdv_cancelled') x
+        JOIN rdv.agents g ON g.id = x.agent_id
+        WHERE g.email IS NOT NULL AND g.deleted_at IS NULL
+          AND CASE g.rdv_notifications_level
+              WHEN 'all' THEN true
+              WHEN 'others' THEN author IS DISTINCT FROM g.id
+              WHEN 'soon' THEN author IS DISTINCT FROM g.id AND soon
+              ELSE false END
+        ORDER BY g.id;
+    EXCEPTION
+        WHEN serialization_failure OR deadlock_detected OR lock_not_available
+             OR query_canceled THEN
+            RAISE;
+        WHEN OTHERS THEN
+            RAISE WARNING 'notification du rdv % non écrite : %', NEW.rdv_id, SQLERRM;
+    END;
     RETURN NULL;
 END $$;
 

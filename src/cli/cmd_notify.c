@@ -16,10 +16,11 @@
 static int
 notify_usage(FILE *out)
 {
-	fprintf(out, "usage : rdv notify [--once] [--db CONNINFO] [--backoff S] [--backoff-max S]\n"
-		     "Réglages SMTP : RDV_SMTP_URL, RDV_SMTP_USER, RDV_SMTP_PASSWORD, RDV_SMTP_FROM,\n"
-		     "RDV_SMTP_STARTTLS, RDV_SMTP_TIMEOUT, ou smtp.url, smtp.user, … dans le fichier\n"
-		     "de configuration. Voir rdv(1).\n");
+	fprintf(out,
+	        "usage : rdv notify [--once] [--db CONNINFO] [--backoff S] [--backoff-max S]\n"
+	        "Réglages SMTP : RDV_SMTP_URL, RDV_SMTP_USER, RDV_SMTP_PASSWORD, RDV_SMTP_FROM,\n"
+	        "RDV_SMTP_STARTTLS, RDV_SMTP_TIMEOUT, ou smtp.url, smtp.user, … dans le fichier\n"
+	        "de configuration. Voir rdv(1).\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -79,23 +80,25 @@ cmd_notify(int argc, char **argv)
 			break;
 		case 'b':
 			if (!parse_seconds(optarg, 1, 86400, &v))
-				return cli_usage_error("--backoff : nombre de secondes entre 1 et 86400 "
-						       "attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--backoff : nombre de secondes entre 1 et 86400 "
+				    "attendu, pas « %s »",
+				    optarg);
 			opt.backoff_s = (int)v;
 			break;
 		case 'm':
 			if (!parse_seconds(optarg, 1, 604800, &v))
-				return cli_usage_error("--backoff-max : nombre de secondes entre 1 et "
-						       "604800 attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--backoff-max : nombre de secondes entre 1 et "
+				    "604800 attendu, pas « %s »",
+				    optarg);
 			opt.backoff_max_s = (int)v;
 			break;
 		case 'h':
 			return notify_usage(stdout);
 		case ':':
 			return cli_usage_error("notify : l'option « %s » attend une valeur",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		default:
 			return cli_usage_error("notify : option inconnue « %s »", argv[optind - 1]);
 		}
@@ -117,13 +120,14 @@ cmd_notify(int argc, char **argv)
 	opt.smtp.timeout_s = 60;
 	if (url == NULL) {
 		cli_usage_error("notify : aucun serveur SMTP (RDV_SMTP_URL ou smtp.url, "
-				"ex. smtp://mail.example.fr:587)");
+		                "ex. smtp://mail.example.fr:587)");
 		goto out;
 	}
 	if (strncmp(url, "smtp://", 7) != 0 && strncmp(url, "smtps://", 8) != 0) {
-		cli_usage_error("notify : adresse SMTP « %s » : smtp://hôte:port ou smtps://hôte:port "
-				"attendu",
-				url);
+		cli_usage_error(
+		    "notify : adresse SMTP « %s » : smtp://hôte:port ou smtps://hôte:port "
+		    "attendu",
+		    url);
 		goto out;
 	}
 	if (from == NULL)
@@ -140,14 +144,16 @@ cmd_notify(int argc, char **argv)
 		else if (strcmp(starttls, "no") == 0)
 			opt.smtp.tls = NOTIFY_TLS_OFF;
 		else {
-			cli_usage_error("notify : STARTTLS « %s » : try, required ou no attendu", starttls);
+			cli_usage_error("notify : STARTTLS « %s » : try, required ou no attendu",
+			                starttls);
 			goto out;
 		}
 	}
 	if (timeout) {
 		if (!parse_seconds(timeout, 1, 3600, &v)) {
-			cli_usage_error("notify : délai SMTP « %s » : secondes entre 1 et 3600 attendues",
-					timeout);
+			cli_usage_error(
+			    "notify : délai SMTP « %s » : secondes entre 1 et 3600 attendues",
+			    timeout);
 			goto out;
 		}
 		opt.smtp.timeout_s = v;

@@ -46,8 +46,8 @@ static icalproperty *
 ics_local_time(icalproperty_kind kind, const char *value, const char *tzid)
 {
 	struct icaltimetype t = icaltime_from_string(value);
-	icalproperty *p = kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(t)
-							: icalproperty_new_dtend(t);
+	icalproperty *p =
+	    kind == ICAL_DTSTART_PROPERTY ? icalproperty_new_dtstart(t) : icalproperty_new_dtend(t);
 	icalproperty_add_parameter(p, icalparameter_new_tzid(tzid));
 	return p;
 }
@@ -64,19 +64,20 @@ notify_ics_build(const struct outbox_item *it, const char *organizer, const char
 	}
 
 	icalcomponent *cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-	icalcomponent_add_property(cal, icalproperty_new_prodid("-//RDV Service Public//rdv-tui//FR"));
+	icalcomponent_add_property(cal,
+	                           icalproperty_new_prodid("-//RDV Service Public//rdv-tui//FR"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal,
-				   icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+	icalcomponent_add_property(
+	    cal, icalproperty_new_method(cancel ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
 	if (vtz)
 		icalcomponent_add_component(cal, vtz);
 
 	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	icalcomponent_add_property(ev, icalproperty_new_uid(it->uid));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(it->sequence));
-	icalcomponent_add_property(
-	    ev, icalproperty_new_dtstamp(icaltime_current_time_with_zone(icaltimezone_get_utc_timezone())));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_current_time_with_zone(
+	                                   icaltimezone_get_utc_timezone())));
 	icalcomponent_add_property(ev, ics_local_time(ICAL_DTSTART_PROPERTY, it->dtstart, tzid));
 	icalcomponent_add_property(ev, ics_local_time(ICAL_DTEND_PROPERTY, it->dtend, tzid));
 	if (it->rrule) {
@@ -103,7 +104,8 @@ notify_ics_build(const struct outbox_item *it, const char *organizer, const char
 		icalproperty *att = icalproperty_new_attendee(mailto);
 		free(mailto);
 		if (it->attendees[i].name && *it->attendees[i].name)
-			icalproperty_add_parameter(att, icalparameter_new_cn(it->attendees[i].name));
+			icalproperty_add_parameter(att,
+			                           icalparameter_new_cn(it->attendees[i].name));
 		icalproperty_add_parameter(att, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
 		icalproperty_add_parameter(att, icalparameter_new_partstat(ICAL_PARTSTAT_ACCEPTED));
 		icalproperty_add_parameter(att, icalparameter_new_rsvp(ICAL_RSVP_FALSE));

@@ -23,6 +23,6 @@ bool notify_is_cancel(const struct outbox_item *it);
  * address; description may be NULL. Caller frees.
  */
 char *notify_ics_build(const struct outbox_item *it, const char *organizer,
-		       const char *description);
+                       const char *description);
 
 #endif

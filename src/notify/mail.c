@@ -29,8 +29,7 @@ buf_add(struct buf *b, const char *s)
 	b->len += n;
 }
 
-static void
-buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 buf_addf(struct buf *b, const char *fmt, ...)
@@ -77,7 +76,7 @@ day_text(rdv_date d)
 	int y, m, day;
 	cal_ymd(d, &y, &m, &day);
 	return xasprintf("%s %d%s %s %d", cal_weekday_name_fr(cal_weekday(d)), day,
-			 day == 1 ? "er" : "", cal_month_name_fr(m), y);
+	                 day == 1 ? "er" : "", cal_month_name_fr(m), y);
 }
 
 char *
@@ -96,7 +95,8 @@ notify_mail_when(const char *dtstart, const char *dtend)
 		out = xasprintf("%s de %s à %s", da, hm_a, cal_format_hhmm(b.minute, hm_b));
 	} else {
 		char *db = day_text(b.date);
-		out = xasprintf("du %s à %s au %s à %s", da, hm_a, db, cal_format_hhmm(b.minute, hm_b));
+		out = xasprintf("du %s à %s au %s à %s", da, hm_a, db,
+		                cal_format_hhmm(b.minute, hm_b));
 		free(db);
 	}
 	free(da);
@@ -161,7 +161,8 @@ rrule_text(const char *rule, const char *until, const char *dtstart)
 		int nth = byday[0] >= '1' && byday[0] <= '5' ? byday[0] - '0' : 0;
 		int wd = nth ? ical_day_index(byday + 1) : -1;
 		if (wd >= 0)
-			buf_addf(&b, ", le %d%s %s", nth, nth == 1 ? "er" : "e", cal_weekday_name_fr(wd));
+			buf_addf(&b, ", le %d%s %s", nth, nth == 1 ? "er" : "e",
+			         cal_weekday_name_fr(wd));
 	} else {
 		if (interval == 1)
 			buf_add(&b, "toutes les semaines");
@@ -181,8 +182,11 @@ rrule_text(const char *rule, const char *until, const char *dtstart)
 		if (n == 0 && local_time_parse(dtstart, &first))
 			days[n++] = cal_weekday(first.date);
 		for (int i = 0; i < n; i++)
-			buf_addf(&b, "%s%s", i == 0 ? ", le " : i == n - 1 ? " et le " : ", le ",
-				 cal_weekday_name_fr(days[i]));
+			buf_addf(&b, "%s%s",
+			         i == 0       ? ", le "
+			         : i == n - 1 ? " et le "
+			                      : ", le ",
+			         cal_weekday_name_fr(days[i]));
 	}
 	rdv_date u;
 	char fr[11];
@@ -216,19 +220,19 @@ notify_mail_subject(const struct outbox_item *it)
 	char *what = text_sanitize(it->what ? it->what : it->summary);
 	char *out;
 	if (is_rdv(it)) {
-		const char *head = event_is(it, "_created")	? "Nouveau RDV"
-				   : event_is(it, "_updated") ? "RDV modifié"
-							      : "RDV annulé";
+		const char *head = event_is(it, "_created")   ? "Nouveau RDV"
+		                   : event_is(it, "_updated") ? "RDV modifié"
+		                                              : "RDV annulé";
 		/* An update is named by the date the agent knew (reference §6.3). */
-		char *when = when_short(event_is(it, "_updated") && it->old_dtstart ? it->old_dtstart
-										     : it->dtstart);
+		char *when = when_short(
+		    event_is(it, "_updated") && it->old_dtstart ? it->old_dtstart : it->dtstart);
 		out = xasprintf("%s : %s %s", head, what, when);
 		free(when);
 	} else {
 		const char *kind = is_plage(it) ? "Plage d'ouverture" : "Indisponibilité";
 		const char *verb = event_is(it, "_created")   ? "créée"
-				   : event_is(it, "_updated") ? "modifiée"
-							      : "supprimée";
+		                   : event_is(it, "_updated") ? "modifiée"
+		                                              : "supprimée";
 		out = xasprintf("%s %s : %s", kind, verb, what);
 	}
 	free(what);
@@ -280,7 +284,7 @@ static void
 mail_fields(struct buf *b, const struct outbox_item *it, const char *eol)
 {
 	char *what = xasprintf("%s%s%s%s", it->summary, it->name ? " « " : "",
-			       it->name ? it->name : "", it->name ? " »" : "");
+	                       it->name ? it->name : "", it->name ? " »" : "");
 	if (it->organisation) {
 		char *t = xasprintf("%s (%s)", what, it->organisation);
 		free(what);
@@ -317,13 +321,14 @@ mail_fields(struct buf *b, const struct outbox_item *it, const char *eol)
 		struct buf a = {0};
 		for (size_t i = 0; i < it->nattendees; i++)
 			buf_addf(&a, "%s%s", i ? ", " : "",
-				 it->attendees[i].name && *it->attendees[i].name ? it->attendees[i].name
-										 : it->attendees[i].email);
+			         it->attendees[i].name && *it->attendees[i].name
+			             ? it->attendees[i].name
+			             : it->attendees[i].email);
 		buf_field(b, it->nattendees > 1 ? "Agents" : "Agent", a.s, eol);
 		free(a.s);
 	}
 	buf_field(b, "Modification faite par",
-		  it->author ? it->author : "un usager ou un traitement automatique", eol);
+	          it->author ? it->author : "un usager ou un traitement automatique", eol);
 }
 
 char *
@@ -336,12 +341,13 @@ notify_mail_body(const struct outbox_item *it)
 	mail_fields(&b, it, "\r\n");
 	buf_add(&b, "\r\n");
 	if (event_is(it, "_created") || event_is(it, "_updated"))
-		buf_add(&b, "L'invitation jointe (.ics) ajoute ou met à jour l'événement dans votre "
-			    "agenda.\r\n");
+		buf_add(&b,
+		        "L'invitation jointe (.ics) ajoute ou met à jour l'événement dans votre "
+		        "agenda.\r\n");
 	else
 		buf_add(&b, "L'invitation jointe (.ics) retire l'événement de votre agenda.\r\n");
 	buf_add(&b, "\r\n-- \r\nRDV Service Public : message automatique, merci de ne pas y "
-		    "répondre.\r\n");
+	            "répondre.\r\n");
 	return b.s;
 }
 
@@ -363,5 +369,5 @@ notify_mail_ics_filename(const struct outbox_item *it)
 	if (is_rdv(it))
 		return xasprintf("rdv-%s-%s.ics", it->uid, date);
 	return xasprintf("%s-%d-%s.ics", is_plage(it) ? "plage-ouverture" : "absence",
-			 it->object_id, date);
+	                 it->object_id, date);
 }

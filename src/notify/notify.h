@@ -23,20 +23,20 @@ enum notify_tls {
 
 /* Borrowed strings. */
 struct notify_smtp {
-	const char *url;      /* smtp://host:port or smtps://host:port */
-	const char *user;     /* NULL: no login */
+	const char *url;  /* smtp://host:port or smtps://host:port */
+	const char *user; /* NULL: no login */
 	const char *password;
-	const char *from;     /* envelope sender, From: and ORGANIZER */
+	const char *from; /* envelope sender, From: and ORGANIZER */
 	enum notify_tls tls;
 	long timeout_s;
 };
 
 struct notify_options {
 	struct notify_smtp smtp;
-	bool once;          /* drain what is due, then return */
-	int backoff_s;      /* delay after a first failure; doubles each time */
+	bool once;     /* drain what is due, then return */
+	int backoff_s; /* delay after a first failure; doubles each time */
 	int backoff_max_s;
-	FILE *log;          /* one line per mail sent */
+	FILE *log; /* one line per mail sent */
 };
 
 /*
@@ -44,8 +44,8 @@ struct notify_options {
  * *server_down tells a server-wide failure (unreachable, timeout, refused
  * login) from one about this message.
  */
-bool notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it,
-		      char **error, bool *server_down);
+bool notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, char **error,
+                      bool *server_down);
 
 /*
  * Run the worker on an open connection: sweep the outbox, then (unless

@@ -14,8 +14,7 @@
 #include "notify/ics.h"
 #include "notify/mail.h"
 
-static const char b64_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Base64 of n bytes. Caller frees. */
 static char *
@@ -117,8 +116,8 @@ address_ok(const char *a)
 	return true;
 }
 
-static struct curl_slist *
-slist_addf(struct curl_slist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct curl_slist *slist_addf(struct curl_slist *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static struct curl_slist *
 slist_addf(struct curl_slist *l, const char *fmt, ...)
@@ -157,7 +156,7 @@ curl_server_down(CURLcode rc, long response)
 
 bool
 notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, char **error,
-		 bool *server_down)
+                 bool *server_down)
 {
 	*error = NULL;
 	*server_down = false;
@@ -166,7 +165,8 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 		return false;
 	}
 	if (!address_ok(smtp->from)) {
-		*error = xasprintf("adresse d'expédition invalide : %s", smtp->from ? smtp->from : "");
+		*error =
+		    xasprintf("adresse d'expédition invalide : %s", smtp->from ? smtp->from : "");
 		*server_down = true;
 		return false;
 	}
@@ -245,9 +245,9 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, smtp->timeout_s > 0 ? smtp->timeout_s : 60L);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
 	curl_easy_setopt(curl, CURLOPT_USE_SSL,
-			 smtp->tls == NOTIFY_TLS_REQUIRED ? (long)CURLUSESSL_ALL
-			 : smtp->tls == NOTIFY_TLS_OFF	  ? (long)CURLUSESSL_NONE
-							  : (long)CURLUSESSL_TRY);
+	                 smtp->tls == NOTIFY_TLS_REQUIRED ? (long)CURLUSESSL_ALL
+	                 : smtp->tls == NOTIFY_TLS_OFF    ? (long)CURLUSESSL_NONE
+	                                                  : (long)CURLUSESSL_TRY);
 	if (smtp->user && *smtp->user) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, smtp->user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, smtp->password ? smtp->password : "");
@@ -261,9 +261,11 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 		size_t n = strlen(errbuf);
 		while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == '\r'))
 			errbuf[--n] = '\0';
-		*error = response > 0 ? xasprintf("SMTP : %s (%s ; réponse %ld)", curl_easy_strerror(rc),
-						  n ? errbuf : "-", response)
-				      : xasprintf("SMTP : %s (%s)", curl_easy_strerror(rc), n ? errbuf : "-");
+		*error =
+		    response > 0
+		        ? xasprintf("SMTP : %s (%s ; réponse %ld)", curl_easy_strerror(rc),
+		                    n ? errbuf : "-", response)
+		        : xasprintf("SMTP : %s (%s)", curl_easy_strerror(rc), n ? errbuf : "-");
 	}
 
 	curl_easy_cleanup(curl);

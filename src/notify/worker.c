@@ -53,7 +53,7 @@ worker_reconnect(struct db *db)
 		if (outbox_reconnect(db, &err))
 			return true;
 		fprintf(stderr, "rdv: base de données injoignable : %s ; nouvel essai dans %d s\n",
-			err ? err->message : "?", delay);
+		        err ? err->message : "?", delay);
 		db_error_free(err);
 		struct timespec ts = {.tv_sec = delay};
 		nanosleep(&ts, NULL);
@@ -68,7 +68,7 @@ worker_reconnect(struct db *db)
  */
 static bool
 worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_item *it,
-	       bool *failed, bool *server_down, int *pause_s, struct db_error **err)
+               bool *failed, bool *server_down, int *pause_s, struct db_error **err)
 {
 	char *error = NULL;
 	*server_down = false;
@@ -84,16 +84,17 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 	if (ok) {
 		recorded = outbox_mark_sent(db, it->id, err);
 		if (recorded && opt->log) {
-			fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event, it->to_email);
+			fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event,
+			        it->to_email);
 			fflush(opt->log);
 		}
 	} else {
 		int delay = 0;
 		recorded = outbox_mark_failed(db, it->id, error, opt->backoff_s, opt->backoff_max_s,
-					      &delay, err);
+		                              &delay, err);
 		*pause_s = delay;
 		fprintf(stderr, "rdv: n° %lld %s à %s non envoyée : %s ; nouvel essai dans %d s\n",
-			it->id, it->event, it->to_email ? it->to_email : "?", error, delay);
+		        it->id, it->event, it->to_email ? it->to_email : "?", error, delay);
 	}
 	free(error);
 	return recorded;

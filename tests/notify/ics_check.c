@@ -45,7 +45,8 @@ print_time(const char *key, icalproperty *p)
 		return;
 	icalparameter *tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	struct icaltimetype t = icalvalue_get_datetime(icalproperty_get_value(p));
-	printf("%s %s %s\n", key, tz ? icalparameter_get_tzid(tz) : "-", icaltime_as_ical_string(t));
+	printf("%s %s %s\n", key, tz ? icalparameter_get_tzid(tz) : "-",
+	       icaltime_as_ical_string(t));
 }
 
 int
@@ -108,7 +109,7 @@ main(int argc, char **argv)
 		icaltimezone_set_component(zone, icalcomponent_new_clone(vtz));
 		struct icaltimetype t = icalcomponent_get_dtstart(ev);
 		t = icaltime_convert_to_zone(icaltime_set_timezone(&t, zone),
-					     icaltimezone_get_utc_timezone());
+		                             icaltimezone_get_utc_timezone());
 		printf("DTSTART_UTC %s\n", icaltime_as_ical_string(t));
 		icaltimezone_free(zone, 1);
 	}

@@ -115,6 +115,25 @@ is "$(sql -c "SELECT string_agg(agent_id || ':' || event || ':' || (payload->>'s
               FROM rdv.notification_outbox WHERE id > $m")" "2:rdv_cancelled:1" \
    "deleting an rdv cancels it for sophie, SEQUENCE 1"
 
+# ---- deleted with its motif in one transaction (by the superuser, who may): the commit goes through
+MO=$(sql -c "INSERT INTO rdv.motifs (organisation_id, service_id, name)
+	SELECT 1, id, 'Motif éphémère' FROM rdv.services WHERE name = 'Service social' RETURNING id" | head -1)
+as_agent camille -c "BEGIN;
+	INSERT INTO rdv.rdvs (organisation_id, motif_id, lieu_id, starts_at, ends_at)
+	VALUES (1, $MO, 1, (date '$D10' + time '21:00') AT TIME ZONE 'Europe/Paris',
+	        (date '$D10' + time '21:30') AT TIME ZONE 'Europe/Paris');
+	INSERT INTO rdv.rdv_agents VALUES (currval('rdv.rdvs_id_seq'), 2);
+	COMMIT;"
+m=$(outbox_max)
+sql -c "BEGIN;
+	DELETE FROM rdv.rdvs WHERE motif_id = $MO;
+	DELETE FROM rdv.motifs WHERE id = $MO;
+	COMMIT;" 2>"$T/warn"
+is "$(sql -c "SELECT count(*) FROM rdv.motifs WHERE id = $MO")" "0" "an rdv and its motif deleted in one transaction: committed"
+is "$(sql -c "SELECT string_agg(agent_id || ':' || event || ':' || (payload->>'summary'), ' ')
+              FROM rdv.notification_outbox WHERE id > $m")" "2:rdv_cancelled:RDV rendez-vous" \
+   "sophie's cancellation is still written, with a generic summary (the motif is gone at commit)"
+
 # ---- already started: nothing, whoever and whatever
 P=$(sql -c "SELECT r.id FROM rdv.rdvs r WHERE r.starts_at < now() - interval '1 day'
             AND r.status = 'unknown' AND r.agent_ids @> '{1}' ORDER BY r.id LIMIT 1")
