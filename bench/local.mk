@@ -1,6 +1,6 @@
 # make bench: each script prints its figures beside the floor they are
 # compared with. Benchmarks measure; tests assert behaviour.
-BENCH_RUN =
+BENCH_RUN = bench/agenda.sh
 
 # Usager search per keystroke and a merge of 1,000 participations.
 BENCH_RUN += bench/usagers.sh

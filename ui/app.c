@@ -48,6 +48,29 @@ struct app {
 	bool redraw;
 };
 
+/*
+ * RDV_TRACE=FILE: one line per key read, reply received and frame drawn,
+ * with a monotonic time in milliseconds (make bench reads it).
+ */
+static FILE *trace_file;
+
+static double
+trace_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+trace_event(const char *what, long arg)
+{
+	if (trace_file) {
+		fprintf(trace_file, "%s %.3f %ld\n", what, trace_now(), arg);
+		fflush(trace_file);
+	}
+}
+
 static long long
 monotonic_ms(void)
 {
@@ -135,6 +158,7 @@ static const struct {
     {ACT_GO_SEARCH, &search_screen},
     {ACT_GO_RDVS, &rdvlist_screen},
     {ACT_GO_ACCOUNT, &account_screen},
+    {ACT_GO_ADMIN, &admin_screen},
 };
 
 static void
@@ -251,11 +275,13 @@ app_draw(struct app *app)
 	}
 	refresh();
 	app->redraw = false;
+	trace_event("frame", db_busy(app->db) ? 1 : 0);
 }
 
 static void
 app_key(struct app *app, wint_t ch, bool is_code)
 {
+	trace_event("key", (long)ch);
 	if (is_code && ch == KEY_RESIZE) {
 		for (int i = 0; i < app->nscreens; i++)
 			if (app->screens[i].ops->resize)
@@ -303,6 +329,7 @@ app_replies(struct app *app)
 {
 	struct db_reply *r;
 	while ((r = db_next_reply(app->db)) != NULL) {
+		trace_event("reply", (long)r->kind);
 		for (int i = app->nscreens - 1; i >= 0; i--)
 			if (app->screens[i].ops->data)
 				app_apply(app, app->screens[i].ops->data(app->screens[i].state, app, r));
@@ -421,6 +448,9 @@ ui_main(const struct ui_options *opt)
 		return 1;
 	}
 	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now};
+	const char *trace_path = getenv("RDV_TRACE");
+	if (trace_path && *trace_path)
+		trace_file = fopen(trace_path, "a");
 	app.tz = tz_open(session->time_zone);
 
 	if (getenv("ESCDELAY") == NULL)
@@ -466,6 +496,9 @@ ui_main(const struct ui_options *opt)
 	while (app.nscreens > 0)
 		app_pop(&app);
 	endwin();
+	if (trace_file)
+		fclose(trace_file);
+	trace_file = NULL;
 	tz_free(app.tz);
 	db_session_free(session);
 	db_free(db);
