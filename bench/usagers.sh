@@ -97,7 +97,7 @@ for word in "Lefèvre" "jean franc" "Gerrard" "$phone" "$birth"; do
 		cat "$T/lat" >>"$all"
 		ids=$(sql -c "SET SESSION AUTHORIZATION bench_usagers;
 		              SELECT coalesce(string_agg(id::text, ','), '') FROM rdv.usager_search('$q', 50)")
-		rows=$(printf '%s' "$ids" | awk -F, '{ print ($0 == "" ? 0 : NF) }')
+		rows=$(printf '%s' "$ids" | tr ',' '\n' | grep -c .)
 		set -- $(run floor "SELECT * FROM rdv.usagers WHERE id = ANY ('{$ids}'::int[]);") || exit 1
 		printf '%-22s %6s %8s %8s %10s %10s\n' "$prefix" "$rows" "$p50" "$p95" "$1" "$2"
 	done 3<"$T/chars"

@@ -243,8 +243,12 @@ BEGIN
         LIMIT max_rows;
         RETURN;
     END IF;
-    IF term ~ '^(\+|0)[0-9 .()/-]*$' THEN
+    IF term ~ '^(\+|0)[0-9 .()-]*$' THEN
         digits := regexp_replace(term, '[^0-9]', '', 'g');
+        -- "06" or "+33 6" matches half the département: wait for more.
+        IF length(digits) < 4 OR (left(term, 1) = '+' AND length(digits) < 5) THEN
+            RETURN;
+        END IF;
         IF left(term, 1) = '+' OR left(digits, 2) = '00' THEN
             -- International: compare with the E.164 form.
             digits := '+' || CASE WHEN left(term, 1) = '+' THEN digits ELSE substr(digits, 3) END;
@@ -278,7 +282,8 @@ BEGIN
         RETURN;
     END IF;
     IF length(folded) < 3 THEN
-        -- Too short for trigrams: names starting with it, in name order.
+        -- Too short for trigrams: names starting with it, in name order
+        -- (the byte order of the folded key: the prefix index gives it).
         RETURN QUERY
         SELECT u.id, u.first_name, u.last_name, u.birth_name, u.birth_date, u.email,
                u.phone_number, u.city_name, u.responsible_id, 'name'::text
@@ -286,7 +291,7 @@ BEGIN
         WHERE u.search_key LIKE folded || '%' AND u.deleted_at IS NULL
           AND EXISTS (SELECT 1 FROM rdv.usager_profiles p
                       WHERE p.usager_id = u.id AND p.organisation_id = ANY (orgs))
-        ORDER BY u.search_key, u.id
+        ORDER BY u.search_key USING OPERATOR(pg_catalog.~<~), u.id
         LIMIT max_rows;
         RETURN;
     END IF;
@@ -304,7 +309,9 @@ BEGIN
                  public.word_similarity(folded, u.search_key) AS sim
           FROM rdv.usagers u
           WHERE (u.search_key LIKE '%' || folded || '%'
-                 OR folded OPERATOR(public.<%) u.search_key)
+                 -- A typo is looked for from 5 characters on: before, any
+                 -- name starting like the query would be "similar".
+                 OR (length(folded) >= 5 AND folded OPERATOR(public.<%) u.search_key))
             AND u.deleted_at IS NULL
             AND EXISTS (SELECT 1 FROM rdv.usager_profiles p
                         WHERE p.usager_id = u.id AND p.organisation_id = ANY (orgs))) c
