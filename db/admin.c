@@ -11,7 +11,7 @@
 
 /* Everything the admin screens list, in one round trip: kind, id, then text columns. */
 static const char load_sql[] =
-    "SELECT 'service', s.id, s.name, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM rdv.services s"
+    "SELECT 'service', s.id, s.name, s.short_name, NULL, NULL, NULL, NULL, NULL, NULL FROM rdv.services s"
     " UNION ALL "
     "SELECT 'motif', m.id, m.name, m.service_id::text, m.default_duration_in_min::text,"
     "       m.location_type::text, m.color, m.min_booking_delay_min::text,"
@@ -77,8 +77,10 @@ db_admin_free(struct db_admin *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->nservices; i++)
+	for (size_t i = 0; i < a->nservices; i++) {
 		free(a->services[i].name);
+		free(a->services[i].short_name);
+	}
 	for (size_t i = 0; i < a->nmotifs; i++) {
 		free(a->motifs[i].name);
 		free(a->motifs[i].location_type);
@@ -121,7 +123,8 @@ load_parse(PGresult *res, void *ctx, struct db_error **err)
 		int id = atoi(PQgetvalue(res, r, 1));
 #define COL(c) PQgetvalue(res, r, (c))
 		if (strcmp(kind, "service") == 0) {
-			a->services[a->nservices++] = (struct db_admin_service){id, xstrdup(COL(2))};
+			a->services[a->nservices++] =
+			    (struct db_admin_service){id, xstrdup(COL(2)), xstrdup(COL(3))};
 		} else if (strcmp(kind, "motif") == 0) {
 			a->motifs[a->nmotifs++] = (struct db_admin_motif){
 			    .id = id,

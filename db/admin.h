@@ -18,6 +18,7 @@
 struct db_admin_service {
 	int id;
 	char *name;
+	char *short_name;        /* "PMI" */
 };
 
 struct db_admin_motif {

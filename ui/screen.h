@@ -94,5 +94,6 @@ extern const struct screen_ops booking_screen;
 extern const struct screen_ops rdv_screen;
 extern const struct screen_ops rdv_status_screen;
 extern const struct screen_ops to_fill_screen;
+extern const struct screen_ops plage_screen, absence_screen, admin_screen;
 
 #endif

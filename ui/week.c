@@ -509,6 +509,22 @@ week_item_action(struct week *w, struct app *app, enum action action)
 		return SCREEN_REDRAW;
 	}
 	free(t);
+	if (action != ACT_EDIT && action != ACT_DELETE)
+		return SCREEN_NONE;
+	/* An indisponibilité is drawn over the plages under it: it wins. */
+	static const struct {
+		enum agenda_kind kind;
+		const struct screen_ops *ops;
+	} editors[] = {{AGENDA_ABSENCE, &absence_screen}, {AGENDA_PLAGE, &plage_screen}};
+	for (size_t i = 0; i < sizeof editors / sizeof editors[0]; i++) {
+		t = week_target(w, editors[i].kind);
+		if (t->item_id) {
+			t->remove = action == ACT_DELETE;
+			app_push(app, editors[i].ops, t);
+			return SCREEN_REDRAW;
+		}
+		free(t);
+	}
 	return SCREEN_NONE;
 }
 
@@ -689,6 +705,13 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 		struct agenda_target *t = week_target(w, AGENDA_RDV);
 		t->item_id = 0;
 		app_push(app, &rdv_screen, t);
+		return SCREEN_REDRAW;
+	}
+	case ACT_NEW_PLAGE:
+	case ACT_NEW_ABSENCE: {
+		struct agenda_target *t = week_target(w, action == ACT_NEW_PLAGE ? AGENDA_PLAGE : AGENDA_ABSENCE);
+		t->item_id = 0;
+		app_push(app, action == ACT_NEW_PLAGE ? &plage_screen : &absence_screen, t);
 		return SCREEN_REDRAW;
 	}
 	case ACT_EDIT:
