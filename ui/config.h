@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RDV_UI_CONFIG_H
+#define RDV_UI_CONFIG_H
+
+/*
+ * The configuration file ($XDG_CONFIG_HOME/rdv/config, else
+ * ~/.config/rdv/config): "key = value" lines, '#' starts a comment line.
+ * Keys: db (conninfo), theme, bind.<action> (keys). The last line wins.
+ * Returns the value (caller frees) or NULL.
+ */
+char *config_get(const char *key);
+
+#endif
