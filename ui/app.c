@@ -220,7 +220,8 @@ draw_status(struct app *app)
 	draw_text(y, COLS - sw, sw, state_attr, state);
 
 	const struct screen *top = &app->screens[app->nscreens - 1];
-	const char *extra = top->ops->status ? top->ops->status(top->state) : NULL;
+	/* A message is news: the screen's own status text waits for the next key. */
+	const char *extra = top->ops->status && !app->message[0] ? top->ops->status(top->state) : NULL;
 	if (extra && *extra) {
 		char *clean_extra = text_sanitize(extra);
 		int ew = text_width(clean_extra);

@@ -641,7 +641,7 @@ status_data(void *state, struct app *app, struct db_reply *reply)
 			if (m->choices[m->nchoices - 1] == -1) {
 				m->confirm_delete = true;
 			} else {
-				app_message(app, true, "Seuls les administrateurs peuvent supprimer un rendez-vous.");
+				app_message(app, true, "Suppression réservée aux administrateurs.");
 				return SCREEN_CLOSE;
 			}
 		}

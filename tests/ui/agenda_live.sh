@@ -39,6 +39,7 @@ ok $? "desk B shows the new rdv by itself"
 
 # Desk A cancels it (status menu); desk B shows it cancelled.
 export TMUX_SESSION=a
+tmux_wait "08:00 • René PERRIN" 5
 tmux_keys s
 tmux_wait "Statut actuel" 5
 screen=$(tmux_screen)
