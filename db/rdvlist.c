@@ -160,13 +160,46 @@ static const char count_sql[] =
  * may see. There is no receipts table (usager SMS / mail log) in this
  * schema, so "résultat des notifications" stays empty, as the reference
  * writes it for an rdv without receipt.
+ *
+ * Set-based: agents and participants are aggregated for all selected rdvs
+ * at once and joined by hash, not looked up rdv by rdv (a per-row lateral
+ * query re-checks row-level security on every lookup, 80 s for 100,000
+ * rdvs against 3 s this way).
  */
 static const char export_sql[] =
     "DECLARE rdv_export NO SCROLL CURSOR FOR "
     "WITH sel AS MATERIALIZED ("
     "  SELECT r.id, r.created_at, r.starts_at, r.created_by, r.status, r.context, r.lieu_id,"
     "         r.agent_ids, m.name AS motif, m.service_id, m.location_type, o.name AS org,"
-    "         t.time_zone AS tz" RDVLIST_FROM_WHERE ")"
+    "         t.time_zone AS tz" RDVLIST_FROM_WHERE "),"
+    " ag AS ("
+    "  SELECT x.rdv_id,"
+    "         string_agg(btrim(coalesce(a.first_name, '') || ' ' || a.last_name), ', '"
+    "                    ORDER BY a.last_name, a.first_name, a.id) AS names,"
+    "         string_agg(a.email, ', ' ORDER BY a.last_name, a.first_name, a.id) AS emails"
+    "    FROM (SELECT s.id AS rdv_id, unnest(s.agent_ids) AS agent_id FROM sel s) x"
+    "    JOIN rdv.agents a ON a.id = x.agent_id"
+    "   GROUP BY x.rdv_id),"
+    " pt AS ("
+    "  SELECT p.rdv_id, p.id, u.first_name || ' ' || u.last_name AS name, u.birth_date,"
+    "         CASE WHEN resp.id IS NULL THEN u.city_name ELSE resp.city_name END AS city_name,"
+    "         CASE WHEN resp.id IS NULL THEN u.address ELSE resp.address END AS address,"
+    "         CASE WHEN resp.id IS NULL THEN u.post_code ELSE resp.post_code END AS post_code"
+    "    FROM sel s JOIN rdv.participations p ON p.rdv_id = s.id"
+    "    JOIN rdv.usagers u ON u.id = p.usager_id"
+    "    LEFT JOIN rdv.usagers resp ON resp.id = u.responsible_id),"
+    " pu AS ("
+    "  SELECT pt.rdv_id, string_agg(pt.name, ', ' ORDER BY pt.id) AS names,"
+    "         string_agg(to_char(pt.birth_date, 'DD/MM/YYYY'), ', ' ORDER BY pt.id) AS birth_dates,"
+    "         bool_or(pt.birth_date > $9::date - interval '18 years') AS minor,"
+    "         (array_agg(pt.city_name ORDER BY pt.id)"
+    "              FILTER (WHERE coalesce(pt.city_name, '') <> ''))[1] AS commune,"
+    "         (array_agg(pt.address ORDER BY pt.id)"
+    "              FILTER (WHERE coalesce(pt.address, '') <> ''))[1] AS address,"
+    "         (array_agg(pt.post_code || ' ' || pt.city_name ORDER BY pt.id)"
+    "              FILTER (WHERE coalesce(pt.post_code, '') <> ''"
+    "                        AND coalesce(pt.city_name, '') <> ''))[1] AS home"
+    "    FROM pt GROUP BY pt.rdv_id)"
     "SELECT s.id, to_char(s.created_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
     "       s.created_by::text, to_char(s.starts_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
     "       s.status::text, coalesce(sv.name, ''), s.motif, coalesce(s.context, ''),"
@@ -186,33 +219,8 @@ static const char export_sql[] =
     "  FROM sel s"
     "  LEFT JOIN rdv.services sv ON sv.id = s.service_id"
     "  LEFT JOIN rdv.lieux l ON l.id = s.lieu_id"
-    "  LEFT JOIN LATERAL ("
-    "       SELECT string_agg(btrim(coalesce(a.first_name, '') || ' ' || a.last_name), ', '"
-    "                         ORDER BY a.last_name, a.first_name, a.id) AS names,"
-    "              string_agg(a.email, ', ' ORDER BY a.last_name, a.first_name, a.id) AS emails"
-    "         FROM rdv.agents a WHERE a.id = ANY (s.agent_ids)) ag ON true"
-    "  LEFT JOIN LATERAL ("
-    "       SELECT string_agg(u.first_name || ' ' || u.last_name, ', ' ORDER BY p.id) AS names,"
-    "              string_agg(to_char(u.birth_date, 'DD/MM/YYYY'), ', ' ORDER BY p.id)"
-    "                  AS birth_dates,"
-    "              bool_or(u.birth_date > $9::date - interval '18 years') AS minor,"
-    "              (array_agg(tg.city_name ORDER BY p.id)"
-    "                   FILTER (WHERE coalesce(tg.city_name, '') <> ''))[1] AS commune,"
-    "              (array_agg(tg.address ORDER BY p.id)"
-    "                   FILTER (WHERE coalesce(tg.address, '') <> ''))[1] AS address,"
-    "              (array_agg(tg.post_code || ' ' || tg.city_name ORDER BY p.id)"
-    "                   FILTER (WHERE coalesce(tg.post_code, '') <> ''"
-    "                             AND coalesce(tg.city_name, '') <> ''))[1] AS home"
-    "         FROM rdv.participations p"
-    "         JOIN rdv.usagers u ON u.id = p.usager_id"
-    "         LEFT JOIN rdv.usagers resp ON resp.id = u.responsible_id"
-    "         CROSS JOIN LATERAL (SELECT CASE WHEN resp.id IS NULL THEN u.city_name"
-    "                                         ELSE resp.city_name END AS city_name,"
-    "                                    CASE WHEN resp.id IS NULL THEN u.address"
-    "                                         ELSE resp.address END AS address,"
-    "                                    CASE WHEN resp.id IS NULL THEN u.post_code"
-    "                                         ELSE resp.post_code END AS post_code) tg"
-    "        WHERE p.rdv_id = s.id) pu ON true"
+    "  LEFT JOIN ag ON ag.rdv_id = s.id"
+    "  LEFT JOIN pu ON pu.rdv_id = s.id"
     "  LEFT JOIN rdv.rdv_authors(ARRAY(SELECT id FROM sel)) au ON au.rdv_id = s.id"
     " ORDER BY s.starts_at DESC, s.id DESC";
 
@@ -446,6 +454,15 @@ db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f, rdv_date 
 		return NULL;
 	}
 	c->in_transaction = true;
+	/*
+	 * Row-level security's helper functions make the planner's costs huge,
+	 * which switches JIT compilation on: 0.8 s of compiling for a query
+	 * that runs in 3 s without it.
+	 */
+	if (!db_exec_simple(db, "SET LOCAL jit = off", err)) {
+		rdvlist_cursor_close(c);
+		return NULL;
+	}
 	struct filter_params p;
 	filter_params_fill(&p, f, today);
 	PGresult *res = db_exec(db, count_sql, RDVLIST_NPARAMS, p.values, err);
