@@ -9,23 +9,14 @@
 #include "db/internal.h"
 
 /*
- * Accent- and case-insensitive substring match on "first last" and "last
- * first", a prefix match on the e-mail, and the digits of the phone. The
- * text is a parameter and strpos() takes it literally: no pattern syntax.
+ * The usagers menu's search (006_usagers.sql): names without accents and
+ * with a typo, e-mail prefix, phone (06… and +33… alike), birth date; only
+ * the usagers the agent may see. One implementation serves both screens.
  */
 static const char find_sql[] =
-    "SELECT u.id, u.first_name || ' ' || upper(u.last_name),"
-    "       to_char(u.birth_date, 'DD/MM/YYYY'), u.email, u.phone_number"
-    "  FROM rdv.usagers u"
-    " WHERE u.deleted_at IS NULL AND ("
-    "       strpos(public.unaccent(lower(u.first_name || ' ' || u.last_name)),"
-    "              public.unaccent(lower($1))) > 0"
-    "    OR strpos(public.unaccent(lower(u.last_name || ' ' || u.first_name)),"
-    "              public.unaccent(lower($1))) > 0"
-    "    OR (position('@' in $1) > 0 AND strpos(lower(u.email), lower($1)) = 1)"
-    "    OR (length($2) >= 4 AND strpos(regexp_replace(coalesce(u.phone_number, ''), '[^0-9]', '', 'g'), $2) > 0))"
-    " ORDER BY u.last_name, u.first_name, u.id"
-    " LIMIT 20";
+    "SELECT s.id, s.first_name || ' ' || upper(s.last_name), to_char(s.birth_date, 'DD/MM/YYYY'),"
+    "       s.email, s.phone_number"
+    "  FROM rdv.usager_search($1, 20) s";
 
 static const char create_sql[] =
     "SELECT rdv.usager_create($1::int, $2, $3, $4, $5::date, $6, $7)";
@@ -73,21 +64,8 @@ find_parse(PGresult *res, void *ctx, struct db_error **err)
 unsigned long
 db_send_usager_find(struct db *db, const char *text)
 {
-	/* The digits of the text, to match phone numbers typed with spaces. */
-	char *digits = xcalloc(strlen(text) + 1, 1);
-	size_t n = 0;
-	for (const char *p = text; *p; p++)
-		if (*p >= '0' && *p <= '9')
-			digits[n++] = *p;
-	/* +33 6… and 06… are the same number: compare from the national digits. */
-	const char *d = digits;
-	if (strncmp(text, "+33", 3) == 0 && n > 2)
-		d = digits + 1, digits[1] = '0';
-	const char *params[] = {text, d};
-	unsigned long t = db_request_queue(db, DB_REPLY_USAGERS, find_sql, 2, params, find_parse,
-					   NULL, NULL);
-	free(digits);
-	return t;
+	const char *params[] = {text};
+	return db_request_queue(db, DB_REPLY_USAGERS, find_sql, 1, params, find_parse, NULL, NULL);
 }
 
 static void *
