@@ -33,13 +33,15 @@ static const char *const tab_names[TAB_COUNT] = {"Motifs", "Lieux", "Agents"};
 static const char *const location_types[] = {"public_office", "home", "phone", "visio"};
 #define NLOCATIONS 4
 
+/* Who may book: the form's label, and the list's short one. */
 static const struct {
-	const char *value, *label;
+	const char *value, *label, *short_label;
 } bookable[] = {
-    {"agents", "agents seulement (pas en ligne)"},
-    {"agents_and_prescripteurs", "agents et prescripteurs"},
-    {"agents_and_prescripteurs_and_invited_users", "agents, prescripteurs et usagers invités"},
-    {"everyone", "tout le monde (réservable en ligne)"},
+    {"agents", "agents seulement (pas en ligne)", "agents seulement"},
+    {"agents_and_prescripteurs", "agents et prescripteurs", "agents et prescripteurs"},
+    {"agents_and_prescripteurs_and_invited_users", "agents, prescripteurs et usagers invités",
+     "usagers invités"},
+    {"everyone", "tout le monde (réservable en ligne)", "en ligne"},
 };
 #define NBOOKABLE 4
 
@@ -79,7 +81,7 @@ bookable_label(const char *value)
 {
 	for (int i = 0; i < NBOOKABLE; i++)
 		if (strcmp(bookable[i].value, value) == 0)
-			return bookable[i].label;
+			return bookable[i].short_label;
 	return value;
 }
 
