@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/usager.h"
 #include "core/xmalloc.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
@@ -105,32 +106,6 @@ find_send(struct usager_picker *p, struct app *app)
 	p->find_ticket = db_send_usager_find(app_db(app), text);
 }
 
-/* E-mail syntax: one @, something before, a dotted domain, no space. */
-static bool
-email_valid(const char *s)
-{
-	const char *at = strchr(s, '@');
-	if (at == NULL || at == s || strchr(at + 1, '@') || strpbrk(s, " \t") != NULL)
-		return false;
-	const char *dot = strrchr(at + 1, '.');
-	return dot != NULL && dot > at + 1 && dot[1] != '\0';
-}
-
-/* A French or overseas number: 0 and 9 digits, or + and 8 to 15 digits. */
-static bool
-phone_valid(const char *s)
-{
-	int digits = 0;
-	bool plus = *s == '+';
-	for (const char *c = plus ? s + 1 : s; *c; c++) {
-		if (*c >= '0' && *c <= '9')
-			digits++;
-		else if (*c != ' ' && *c != '.' && *c != '-')
-			return false;
-	}
-	return plus ? digits >= 8 && digits <= 15 : digits == 10 && s[0] == '0';
-}
-
 static bool
 create_validate(struct usager_picker *p, struct app *app)
 {
@@ -140,29 +115,24 @@ create_validate(struct usager_picker *p, struct app *app)
 		free(err);
 		return false;
 	}
+	/* The same checks as the usager record (src/core/usager.c). */
 	rdv_date birth, today = cal_time_date(app_now(app));
-	if (!form_empty(p->create, p->c_birth) && form_date(p->create, p->c_birth, &birth)) {
-		int y, m, d;
-		cal_ymd(today, &y, &m, &d);
-		if (birth > today) {
-			p->create->focus = p->c_birth;
-			app_message(app, true, "Date de naissance : dans le futur");
-			return false;
-		}
-		if (birth < cal_date(y - 130, m, m == 2 && d == 29 ? 28 : d)) {
-			p->create->focus = p->c_birth;
-			app_message(app, true, "Date de naissance : il y a plus de 130 ans");
-			return false;
-		}
+	const char *problem;
+	if (!form_empty(p->create, p->c_birth) && form_date(p->create, p->c_birth, &birth) &&
+	    (problem = usager_birth_date_problem(birth, today)) != NULL) {
+		p->create->focus = p->c_birth;
+		app_message(app, true, "Usager : %s", problem);
+		return false;
 	}
-	if (!form_empty(p->create, p->c_email) && !email_valid(form_text(p->create, p->c_email))) {
+	if (!form_empty(p->create, p->c_email) && !usager_email_valid(form_text(p->create, p->c_email))) {
 		p->create->focus = p->c_email;
 		app_message(app, true, "E-mail : adresse invalide (exemple : nom@domaine.fr)");
 		return false;
 	}
-	if (!form_empty(p->create, p->c_phone) && !phone_valid(form_text(p->create, p->c_phone))) {
+	char e164[20];
+	if (!form_empty(p->create, p->c_phone) && !usager_phone_e164(form_text(p->create, p->c_phone), e164)) {
 		p->create->focus = p->c_phone;
-		app_message(app, true, "Téléphone : 10 chiffres commençant par 0, ou +33…");
+		app_message(app, true, "Téléphone : numéro français ou d'outre-mer attendu (06…, +33…)");
 		return false;
 	}
 	return true;
