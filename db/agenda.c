@@ -134,13 +134,7 @@ unsigned long
 db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids, int nagents,
 	       rdv_date from, int ndays, rdv_date today)
 {
-	size_t cap = 3 + (size_t)nagents * 12;
-	char *ids = xmalloc(cap), *p = ids;
-	*p++ = '{';
-	for (int i = 0; i < nagents; i++)
-		p += snprintf(p, cap - (size_t)(p - ids), "%s%d", i ? "," : "", agent_ids[i]);
-	*p++ = '}';
-	*p = '\0';
+	char *ids = db_ids_format(agent_ids, nagents);
 	char d0[11], d1[11], org[16], td[11];
 	cal_format_date(today, td);
 	cal_format_date(from, d0);

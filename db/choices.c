@@ -85,23 +85,6 @@ dup_field(PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
 }
 
-/* "3,7" → {3, 7}. */
-static int *
-parse_ids(const char *text, int *n)
-{
-	*n = 0;
-	if (text == NULL || *text == '\0')
-		return NULL;
-	int *ids = xcalloc(strlen(text) / 2 + 1, sizeof *ids);
-	for (const char *p = text; *p;) {
-		ids[(*n)++] = atoi(p);
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-	return ids;
-}
-
 static void *
 choices_parse(PGresult *res, void *ctx, struct db_error **err)
 {
@@ -133,8 +116,8 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 			a->id = id;
 			a->name = dup_field(res, i, 2);
 			a->short_name = dup_field(res, i, 3);
-			a->service_ids = parse_ids(PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8),
-						   &a->nservices);
+			a->service_ids = db_ids_parse(PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8),
+						      &a->nservices);
 		} else if (strcmp(kind, "lieu") == 0) {
 			c->lieux[c->nlieux].id = id;
 			c->lieux[c->nlieux].name = dup_field(res, i, 2);

@@ -29,4 +29,9 @@ struct db_error *db_error_from_result(const PGresult *res);
 
 PGconn *db_pgconn(struct db *db);
 
+/* "3,7" (array_to_string) → {3, 7}; *n gets the count. Caller frees. */
+int *db_ids_parse(const char *text, int *n);
+/* {3, 7} → "{3,7}", an array literal for an int[] parameter. Caller frees. */
+char *db_ids_format(const int *ids, int n);
+
 #endif

@@ -99,35 +99,6 @@ db_rdv_free(struct db_rdv *r)
 	free(r);
 }
 
-/* "3,7" → {3, 7}; *n gets the count. Caller frees. */
-static int *
-ids_parse(const char *text, int *n)
-{
-	*n = 0;
-	int *ids = xcalloc(strlen(text) / 2 + 2, sizeof *ids);
-	for (const char *p = text; *p;) {
-		ids[(*n)++] = atoi(p);
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-	return ids;
-}
-
-/* {3, 7} → "{3,7}". Caller frees. */
-static char *
-ids_format(const int *ids, int n)
-{
-	size_t cap = 3 + (size_t)n * 12;
-	char *s = xmalloc(cap), *p = s;
-	*p++ = '{';
-	for (int i = 0; i < n; i++)
-		p += snprintf(p, cap - (size_t)(p - s), "%s%d", i ? "," : "", ids[i]);
-	*p++ = '}';
-	*p = '\0';
-	return s;
-}
-
 static void *
 load_parse(PGresult *res, void *ctx, struct db_error **err)
 {
@@ -145,9 +116,9 @@ load_parse(PGresult *res, void *ctx, struct db_error **err)
 	r->duration_min = atoi(PQgetvalue(res, 0, 5));
 	int st = rdv_status_parse(PQgetvalue(res, 0, 6));
 	r->status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
-	r->agent_ids = ids_parse(PQgetvalue(res, 0, 7), &r->nagents);
+	r->agent_ids = db_ids_parse(PQgetvalue(res, 0, 7), &r->nagents);
 	r->context = xstrdup(PQgetvalue(res, 0, 8));
-	r->usager_ids = ids_parse(PQgetvalue(res, 0, 9), &r->nusagers);
+	r->usager_ids = db_ids_parse(PQgetvalue(res, 0, 9), &r->nusagers);
 	r->usager_names = xcalloc((size_t)r->nusagers + 1, sizeof *r->usager_names);
 	const char *names = PQgetvalue(res, 0, 10);
 	for (int i = 0; i < r->nusagers; i++) {
@@ -197,8 +168,8 @@ db_send_rdv_save(struct db *db, const struct db_session *s, const struct db_rdv_
 	snprintf(duration, sizeof duration, "%d", r->duration_min);
 	cal_format_datetime(r->starts_at, start);
 	start[10] = ' ';
-	char *agents = ids_format(r->agent_ids, r->nagents);
-	char *usagers = ids_format(r->usager_ids, r->nusagers);
+	char *agents = db_ids_format(r->agent_ids, r->nagents);
+	char *usagers = db_ids_format(r->usager_ids, r->nusagers);
 	const char *params[] = {id,      lieu,   start, s->time_zone, duration, agents,
 				usagers, r->acknowledge_overlap ? "true" : "false", r->context};
 	unsigned long t = db_request_queue(db, DB_REPLY_DONE, save_sql, 9, params, done_parse, NULL, NULL);
