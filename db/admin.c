@@ -43,35 +43,6 @@ static const char agent_create_sql[] =
 static const char agent_save_sql[] =
     "SELECT rdv.agent_save($1::int, $2::int, $3, $4, $5, $6::rdv.access_level, $7::int[]), $1::int";
 
-/* "3,7" → {3, 7}; *n gets the count. Caller frees. */
-static int *
-ids_parse(const char *text, int *n)
-{
-	*n = 0;
-	int *ids = xcalloc(strlen(text) / 2 + 2, sizeof *ids);
-	for (const char *p = text; *p;) {
-		ids[(*n)++] = atoi(p);
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-	return ids;
-}
-
-/* {3, 7} → "{3,7}". Caller frees. */
-static char *
-ids_format(const int *ids, int n)
-{
-	size_t cap = 3 + (size_t)n * 12;
-	char *s = xmalloc(cap), *p = s;
-	*p++ = '{';
-	for (int i = 0; i < n; i++)
-		p += snprintf(p, cap - (size_t)(p - s), "%s%d", i ? "," : "", ids[i]);
-	*p++ = '}';
-	*p = '\0';
-	return s;
-}
-
 void
 db_admin_free(struct db_admin *a)
 {
@@ -153,7 +124,7 @@ load_parse(PGresult *res, void *ctx, struct db_error **err)
 			g->email = xstrdup(COL(4));
 			g->login = xstrdup(COL(5));
 			g->access_level = xstrdup(COL(6));
-			g->service_ids = ids_parse(COL(7), &g->nservices);
+			g->service_ids = db_ids_parse(COL(7), &g->nservices);
 		}
 #undef COL
 	}
@@ -211,7 +182,7 @@ db_send_agent_save(struct db *db, const struct db_session *s, const struct db_ad
 	char id[16], org[16];
 	snprintf(id, sizeof id, "%d", a->id);
 	snprintf(org, sizeof org, "%d", s->organisation_id);
-	char *services = ids_format(a->service_ids, a->nservices);
+	char *services = db_ids_format(a->service_ids, a->nservices);
 	unsigned long t;
 	if (a->id == 0) {
 		const char *params[] = {org, a->first_name, a->last_name, a->email, a->login,

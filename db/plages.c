@@ -62,35 +62,6 @@ hhmm(int minute, char buf[8])
 	snprintf(buf, 8, "%02u:%02u", (m / 60) % 100, m % 60);
 }
 
-/* "3,7" → {3, 7}; *n gets the count. Caller frees. */
-static int *
-ids_parse(const char *text, int *n)
-{
-	*n = 0;
-	int *ids = xcalloc(strlen(text) / 2 + 2, sizeof *ids);
-	for (const char *p = text; *p;) {
-		ids[(*n)++] = atoi(p);
-		p += strcspn(p, ",");
-		if (*p == ',')
-			p++;
-	}
-	return ids;
-}
-
-/* {3, 7} → "{3,7}". Caller frees. */
-static char *
-ids_format(const int *ids, int n)
-{
-	size_t cap = 3 + (size_t)n * 12;
-	char *s = xmalloc(cap), *p = s;
-	*p++ = '{';
-	for (int i = 0; i < n; i++)
-		p += snprintf(p, cap - (size_t)(p - s), "%s%d", i ? "," : "", ids[i]);
-	*p++ = '}';
-	*p = '\0';
-	return s;
-}
-
 static rdv_date
 value_date(PGresult *res, int row, int col)
 {
@@ -194,7 +165,7 @@ plage_parse(PGresult *res, void *ctx, struct db_error **err)
 	p->start = atoi(PQgetvalue(res, 0, 6));
 	p->end = atoi(PQgetvalue(res, 0, 7));
 	p->rrule = xstrdup(PQgetvalue(res, 0, 8));
-	p->motif_ids = ids_parse(PQgetvalue(res, 0, 9), &p->nmotifs);
+	p->motif_ids = db_ids_parse(PQgetvalue(res, 0, 9), &p->nmotifs);
 	return p;
 }
 
@@ -247,7 +218,7 @@ db_send_plage_save(struct db *db, const struct db_session *s, const struct db_pl
 	cal_format_date(p->today, today);
 	hhmm(p->start, start);
 	hhmm(p->end, end);
-	char *motifs = ids_format(p->motif_ids, p->nmotifs);
+	char *motifs = db_ids_format(p->motif_ids, p->nmotifs);
 	const char *params[] = {id,  agent, org, lieu, p->title, day, start, end,
 				p->rrule && *p->rrule ? p->rrule : NULL, motifs,
 				p->acknowledge ? "true" : "false", today};
