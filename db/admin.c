@@ -11,7 +11,8 @@
 
 /* Everything the admin screens list, in one round trip: kind, id, then text columns. */
 static const char load_sql[] =
-    "SELECT 'service', s.id, s.name, s.short_name, NULL, NULL, NULL, NULL, NULL, NULL FROM rdv.services s"
+    "SELECT 'service', s.id, s.name, s.short_name, NULL, NULL, NULL, NULL, NULL, NULL FROM "
+    "rdv.services s"
     " UNION ALL "
     "SELECT 'motif', m.id, m.name, m.service_id::text, m.default_duration_in_min::text,"
     "       m.location_type::text, m.color, m.min_booking_delay_min::text,"
@@ -26,7 +27,8 @@ static const char load_sql[] =
     "       coalesce(a.db_role::text, ''), r.access_level::text,"
     "       coalesce((SELECT string_agg(x.service_id::text, ',' ORDER BY x.service_id)"
     "                   FROM rdv.agent_services x WHERE x.agent_id = a.id), ''), NULL, NULL"
-    "  FROM rdv.agents a JOIN rdv.agent_roles r ON r.agent_id = a.id AND r.organisation_id = $1::int"
+    "  FROM rdv.agents a JOIN rdv.agent_roles r ON r.agent_id = a.id AND r.organisation_id = "
+    "$1::int"
     " WHERE a.deleted_at IS NULL"
     " ORDER BY 1, 3, 4, 2";
 
@@ -161,9 +163,10 @@ db_send_motif_save(struct db *db, const struct db_session *s, const struct db_ad
 	snprintf(duration, sizeof duration, "%d", m->duration_min);
 	snprintf(min, sizeof min, "%d", m->min_delay_min);
 	snprintf(max, sizeof max, "%d", m->max_delay_min);
-	const char *params[] = {id, org, service, m->name, duration, m->location_type, m->color,
-				min, max, m->bookable_by};
-	return db_request_queue(db, DB_REPLY_CREATED, motif_save_sql, 10, params, id_parse, NULL, NULL);
+	const char *params[] = {id,       org, service, m->name,       duration, m->location_type,
+	                        m->color, min, max,     m->bookable_by};
+	return db_request_queue(db, DB_REPLY_CREATED, motif_save_sql, 10, params, id_parse, NULL,
+	                        NULL);
 }
 
 unsigned long
@@ -172,8 +175,10 @@ db_send_lieu_save(struct db *db, const struct db_session *s, const struct db_adm
 	char id[16], org[16];
 	snprintf(id, sizeof id, "%d", l->id);
 	snprintf(org, sizeof org, "%d", s->organisation_id);
-	const char *params[] = {id, org, l->name, l->address, l->phone, l->enabled ? "true" : "false"};
-	return db_request_queue(db, DB_REPLY_CREATED, lieu_save_sql, 6, params, id_parse, NULL, NULL);
+	const char *params[] = {id,         org,      l->name,
+	                        l->address, l->phone, l->enabled ? "true" : "false"};
+	return db_request_queue(db, DB_REPLY_CREATED, lieu_save_sql, 6, params, id_parse, NULL,
+	                        NULL);
 }
 
 unsigned long
@@ -185,14 +190,15 @@ db_send_agent_save(struct db *db, const struct db_session *s, const struct db_ad
 	char *services = db_ids_format(a->service_ids, a->nservices);
 	unsigned long t;
 	if (a->id == 0) {
-		const char *params[] = {org, a->first_name, a->last_name, a->email, a->login,
-					a->access_level, services};
-		t = db_request_queue(db, DB_REPLY_CREATED, agent_create_sql, 7, params, id_parse, NULL,
-				     NULL);
+		const char *params[] = {org,      a->first_name,   a->last_name, a->email,
+		                        a->login, a->access_level, services};
+		t = db_request_queue(db, DB_REPLY_CREATED, agent_create_sql, 7, params, id_parse,
+		                     NULL, NULL);
 	} else {
-		const char *params[] = {id, org, a->first_name, a->last_name, a->email, a->access_level,
-					services};
-		t = db_request_queue(db, DB_REPLY_CREATED, agent_save_sql, 7, params, id_parse, NULL, NULL);
+		const char *params[] = {
+		    id, org, a->first_name, a->last_name, a->email, a->access_level, services};
+		t = db_request_queue(db, DB_REPLY_CREATED, agent_save_sql, 7, params, id_parse,
+		                     NULL, NULL);
 	}
 	free(services);
 	return t;

@@ -18,35 +18,35 @@
 struct db_admin_service {
 	int id;
 	char *name;
-	char *short_name;        /* "PMI" */
+	char *short_name; /* "PMI" */
 };
 
 struct db_admin_motif {
-	int id;                  /* 0: a new one */
+	int id; /* 0: a new one */
 	char *name;
 	int service_id;
 	int duration_min;
-	char *location_type;     /* public_office, home, phone, visio */
-	char *color;             /* "#RRGGBB" */
+	char *location_type; /* public_office, home, phone, visio */
+	char *color;         /* "#RRGGBB" */
 	int min_delay_min, max_delay_min;
-	char *bookable_by;       /* agents, …, everyone */
+	char *bookable_by; /* agents, …, everyone */
 };
 
 struct db_admin_lieu {
-	int id;                  /* 0: a new one */
+	int id; /* 0: a new one */
 	char *name;
 	char *address;
-	char *phone;             /* "" when none */
+	char *phone; /* "" when none */
 	bool enabled;
 };
 
 struct db_admin_agent {
-	int id;                  /* 0: a new one */
-	char *first_name;        /* "" for some intervenants */
+	int id;           /* 0: a new one */
+	char *first_name; /* "" for some intervenants */
 	char *last_name;
-	char *email;             /* "" when none */
-	char *login;             /* PostgreSQL role; "" for an intervenant */
-	char *access_level;      /* basic, admin, intervenant */
+	char *email;        /* "" when none */
+	char *login;        /* PostgreSQL role; "" for an intervenant */
+	char *access_level; /* basic, admin, intervenant */
 	int *service_ids;
 	int nservices;
 };
@@ -69,11 +69,11 @@ unsigned long db_send_admin_load(struct db *db, const struct db_session *s);
 
 /* Saves create (id 0) or update; the reply is DB_REPLY_CREATED (int *: the row's id). */
 unsigned long db_send_motif_save(struct db *db, const struct db_session *s,
-				 const struct db_admin_motif *m);
+                                 const struct db_admin_motif *m);
 unsigned long db_send_lieu_save(struct db *db, const struct db_session *s,
-				const struct db_admin_lieu *l);
+                                const struct db_admin_lieu *l);
 /* A new agent's login role is created with them (login ignored when editing). */
 unsigned long db_send_agent_save(struct db *db, const struct db_session *s,
-				 const struct db_admin_agent *a);
+                                 const struct db_admin_agent *a);
 
 #endif

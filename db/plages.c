@@ -21,7 +21,8 @@ static const char options_sql[] =
     "SELECT 'lieu', l.id, l.name, l.address, NULL FROM rdv.lieux l"
     " WHERE l.organisation_id = $2::int AND l.availability = 'enabled'"
     " UNION ALL "
-    "SELECT 'agent', a.id, btrim(coalesce(a.first_name, '') || ' ' || upper(a.last_name)), NULL, NULL"
+    "SELECT 'agent', a.id, btrim(coalesce(a.first_name, '') || ' ' || upper(a.last_name)), NULL, "
+    "NULL"
     "  FROM rdv.agents a WHERE a.id = $1::int"
     " ORDER BY 1, 3, 2";
 
@@ -50,9 +51,9 @@ static const char absence_save_sql[] =
 
 static const char absence_delete_sql[] = "DELETE FROM rdv.absences WHERE id = $1::int";
 
-static const char absence_conflicts_sql[] =
-    "SELECT c.rdv_id, to_char(c.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'), c.motif, c.usagers"
-    "  FROM rdv.absence_conflicts($1::int, $2) c";
+static const char absence_conflicts_sql[] = "SELECT c.rdv_id, to_char(c.starts_at AT TIME ZONE $2, "
+                                            "'YYYY-MM-DD\"T\"HH24:MI'), c.motif, c.usagers"
+                                            "  FROM rdv.absence_conflicts($1::int, $2) c";
 
 /* "09:30" for minutes of the day (24:00 allowed). */
 static void
@@ -130,8 +131,8 @@ db_send_plage_options(struct db *db, const struct db_session *s, int agent_id)
 	snprintf(agent, sizeof agent, "%d", agent_id);
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {agent, org};
-	return db_request_queue(db, DB_REPLY_PLAGE_OPTIONS, options_sql, 2, params, options_parse, NULL,
-				NULL);
+	return db_request_queue(db, DB_REPLY_PLAGE_OPTIONS, options_sql, 2, params, options_parse,
+	                        NULL, NULL);
 }
 
 /* ------------------------------------------------------------ plages */
@@ -175,7 +176,8 @@ db_send_plage_load(struct db *db, int plage_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_PLAGE, plage_load_sql, 1, params, plage_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_PLAGE, plage_load_sql, 1, params, plage_parse, NULL,
+	                        NULL);
 }
 
 void
@@ -219,11 +221,20 @@ db_send_plage_save(struct db *db, const struct db_session *s, const struct db_pl
 	hhmm(p->start, start);
 	hhmm(p->end, end);
 	char *motifs = db_ids_format(p->motif_ids, p->nmotifs);
-	const char *params[] = {id,  agent, org, lieu, p->title, day, start, end,
-				p->rrule && *p->rrule ? p->rrule : NULL, motifs,
-				p->acknowledge ? "true" : "false", today};
+	const char *params[] = {id,
+	                        agent,
+	                        org,
+	                        lieu,
+	                        p->title,
+	                        day,
+	                        start,
+	                        end,
+	                        p->rrule && *p->rrule ? p->rrule : NULL,
+	                        motifs,
+	                        p->acknowledge ? "true" : "false",
+	                        today};
 	unsigned long t = db_request_queue(db, DB_REPLY_PLAGE_SAVED, plage_save_sql, 12, params,
-					   saved_parse, NULL, NULL);
+	                                   saved_parse, NULL, NULL);
 	free(motifs);
 	return t;
 }
@@ -245,7 +256,8 @@ db_send_plage_delete(struct db *db, int plage_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, done_parse, NULL,
+	                        NULL);
 }
 
 /* ------------------------------------------------------------ absences */
@@ -286,8 +298,8 @@ db_send_absence_load(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_ABSENCE, absence_load_sql, 1, params, absence_parse, NULL,
-				NULL);
+	return db_request_queue(db, DB_REPLY_ABSENCE, absence_load_sql, 1, params, absence_parse,
+	                        NULL, NULL);
 }
 
 static void *
@@ -310,9 +322,10 @@ db_send_absence_save(struct db *db, const struct db_absence *a)
 	cal_format_date(a->end_day, last);
 	hhmm(a->start, start);
 	hhmm(a->end, end);
-	const char *params[] = {id, agent, a->title, first, start, last, end,
-				a->rrule && *a->rrule ? a->rrule : NULL};
-	return db_request_queue(db, DB_REPLY_CREATED, absence_save_sql, 8, params, id_parse, NULL, NULL);
+	const char *params[] = {id,    agent, a->title, first,
+	                        start, last,  end,      a->rrule && *a->rrule ? a->rrule : NULL};
+	return db_request_queue(db, DB_REPLY_CREATED, absence_save_sql, 8, params, id_parse, NULL,
+	                        NULL);
 }
 
 unsigned long
@@ -321,7 +334,8 @@ db_send_absence_delete(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, done_parse, NULL,
+	                        NULL);
 }
 
 static void *
@@ -349,5 +363,5 @@ db_send_absence_conflicts(struct db *db, const struct db_session *s, int absence
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id, s->time_zone};
 	return db_request_queue(db, DB_REPLY_RDV_LIST, absence_conflicts_sql, 2, params,
-				conflicts_parse, NULL, NULL);
+	                        conflicts_parse, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 struct db_plage_motif {
 	int id;
 	char *name;
-	char *location_type;     /* public_office, home, phone, visio */
+	char *location_type; /* public_office, home, phone, visio */
 	int duration_min;
 };
 
@@ -31,7 +31,7 @@ struct db_plage_lieu {
 
 /* What the plage editor offers for an agent in the session's organisation. */
 struct db_plage_options {
-	char *agent_name;        /* "Julien BERNARD", "" when unknown */
+	char *agent_name; /* "Julien BERNARD", "" when unknown */
 	struct db_plage_motif *motifs;
 	size_t nmotifs;
 	struct db_plage_lieu *lieux;
@@ -46,11 +46,11 @@ struct db_plage {
 	int id;
 	int agent_id;
 	int organisation_id;
-	int lieu_id;             /* 0: none */
+	int lieu_id; /* 0: none */
 	char *title;
 	rdv_date first_day;
-	int start, end;          /* minutes of the day */
-	char *rrule;             /* "" when exceptional */
+	int start, end; /* minutes of the day */
+	char *rrule;    /* "" when exceptional */
 	int *motif_ids;
 	int nmotifs;
 };
@@ -60,30 +60,30 @@ void db_plage_free(struct db_plage *p);
 unsigned long db_send_plage_load(struct db *db, int plage_id);
 
 struct db_plage_save {
-	int plage_id;            /* 0: create in the session's organisation */
+	int plage_id; /* 0: create in the session's organisation */
 	int agent_id;
-	int lieu_id;             /* 0: none */
+	int lieu_id; /* 0: none */
 	const char *title;
 	rdv_date first_day;
 	int start, end;
-	const char *rrule;       /* NULL or "": exceptional */
+	const char *rrule; /* NULL or "": exceptional */
 	const int *motif_ids;
 	int nmotifs;
-	bool acknowledge;        /* "Confirmer en ignorant les avertissements" */
-	rdv_date today;          /* overlaps are looked for from this day on */
+	bool acknowledge; /* "Confirmer en ignorant les avertissements" */
+	rdv_date today;   /* overlaps are looked for from this day on */
 };
 
 /* Warnings (nothing saved) or the saved plage's id. */
 struct db_plage_saved {
-	int id;                  /* 0 when warnings came back */
-	char **warnings;         /* French sentences */
+	int id;          /* 0 when warnings came back */
+	char **warnings; /* French sentences */
 	size_t nwarnings;
 };
 
 void db_plage_saved_free(struct db_plage_saved *r);
 /* The reply is DB_REPLY_PLAGE_SAVED with a struct db_plage_saved. */
 unsigned long db_send_plage_save(struct db *db, const struct db_session *s,
-				 const struct db_plage_save *p);
+                                 const struct db_plage_save *p);
 /* Delete a plage with all its occurrences; DB_REPLY_DONE with the rows deleted. */
 unsigned long db_send_plage_delete(struct db *db, int plage_id);
 
@@ -92,8 +92,8 @@ struct db_absence {
 	int agent_id;
 	char *title;
 	rdv_date first_day, end_day;
-	int start, end;          /* minutes of first_day and of end_day */
-	char *rrule;             /* "" when one-off */
+	int start, end; /* minutes of first_day and of end_day */
+	char *rrule;    /* "" when one-off */
 };
 
 void db_absence_free(struct db_absence *a);

@@ -29,9 +29,9 @@ enum mode {
 	M_LOADING,
 	M_FORM,
 	M_SAVING,
-	M_CHECKING,    /* looking for the rdvs it falls on */
+	M_CHECKING, /* looking for the rdvs it falls on */
 	M_CONFLICTS,
-	M_CANCEL,      /* "cancel this rdv?" */
+	M_CANCEL, /* "cancel this rdv?" */
 	M_CANCELLING,
 	M_DELETE,
 	M_DELETING,
@@ -46,7 +46,7 @@ struct absence_edit {
 	struct form *form;
 	int f_title, f_first, f_start, f_last, f_end;
 	struct recurrence_fields rec;
-	int absence_id;                   /* once saved */
+	int absence_id; /* once saved */
 	struct db_rdv_briefs *conflicts;
 	struct list list;
 };
@@ -61,7 +61,8 @@ absence_open(struct app *app, void *arg)
 	if (e->target->agent_id == 0)
 		e->target->agent_id = app_session(app)->agent_id;
 	e->mode = e->target->remove ? M_DELETE : M_LOADING;
-	e->options_ticket = db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
+	e->options_ticket =
+	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
 	if (e->target->item_id)
 		e->load_ticket = db_send_absence_load(app_db(app), e->target->item_id);
 	return e;
@@ -98,7 +99,9 @@ form_build(struct absence_edit *e, struct app *app)
 	} else {
 		first = last = e->target->day;
 		start = e->target->minute;
-		end = start < 18 * 60 ? 18 * 60 : start + 60 < CAL_MIN_PER_DAY ? start + 60 : CAL_MIN_PER_DAY;
+		end = start < 18 * 60                ? 18 * 60
+		      : start + 60 < CAL_MIN_PER_DAY ? start + 60
+		                                     : CAL_MIN_PER_DAY;
 	}
 	e->f_title = form_add_text(f, "Titre", o ? o->title : "Indisponibilité", true);
 	e->f_first = form_add_date(f, "Du", true, first, true);
@@ -117,10 +120,12 @@ conflict_row(void *ctx, int index, int y, int x, int width, bool selected)
 	const struct db_rdv_brief *b = &e->conflicts->items[index];
 	rdv_date day = cal_time_date(b->starts_at);
 	char date[11], hm[6];
-	char *line = xasprintf("%s %s %s · %s · %s", cal_weekday_abbr_fr(cal_weekday(day)),
-			       cal_format_date_fr(day, date), cal_format_hhmm(cal_time_minute(b->starts_at), hm),
-			       b->motif, b->usagers);
-	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	char *line =
+	    xasprintf("%s %s %s · %s · %s", cal_weekday_abbr_fr(cal_weekday(day)),
+	              cal_format_date_fr(day, date),
+	              cal_format_hhmm(cal_time_minute(b->starts_at), hm), b->motif, b->usagers);
+	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL),
+	              line);
 	free(line);
 }
 
@@ -130,9 +135,9 @@ absence_draw(void *state, struct app *app)
 	struct absence_edit *e = state;
 	(void)app;
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	const char *t = e->target->remove   ? " Agenda › Supprimer l'indisponibilité"
-			: e->target->item_id ? " Agenda › Modifier l'indisponibilité"
-					     : " Agenda › Nouvelle indisponibilité";
+	const char *t = e->target->remove    ? " Agenda › Supprimer l'indisponibilité"
+	                : e->target->item_id ? " Agenda › Modifier l'indisponibilité"
+	                                     : " Agenda › Nouvelle indisponibilité";
 	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), t);
 	if (e->mode == M_DELETE || e->mode == M_DELETING) {
 		if (e->orig == NULL) {
@@ -140,15 +145,17 @@ absence_draw(void *state, struct app *app)
 			return;
 		}
 		char d1[11], d2[11], a[6], b[6];
-		char *sum = xasprintf("%s · du %s %s au %s %s%s", e->orig->title,
-				      cal_format_date_fr(e->orig->first_day, d1), cal_format_hhmm(e->orig->start, a),
-				      cal_format_date_fr(e->orig->end_day, d2), cal_format_hhmm(e->orig->end, b),
-				      e->orig->rrule[0] ? " (répétée : toutes ses occurrences)" : "");
+		char *sum = xasprintf(
+		    "%s · du %s %s au %s %s%s", e->orig->title,
+		    cal_format_date_fr(e->orig->first_day, d1), cal_format_hhmm(e->orig->start, a),
+		    cal_format_date_fr(e->orig->end_day, d2), cal_format_hhmm(e->orig->end, b),
+		    e->orig->rrule[0] ? " (répétée : toutes ses occurrences)" : "");
 		draw_text(2, 2, COLS - 4, theme_attr(SLOT_HEADER), sum);
 		free(sum);
 		draw_text(4, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-			  e->mode == M_DELETING ? " suppression… "
-						: " Supprimer cette indisponibilité ? Entrée : oui · Échap : non ");
+		          e->mode == M_DELETING
+		              ? " suppression… "
+		              : " Supprimer cette indisponibilité ? Entrée : oui · Échap : non ");
 		return;
 	}
 	if (e->mode == M_LOADING) {
@@ -171,7 +178,8 @@ absence_draw(void *state, struct app *app)
 			}
 		}
 		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-			  e->mode == M_SAVING ? "enregistrement…" : "Entrée : enregistrer · Échap : annuler");
+		          e->mode == M_SAVING ? "enregistrement…"
+		                              : "Entrée : enregistrer · Échap : annuler");
 		return;
 	}
 	/* The rdvs the saved absence falls on. */
@@ -182,7 +190,7 @@ absence_draw(void *state, struct app *app)
 	}
 	if (e->conflicts->n == 0) {
 		draw_text(4, 2, COLS - 4, theme_attr(SLOT_NORMAL),
-			  "Plus aucun rendez-vous pendant cette indisponibilité.");
+		          "Plus aucun rendez-vous pendant cette indisponibilité.");
 		draw_text(6, 2, COLS - 4, theme_attr(SLOT_GRID), "Échap : terminer");
 		return;
 	}
@@ -190,17 +198,18 @@ absence_draw(void *state, struct app *app)
 	draw_text(3, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), head);
 	free(head);
 	draw_text(4, 2, COLS - 4, theme_attr(SLOT_NORMAL),
-		  "Ils ne sont pas annulés automatiquement : annulez-les un par un.");
+	          "Ils ne sont pas annulés automatiquement : annulez-les un par un.");
 	int h = LINES - 10;
 	list_draw(&e->list, 6, 4, COLS - 8, h, conflict_row, e);
 	int y = 7 + (int)(e->conflicts->n < (size_t)h ? e->conflicts->n : (size_t)h);
 	if (e->mode == M_CANCEL && e->list.selected >= 0) {
 		draw_text(y, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-			  " Annuler ce rendez-vous (par le service) ? Entrée : oui · Échap : non ");
+		          " Annuler ce rendez-vous (par le service) ? Entrée : oui · Échap : non ");
 	} else {
 		draw_text(y, 2, COLS - 4, theme_attr(SLOT_GRID),
-			  e->mode == M_CANCELLING ? "annulation…"
-						  : "Entrée : annuler le rendez-vous choisi · Échap : terminer");
+		          e->mode == M_CANCELLING
+		              ? "annulation…"
+		              : "Entrée : annuler le rendez-vous choisi · Échap : terminer");
 	}
 }
 
@@ -222,10 +231,12 @@ absence_read(struct absence_edit *e, struct app *app, struct db_absence *out)
 		app_message(app, true, "Au : la fin doit être après le début");
 		return false;
 	}
-	if (form_choice_id(e->form, e->rec.repeat) != RECUR_NONE && out->end_day != out->first_day) {
+	if (form_choice_id(e->form, e->rec.repeat) != RECUR_NONE &&
+	    out->end_day != out->first_day) {
 		e->form->focus = e->rec.repeat;
-		app_message(app, true,
-			    "Répétition : une indisponibilité sur plusieurs jours ne peut pas se répéter");
+		app_message(
+		    app, true,
+		    "Répétition : une indisponibilité sur plusieurs jours ne peut pas se répéter");
 		return false;
 	}
 	if (!recurrence_read(e->form, &e->rec, out->first_day, &out->rrule, &err)) {
@@ -290,15 +301,17 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		}
 		return SCREEN_NONE;
 	default:
-		return action == ACT_CANCEL && e->mode != M_SAVING && e->mode != M_CANCELLING ? SCREEN_CLOSE
-											      : SCREEN_NONE;
+		return action == ACT_CANCEL && e->mode != M_SAVING && e->mode != M_CANCELLING
+		           ? SCREEN_CLOSE
+		           : SCREEN_NONE;
 	}
 }
 
 static void
 conflicts_load(struct absence_edit *e, struct app *app)
 {
-	e->conflicts_ticket = db_send_absence_conflicts(app_db(app), app_session(app), e->absence_id);
+	e->conflicts_ticket =
+	    db_send_absence_conflicts(app_db(app), app_session(app), e->absence_id);
 }
 
 static int
@@ -324,7 +337,8 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 	} else if (reply->kind == DB_REPLY_CREATED && reply->ticket == e->save_ticket) {
 		e->save_ticket = 0;
 		if (reply->error) {
-			app_message(app, true, "Indisponibilité non enregistrée : %s", db_error_text(reply->error));
+			app_message(app, true, "Indisponibilité non enregistrée : %s",
+			            db_error_text(reply->error));
 			e->mode = M_FORM;
 			return SCREEN_REDRAW;
 		}
@@ -336,8 +350,9 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 	} else if (reply->kind == DB_REPLY_RDV_LIST && reply->ticket == e->conflicts_ticket) {
 		e->conflicts_ticket = 0;
 		if (reply->error) {
-			app_message(app, true, "Indisponibilité enregistrée ; rendez-vous concernés : %s",
-				    db_error_text(reply->error));
+			app_message(app, true,
+			            "Indisponibilité enregistrée ; rendez-vous concernés : %s",
+			            db_error_text(reply->error));
 			return SCREEN_CLOSE;
 		}
 		bool first = e->mode == M_CHECKING;
@@ -346,13 +361,15 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		reply->data = NULL;
 		list_set_count(&e->list, (int)e->conflicts->n);
 		if (first && e->conflicts->n == 0) {
-			app_message(app, false, e->target->item_id ? "Indisponibilité modifiée."
-								   : "Indisponibilité enregistrée.");
+			app_message(app, false,
+			            e->target->item_id ? "Indisponibilité modifiée."
+			                               : "Indisponibilité enregistrée.");
 			return SCREEN_CLOSE;
 		}
 		if (first)
-			app_message(app, false, "Indisponibilité enregistrée : %zu rendez-vous concerné%s.",
-				    e->conflicts->n, e->conflicts->n > 1 ? "s" : "");
+			app_message(app, false,
+			            "Indisponibilité enregistrée : %zu rendez-vous concerné%s.",
+			            e->conflicts->n, e->conflicts->n > 1 ? "s" : "");
 		if (e->mode != M_CANCEL && e->mode != M_CANCELLING)
 			e->mode = M_CONFLICTS;
 		return SCREEN_REDRAW;
@@ -361,8 +378,9 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		if (e->mode == M_DELETING) {
 			if (reply->error || *(int *)reply->data == 0) {
 				app_message(app, true, "Suppression refusée : %s",
-					    reply->error ? db_error_text(reply->error)
-							 : "indisponibilité introuvable ou non modifiable");
+				            reply->error
+				                ? db_error_text(reply->error)
+				                : "indisponibilité introuvable ou non modifiable");
 				return SCREEN_CLOSE;
 			}
 			app_message(app, false, "Indisponibilité supprimée.");
@@ -371,7 +389,8 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		}
 		e->mode = M_CONFLICTS;
 		if (reply->error) {
-			app_message(app, true, "Rendez-vous non annulé : %s", db_error_text(reply->error));
+			app_message(app, true, "Rendez-vous non annulé : %s",
+			            db_error_text(reply->error));
 			return SCREEN_REDRAW;
 		}
 		app_message(app, false, "Rendez-vous annulé (par le service).");
@@ -391,7 +410,8 @@ static int
 absence_changed(void *state, struct app *app)
 {
 	struct absence_edit *e = state;
-	if (e->absence_id && (e->mode == M_CONFLICTS || e->mode == M_CANCELLING) && e->conflicts_ticket == 0)
+	if (e->absence_id && (e->mode == M_CONFLICTS || e->mode == M_CANCELLING) &&
+	    e->conflicts_ticket == 0)
 		conflicts_load(e, app);
 	return SCREEN_NONE;
 }

@@ -59,10 +59,10 @@ static const struct {
 	int minutes;
 	const char *label;
 } delays[] = {
-    {30, "30 min"},         {60, "1 h"},          {120, "2 h"},          {180, "3 h"},
-    {360, "6 h"},           {720, "12 h"},        {1440, "1 jour"},      {2880, "2 jours"},
-    {4320, "3 jours"},      {10080, "1 semaine"}, {20160, "2 semaines"}, {30240, "3 semaines"},
-    {43200, "1 mois"},      {86400, "2 mois"},    {129600, "3 mois"},    {259200, "6 mois"},
+    {30, "30 min"},    {60, "1 h"},          {120, "2 h"},          {180, "3 h"},
+    {360, "6 h"},      {720, "12 h"},        {1440, "1 jour"},      {2880, "2 jours"},
+    {4320, "3 jours"}, {10080, "1 semaine"}, {20160, "2 semaines"}, {30240, "3 semaines"},
+    {43200, "1 mois"}, {86400, "2 mois"},    {129600, "3 mois"},    {259200, "6 mois"},
     {525600, "1 an"},
 };
 #define NDELAYS (sizeof delays / sizeof delays[0])
@@ -89,7 +89,7 @@ bookable_label(const char *value)
 
 struct admin {
 	enum tab tab;
-	bool allowed;             /* the session is admin of its organisation */
+	bool allowed; /* the session is admin of its organisation */
 	struct db_admin *data;
 	unsigned long ticket;
 	bool reload;
@@ -173,28 +173,31 @@ admin_row(void *ctx, int index, int y, int x, int width, bool selected)
 	if (a->tab == TAB_MOTIFS) {
 		const struct db_admin_motif *m = &d->motifs[index];
 		char b1[16], b2[16];
-		line = xasprintf("%s · %s · %s · %d min · %s · délais %s–%s · %s", m->name,
-				 service_name(d, m->service_id), db_location_type_label(m->location_type),
-				 m->duration_min, m->color, delay_label(m->min_delay_min, b1, sizeof b1),
-				 delay_label(m->max_delay_min, b2, sizeof b2), bookable_label(m->bookable_by));
+		line = xasprintf(
+		    "%s · %s · %s · %d min · %s · délais %s–%s · %s", m->name,
+		    service_name(d, m->service_id), db_location_type_label(m->location_type),
+		    m->duration_min, m->color, delay_label(m->min_delay_min, b1, sizeof b1),
+		    delay_label(m->max_delay_min, b2, sizeof b2), bookable_label(m->bookable_by));
 	} else if (a->tab == TAB_LIEUX) {
 		const struct db_admin_lieu *l = &d->lieux[index];
-		line = xasprintf("%s · %s%s%s%s", l->name, l->address, l->phone[0] ? " · " : "", l->phone,
-				 l->enabled ? "" : " · (désactivé)");
+		line = xasprintf("%s · %s%s%s%s", l->name, l->address, l->phone[0] ? " · " : "",
+		                 l->phone, l->enabled ? "" : " · (désactivé)");
 	} else {
 		const struct db_admin_agent *g = &d->agents[index];
 		char *services = xstrdup("");
 		for (int i = 0; i < g->nservices; i++) {
-			char *n = xasprintf("%s%s%s", services, i ? ", " : "", service_name(d, g->service_ids[i]));
+			char *n = xasprintf("%s%s%s", services, i ? ", " : "",
+			                    service_name(d, g->service_ids[i]));
 			free(services);
 			services = n;
 		}
 		line = xasprintf("%s %s · %s · %s · %s", g->last_name, g->first_name,
-				 g->login[0] ? g->login : "(sans connexion)", level_label(g->access_level),
-				 services);
+		                 g->login[0] ? g->login : "(sans connexion)",
+		                 level_label(g->access_level), services);
 		free(services);
 	}
-	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL),
+	              line);
 	free(line);
 }
 
@@ -208,19 +211,20 @@ admin_draw(void *state, struct app *app)
 	free(title);
 	if (!a->allowed) {
 		draw_text(2, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-			  "Administration réservée aux administrateurs de l'organisation.");
+		          "Administration réservée aux administrateurs de l'organisation.");
 		draw_text(4, 2, COLS - 4, theme_attr(SLOT_GRID), "F2 : revenir à l'agenda");
 		return;
 	}
 	int x = 2;
 	for (int t = 0; t < TAB_COUNT; t++) {
 		char *label = xasprintf(" %s ", tab_names[t]);
-		int attr = t == (int)a->tab ? (int)(theme_attr(SLOT_CURSOR) | A_BOLD) : theme_attr(SLOT_HEADER);
+		int attr = t == (int)a->tab ? (int)(theme_attr(SLOT_CURSOR) | A_BOLD)
+		                            : theme_attr(SLOT_HEADER);
 		x += draw_text(2, x, COLS - x, attr, label) + 1;
 		free(label);
 	}
-	char *help = xasprintf("←/→ : onglet · %s : créer · %s ou Entrée : modifier", keys_label(ACT_NEW),
-			       keys_label(ACT_EDIT));
+	char *help = xasprintf("←/→ : onglet · %s : créer · %s ou Entrée : modifier",
+	                       keys_label(ACT_NEW), keys_label(ACT_EDIT));
 	draw_text(3, 2, COLS - 4, theme_attr(SLOT_GRID), help);
 	free(help);
 	if (a->data == NULL) {
@@ -260,7 +264,8 @@ admin_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 		return SCREEN_REDRAW;
 	if (a->data == NULL)
 		return SCREEN_NONE;
-	if (action == ACT_NEW || ((action == ACT_EDIT || action == ACT_SELECT) && a->list.selected >= 0)) {
+	if (action == ACT_NEW ||
+	    ((action == ACT_EDIT || action == ACT_SELECT) && a->list.selected >= 0)) {
 		struct admin_form_arg arg = {
 		    .kind = a->tab,
 		    .data = a->data,
@@ -325,8 +330,8 @@ const struct screen_ops admin_screen = {
 
 struct admin_form {
 	enum tab kind;
-	int id;                      /* 0: a new one */
-	char *login;                 /* an agent being edited: their login, shown only */
+	int id;      /* 0: a new one */
+	char *login; /* an agent being edited: their login, shown only */
 	struct form *form;
 	int f_name, f_service, f_duration, f_location, f_color, f_min, f_max, f_bookable;
 	int f_address, f_phone, f_enabled;
@@ -485,13 +490,14 @@ admin_form_draw(void *state, struct app *app)
 	free(title);
 	int y = 2;
 	if (e->kind == TAB_AGENTS && e->id) {
-		char *line = xasprintf("Identifiant : %s", e->login[0] ? e->login : "(sans connexion)");
+		char *line =
+		    xasprintf("Identifiant : %s", e->login[0] ? e->login : "(sans connexion)");
 		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_NORMAL), line);
 		free(line);
 	}
 	int rows = form_draw(e->form, y, 2, COLS - 4, 22);
 	draw_text(y + rows + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-		  e->ticket ? "enregistrement…" : "Entrée : enregistrer · Échap : annuler");
+	          e->ticket ? "enregistrement…" : "Entrée : enregistrer · Échap : annuler");
 }
 
 static bool
@@ -512,7 +518,8 @@ login_valid(const char *s)
 	if (n == 0 || n > 63 || strncmp(s, "pg_", 3) == 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || strchr("_.-", s[i])))
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
+		      strchr("_.-", s[i])))
 			return false;
 	return true;
 }
@@ -578,7 +585,9 @@ admin_form_send(struct admin_form *e, struct app *app)
 		}
 		if (e->f_login >= 0 && !intervenant && !login_valid(form_text(f, e->f_login))) {
 			f->focus = e->f_login;
-			app_message(app, true, "Identifiant : lettres minuscules, chiffres, « _ », « . » ou « - »");
+			app_message(
+			    app, true,
+			    "Identifiant : lettres minuscules, chiffres, « _ », « . » ou « - »");
 			return false;
 		}
 		int *ids = xcalloc((size_t)e->nservices + 1, sizeof *ids), n = 0;
@@ -597,7 +606,8 @@ admin_form_send(struct admin_form *e, struct app *app)
 		    .first_name = (char *)form_text(f, e->f_first),
 		    .last_name = (char *)form_text(f, e->f_last),
 		    .email = (char *)form_text(f, e->f_email),
-		    .login = e->f_login >= 0 && !intervenant ? (char *)form_text(f, e->f_login) : NULL,
+		    .login =
+		        e->f_login >= 0 && !intervenant ? (char *)form_text(f, e->f_login) : NULL,
 		    .access_level = (char *)level,
 		    .service_ids = ids,
 		    .nservices = n,
@@ -644,9 +654,10 @@ admin_form_data(void *state, struct app *app, struct db_reply *reply)
 	    {"Lieu créé.", "Lieu modifié."},
 	    {"Agent créé.", "Agent modifié."},
 	};
-	if (e->kind == TAB_AGENTS && e->id == 0 && e->f_login >= 0 && !form_empty(e->form, e->f_login))
+	if (e->kind == TAB_AGENTS && e->id == 0 && e->f_login >= 0 &&
+	    !form_empty(e->form, e->f_login))
 		app_message(app, false, "Agent créé : il se connecte avec user=%s.",
-			    form_text(e->form, e->f_login));
+		            form_text(e->form, e->f_login));
 	else
 		app_message(app, false, "%s", done[e->kind][e->id != 0]);
 	app_refresh_all(app);

@@ -39,9 +39,9 @@ struct plage_edit {
 	struct form *form;
 	int f_title, f_date, f_start, f_end, f_lieu;
 	struct recurrence_fields rec;
-	bool *checked;            /* per options->motifs */
+	bool *checked; /* per options->motifs */
 	struct list motifs;
-	bool in_motifs;           /* the keyboard is in the motif pane */
+	bool in_motifs; /* the keyboard is in the motif pane */
 	struct db_plage_saved *warned;
 	/* What is being saved, kept for the confirmation. */
 	struct db_plage_save save;
@@ -57,7 +57,8 @@ plage_open(struct app *app, void *arg)
 	struct plage_edit *e = xcalloc(1, sizeof *e);
 	e->target = arg;
 	e->mode = e->target->remove ? M_DELETE : M_LOADING;
-	e->options_ticket = db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
+	e->options_ticket =
+	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
 	if (e->target->item_id)
 		e->load_ticket = db_send_plage_load(app_db(app), e->target->item_id);
 	return e;
@@ -125,8 +126,9 @@ motif_row(void *ctx, int index, int y, int x, int width, bool selected)
 	struct plage_edit *e = ctx;
 	const struct db_plage_motif *m = &e->options->motifs[index];
 	bool on_site = strcmp(m->location_type, "public_office") == 0;
-	char *line = xasprintf("[%s] %s, %d min%s%s", e->checked[index] ? "x" : " ", m->name, m->duration_min,
-			       on_site ? "" : ", ", on_site ? "" : db_location_type_label(m->location_type));
+	char *line = xasprintf("[%s] %s, %d min%s%s", e->checked[index] ? "x" : " ", m->name,
+	                       m->duration_min, on_site ? "" : ", ",
+	                       on_site ? "" : db_location_type_label(m->location_type));
 	int attr = selected && e->in_motifs ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL);
 	draw_text_pad(y, x, width, attr, line);
 	free(line);
@@ -136,9 +138,9 @@ static void
 title_draw(struct plage_edit *e)
 {
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	const char *t = e->target->remove   ? " Agenda › Supprimer la plage d'ouverture"
-			: e->target->item_id ? " Agenda › Modifier la plage d'ouverture"
-					     : " Agenda › Nouvelle plage d'ouverture";
+	const char *t = e->target->remove    ? " Agenda › Supprimer la plage d'ouverture"
+	                : e->target->item_id ? " Agenda › Modifier la plage d'ouverture"
+	                                     : " Agenda › Nouvelle plage d'ouverture";
 	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), t);
 }
 
@@ -148,8 +150,8 @@ plage_summary(const struct db_plage *p)
 {
 	char date[11], a[6], b[6];
 	return xasprintf("%s %s · %s–%s · %s", cal_weekday_name_fr(cal_weekday(p->first_day)),
-			 cal_format_date_fr(p->first_day, date), cal_format_hhmm(p->start, a),
-			 cal_format_hhmm(p->end, b), p->title);
+	                 cal_format_date_fr(p->first_day, date), cal_format_hhmm(p->start, a),
+	                 cal_format_hhmm(p->end, b), p->title);
 }
 
 static void
@@ -168,10 +170,11 @@ plage_draw(void *state, struct app *app)
 		free(sum);
 		if (e->orig->rrule[0])
 			draw_text(3, 2, COLS - 4, theme_attr(SLOT_NORMAL),
-				  "Plage répétée : toutes ses occurrences seront supprimées.");
+			          "Plage répétée : toutes ses occurrences seront supprimées.");
 		draw_text(5, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-			  e->mode == M_DELETING ? " suppression… "
-						: " Supprimer cette plage d'ouverture ? Entrée : oui · Échap : non ");
+		          e->mode == M_DELETING
+		              ? " suppression… "
+		              : " Supprimer cette plage d'ouverture ? Entrée : oui · Échap : non ");
 		return;
 	}
 	if (e->mode == M_LOADING) {
@@ -183,7 +186,22 @@ plage_draw(void *state, struct app *app)
 	free(who);
 	if (e->mode == M_WARNINGS) {
 		int y = 3;
-		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_HEADER), e->title);
+		struct db_plage shown = {
+		    .title = e->title,
+		    .first_day = e->save.first_day,
+		    .start = e->save.start,
+		    .end = e->save.end,
+		};
+		char *sum = plage_summary(&shown);
+		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_HEADER), sum);
+		free(sum);
+		char *desc = recurrence_describe(e->form, &e->rec, e->save.first_day);
+		if (desc && e->rrule) {
+			char *line = xasprintf("→ %s", desc);
+			draw_text(y++, 2, COLS - 4, theme_attr(SLOT_NORMAL), line);
+			free(line);
+		}
+		free(desc);
 		y++;
 		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), " Avertissements ");
 		for (size_t i = 0; i < e->warned->nwarnings && y < LINES - 4; i++) {
@@ -192,7 +210,8 @@ plage_draw(void *state, struct app *app)
 			free(w);
 		}
 		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_HEADER),
-			  "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au formulaire");
+		          "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au "
+		          "formulaire");
 		return;
 	}
 	int left = COLS * 11 / 20 > 60 ? 60 : COLS * 11 / 20;
@@ -211,11 +230,12 @@ plage_draw(void *state, struct app *app)
 		}
 	}
 	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-		  e->mode == M_SAVING ? "enregistrement…"
-				      : "Tab : champs ↔ motifs · Espace : cocher · Entrée : enregistrer · Échap : annuler");
+	          e->mode == M_SAVING ? "enregistrement…"
+	                              : "Tab : champs ↔ motifs · Espace : cocher · Entrée : "
+	                                "enregistrer · Échap : annuler");
 	int mx = left + 1, mw = COLS - mx - 1;
 	draw_text(2, mx, mw, e->in_motifs ? theme_attr(SLOT_HEADER) : theme_attr(SLOT_NORMAL),
-		  "Motifs * (Espace : cocher)");
+	          "Motifs * (Espace : cocher)");
 	if (e->options->nmotifs == 0)
 		draw_text(3, mx, mw, theme_attr(SLOT_STATUS_ERROR), "aucun motif utilisable");
 	else
@@ -259,7 +279,8 @@ plage_read(struct plage_edit *e, struct app *app)
 	for (size_t i = 0; i < opt->nmotifs; i++)
 		if (e->checked[i]) {
 			e->motif_ids[n++] = opt->motifs[i].id;
-			if (strcmp(opt->motifs[i].location_type, "public_office") == 0 && on_site == NULL)
+			if (strcmp(opt->motifs[i].location_type, "public_office") == 0 &&
+			    on_site == NULL)
 				on_site = opt->motifs[i].name;
 		}
 	int lieu = form_choice_id(e->form, e->f_lieu);
@@ -272,7 +293,8 @@ plage_read(struct plage_edit *e, struct app *app)
 	if (on_site && lieu <= 0) {
 		free(rrule);
 		e->form->focus = e->f_lieu;
-		app_message(app, true, "Lieu : obligatoire pour le motif sur place « %s »", on_site);
+		app_message(app, true, "Lieu : obligatoire pour le motif sur place « %s »",
+		            on_site);
 		return false;
 	}
 	e->in_motifs = was_in_motifs;
@@ -403,7 +425,8 @@ plage_data(void *state, struct app *app, struct db_reply *reply)
 	} else if (reply->kind == DB_REPLY_PLAGE_SAVED && reply->ticket == e->save_ticket) {
 		e->save_ticket = 0;
 		if (reply->error) {
-			app_message(app, true, "Plage non enregistrée : %s", db_error_text(reply->error));
+			app_message(app, true, "Plage non enregistrée : %s",
+			            db_error_text(reply->error));
 			e->mode = M_FORM;
 			return SCREEN_REDRAW;
 		}
@@ -415,15 +438,17 @@ plage_data(void *state, struct app *app, struct db_reply *reply)
 			e->mode = M_WARNINGS;
 			return SCREEN_REDRAW;
 		}
-		app_message(app, false, e->target->item_id ? "Plage d'ouverture modifiée."
-							    : "Plage d'ouverture enregistrée.");
+		app_message(app, false,
+		            e->target->item_id ? "Plage d'ouverture modifiée."
+		                               : "Plage d'ouverture enregistrée.");
 		app_refresh_all(app);
 		return SCREEN_CLOSE;
 	} else if (reply->kind == DB_REPLY_DONE && reply->ticket == e->save_ticket) {
 		e->save_ticket = 0;
 		if (reply->error || *(int *)reply->data == 0) {
 			app_message(app, true, "Suppression refusée : %s",
-				    reply->error ? db_error_text(reply->error) : "plage introuvable ou non modifiable");
+			            reply->error ? db_error_text(reply->error)
+			                         : "plage introuvable ou non modifiable");
 			return SCREEN_CLOSE;
 		}
 		app_message(app, false, "Plage d'ouverture supprimée.");

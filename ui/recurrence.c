@@ -10,8 +10,8 @@
 #include "core/xmalloc.h"
 
 static const char *const byday[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
-static const char *const day_labels[6] = {"  lundi", "  mardi", "  mercredi", "  jeudi", "  vendredi",
-					  "  samedi"};
+static const char *const day_labels[6] = {"  lundi", "  mardi",    "  mercredi",
+                                          "  jeudi", "  vendredi", "  samedi"};
 
 /* The value of KEY= in a rule, copied into buf ("" when absent). */
 static void
@@ -41,18 +41,21 @@ recurrence_add(struct form *f, struct recurrence_fields *r, const char *rrule, r
 	rule_part(rrule, "INTERVAL", interval, sizeof interval);
 	rule_part(rrule, "BYDAY", days, sizeof days);
 	rule_part(rrule, "UNTIL", until, sizeof until);
-	int kind = strcmp(freq, "WEEKLY") == 0 ? RECUR_WEEKLY : strcmp(freq, "MONTHLY") == 0 ? RECUR_MONTHLY
-											: RECUR_NONE;
+	int kind = strcmp(freq, "WEEKLY") == 0    ? RECUR_WEEKLY
+	           : strcmp(freq, "MONTHLY") == 0 ? RECUR_MONTHLY
+	                                          : RECUR_NONE;
 	r->repeat = form_add_choice(f, "Répétition", true);
 	form_choice_add(f, r->repeat, RECUR_NONE, "aucune (une seule date)");
 	form_choice_add(f, r->repeat, RECUR_WEEKLY, "chaque semaine");
 	form_choice_add(f, r->repeat, RECUR_MONTHLY, "chaque mois (n-ième jour)");
 	form_choice_select(f, r->repeat, kind);
-	r->interval = form_add_number(f, "Toutes les", interval[0] ? atol(interval) : 1, true, false);
+	r->interval =
+	    form_add_number(f, "Toutes les", interval[0] ? atol(interval) : 1, true, false);
 	form_set_hint(f, r->interval, "semaines ou mois (1 à 5)");
 	int wd = cal_weekday(first_day);
 	for (int d = 0; d < 6; d++) {
-		bool on = kind == RECUR_WEEKLY && days[0] ? strstr(days, byday[d]) != NULL : d == wd;
+		bool on =
+		    kind == RECUR_WEEKLY && days[0] ? strstr(days, byday[d]) != NULL : d == wd;
 		r->days[d] = form_add_check(f, day_labels[d], on);
 	}
 	rdv_date u = 0;
@@ -63,15 +66,15 @@ recurrence_add(struct form *f, struct recurrence_fields *r, const char *rrule, r
 
 bool
 recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date first_day, char **rrule,
-		char **err)
+                char **err)
 {
 	*rrule = NULL;
 	int kind = form_choice_id(f, r->repeat);
 	if (kind == RECUR_NONE)
 		return true;
 	long interval = 1;
-	if (!form_empty(f, r->interval) && (!form_number(f, r->interval, &interval) || interval < 1 ||
-					    interval > 5)) {
+	if (!form_empty(f, r->interval) &&
+	    (!form_number(f, r->interval, &interval) || interval < 1 || interval > 5)) {
 		f->focus = r->interval;
 		*err = xstrdup("Toutes les : un nombre de 1 à 5");
 		return false;
@@ -89,7 +92,8 @@ recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date firs
 		return false;
 	}
 	char rule[128];
-	int len = snprintf(rule, sizeof rule, "FREQ=%s", kind == RECUR_WEEKLY ? "WEEKLY" : "MONTHLY");
+	int len =
+	    snprintf(rule, sizeof rule, "FREQ=%s", kind == RECUR_WEEKLY ? "WEEKLY" : "MONTHLY");
 	if (interval > 1)
 		len += snprintf(rule + len, sizeof rule - (size_t)len, ";INTERVAL=%ld", interval);
 	int wd = cal_weekday(first_day);
@@ -106,7 +110,7 @@ recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date firs
 		if (days[0] && !first_in) {
 			f->focus = r->days[wd];
 			*err = xasprintf("Jours : cochez aussi le %s, jour du premier jour",
-					 cal_weekday_name_fr(wd));
+			                 cal_weekday_name_fr(wd));
 			return false;
 		}
 		if (days[0] && wd != 6)
@@ -114,8 +118,8 @@ recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date firs
 	} else {
 		int y, m, d;
 		cal_ymd(first_day, &y, &m, &d);
-		len += snprintf(rule + len, sizeof rule - (size_t)len, ";BYDAY=%d%s", (d - 1) / 7 + 1,
-				byday[wd]);
+		len += snprintf(rule + len, sizeof rule - (size_t)len, ";BYDAY=%d%s",
+		                (d - 1) / 7 + 1, byday[wd]);
 	}
 	if (has_until) {
 		int y, m, d;

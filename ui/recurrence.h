@@ -18,10 +18,10 @@
 enum recurrence_kind { RECUR_NONE = 0, RECUR_WEEKLY = 1, RECUR_MONTHLY = 2 };
 
 struct recurrence_fields {
-	int repeat;      /* choice: enum recurrence_kind ids */
-	int interval;    /* number 1 … 5 */
-	int days[6];     /* checks, Monday … Saturday */
-	int until;       /* date, optional */
+	int repeat;   /* choice: enum recurrence_kind ids */
+	int interval; /* number 1 … 5 */
+	int days[6];  /* checks, Monday … Saturday */
+	int until;    /* date, optional */
 };
 
 /*
@@ -29,7 +29,7 @@ struct recurrence_fields {
  * with first_day's weekday checked).
  */
 void recurrence_add(struct form *f, struct recurrence_fields *r, const char *rrule,
-		    rdv_date first_day);
+                    rdv_date first_day);
 
 /*
  * The RRULE the fields describe for first_day: *rrule gets NULL for none
@@ -37,7 +37,7 @@ void recurrence_add(struct form *f, struct recurrence_fields *r, const char *rru
  * French message naming it (caller frees).
  */
 bool recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date first_day,
-		     char **rrule, char **err);
+                     char **rrule, char **err);
 
 /* "toutes les 2 semaines le lundi, jusqu'au …", or NULL while incomplete. Caller frees. */
 char *recurrence_describe(struct form *f, const struct recurrence_fields *r, rdv_date first_day);

@@ -435,6 +435,13 @@ BEGIN
                 motif_save.duration_min, motif_save.location_type, upper(motif_save.color),
                 motif_save.min_delay_min, motif_save.max_delay_min, motif_save.bookable_by);
     ELSE
+        -- Reference §1.9: the location type cannot change once rdvs exist.
+        IF EXISTS (SELECT 1 FROM rdv.motifs m
+                   WHERE m.id = m_id AND m.location_type <> motif_save.location_type)
+           AND EXISTS (SELECT 1 FROM rdv.rdvs r WHERE r.motif_id = m_id) THEN
+            RAISE EXCEPTION 'Type de lieu : ne peut plus changer, des rendez-vous ont ce motif'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
         UPDATE rdv.motifs m
            SET service_id = motif_save.service_id, name = btrim(motif_save.name),
                default_duration_in_min = motif_save.duration_min,

@@ -174,6 +174,11 @@ is "$(as camille "SELECT rdv.motif_save($motif, 1, 1, 'Bilan budgétaire', 45, '
 	"camille edits the motif"
 is "$(sql -c "SELECT default_duration_in_min, location_type, bookable_by FROM rdv.motifs WHERE id = $motif")" \
 	"45|phone|agents" "the edit is stored"
+is "$(as camille "SELECT rdv.motif_save(1, 1, 1, 'Premier accueil social', 45, 'phone', '#1F77B4', 30, 129600, 'agents')")" \
+	"ERROR 22023: Type de lieu : ne peut plus changer, des rendez-vous ont ce motif" \
+	"a motif with rdvs keeps its location type (reference §1.9)"
+is "$(as camille "SELECT rdv.motif_save(1, 1, 1, 'Premier accueil social', 50, 'public_office', '#1F77B4', 30, 129600, 'agents')")" "1" \
+	"its duration may change"
 is "$(as julien "SELECT rdv.lieu_save(0, 1, 'Annexe', '1 rue Neuve, Valence', NULL)")" \
 	"ERROR 42501: réservé aux administrateurs de l'organisation" "a basic agent cannot create a lieu"
 is "$(as camille "SELECT rdv.lieu_save(0, 1, 'Annexe', '1 rue Neuve, 26000 Valence', '04 75 00 00 00')")" "4" \

@@ -156,6 +156,7 @@ ok $? "an overlap with another plage is a warning, not a refusal"
 screen=$(tmux_screen)
 like "$screen" "⚠ Chevauche la plage « Permanence Valence Centre » (09:00–12:00), par exemple le 18/05/2026" \
 	"naming the plage it overlaps and the first shared date"
+like "$screen" "lundi 18/05/2026 · 10:00–11:00 · Renfort du lundi" "under the plage being saved"
 like "$screen" "Entrée : Confirmer en ignorant les avertissements" "to be confirmed on the same screen"
 is "$(sql -c "SELECT count(*) FROM rdv.plages_ouverture WHERE title = 'Renfort du lundi'")" "0" \
 	"nothing saved before the confirmation"
