@@ -278,7 +278,8 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case FORM_CANCEL:
 			return SCREEN_CLOSE;
 		default:
-			return SCREEN_NONE;
+			/* q on a box or a choice must not quit and lose the form. */
+			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 		}
 	case M_CONFLICTS:
 		if (list_key(&e->list, action, (int)ch, is_code))

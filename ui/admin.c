@@ -622,7 +622,6 @@ static int
 admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct admin_form *e = state;
-	(void)action;
 	if (e->ticket)
 		return SCREEN_NONE;
 	switch (form_key(e->form, ch, is_code)) {
@@ -634,7 +633,8 @@ admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
 	default:
-		return SCREEN_NONE;
+		/* q on a box or a choice must not quit and lose the form. */
+		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 	}
 }
 

@@ -346,7 +346,7 @@ motifs_key(struct plage_edit *e, struct app *app, enum action action, wint_t ch,
 	}
 	if (action == ACT_CANCEL)
 		return SCREEN_CLOSE;
-	return SCREEN_NONE;
+	return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 }
 
 static int
@@ -398,7 +398,8 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
 	default:
-		return SCREEN_NONE;
+		/* q on a box or a choice must not quit and lose the form. */
+		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 	}
 }
 

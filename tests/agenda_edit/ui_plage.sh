@@ -78,7 +78,11 @@ ok $? "e on the plage under the cursor opens it"
 screen=$(tmux_screen)
 like "$screen" "Titre *       Renfort du mercredi" "with its title"
 like "$screen" "[x] Suivi social" "and its motif checked"
-down 3
+down 4
+tmux_keys q
+sleep 0.5
+like "$(tmux_screen)" "Modifier la plage d'ouverture" "q on the lieu choice does not quit the form"
+tmux_keys Up
 field "09:00"
 tmux_keys Enter
 tmux_wait "Fin : doit être après le début" 5
