@@ -118,8 +118,7 @@ content_parse(PGresult *res, void *ctx, struct db_error **err)
 		return NULL;
 	}
 	size_t n = 0;
-	unsigned char *raw =
-	    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &n);
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &n);
 	if (raw == NULL) {
 		*err = db_error_new("", "contenu de l'export illisible");
 		return NULL;
@@ -137,8 +136,8 @@ unsigned long
 db_send_export_content(struct db *db, const char *id)
 {
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_EXPORT_CONTENT, content_sql, 1, params,
-				content_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_EXPORT_CONTENT, content_sql, 1, params, content_parse,
+	                        NULL, NULL);
 }
 
 struct db_export_content *
@@ -169,9 +168,8 @@ unsigned long
 db_send_export_delete(struct db *db, const char *id)
 {
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE,
-				"DELETE FROM rdv.exports WHERE id::text = $1", 1, params, count_parse,
-				NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, "DELETE FROM rdv.exports WHERE id::text = $1", 1,
+	                        params, count_parse, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ recording */
@@ -192,15 +190,15 @@ int_array_text(const int *v, int n)
 }
 
 char *
-db_export_create(struct db *db, const char *format, const char *file_name,
-		 const char *filters_json, const char *summary, const int *org_ids, int norgs,
-		 struct db_error **err)
+db_export_create(struct db *db, const char *format, const char *file_name, const char *filters_json,
+                 const char *summary, const int *org_ids, int norgs, struct db_error **err)
 {
 	char *orgs = int_array_text(org_ids, norgs);
 	const char *params[] = {format, file_name, filters_json, summary, orgs};
 	PGresult *res = db_exec(
 	    db,
-	    "INSERT INTO rdv.exports (agent_id, format, file_name, filters, organisation_ids, status)"
+	    "INSERT INTO rdv.exports (agent_id, format, file_name, filters, organisation_ids, "
+	    "status)"
 	    " VALUES ((SELECT rdv.current_agent_id()), $1::rdv.export_format, $2,"
 	    "         $3::jsonb || jsonb_build_object('summary', $4::text), $5::int[], 'pending')"
 	    " RETURNING id::text",
@@ -215,8 +213,8 @@ db_export_create(struct db *db, const char *format, const char *file_name,
 
 bool
 db_export_finish(struct db *db, const char *id, const char *file_name, const int *org_ids,
-		 int norgs, const unsigned char *data, size_t size, long rows,
-		 struct db_error **err)
+                 int norgs, const unsigned char *data, size_t size, long rows,
+                 struct db_error **err)
 {
 	char nrows[24];
 	snprintf(nrows, sizeof nrows, "%ld", rows);
@@ -236,8 +234,8 @@ db_export_finish(struct db *db, const char *id, const char *file_name, const int
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(res), "1") == 0;
 	if (!ok && err)
 		*err = PQresultStatus(res) == PGRES_COMMAND_OK
-			   ? db_error_new("P0002", "export %s introuvable", id)
-			   : db_error_from_result(res);
+		           ? db_error_new("P0002", "export %s introuvable", id)
+		           : db_error_from_result(res);
 	PQclear(res);
 	return ok;
 }
@@ -246,10 +244,11 @@ bool
 db_export_fail(struct db *db, const char *id, const char *reason, struct db_error **err)
 {
 	const char *params[] = {id, reason};
-	PGresult *res = db_exec(db,
-				"UPDATE rdv.exports SET status = 'failed', error = $2, content = NULL,"
-				"       computed_at = now() WHERE id::text = $1",
-				2, params, err);
+	PGresult *res =
+	    db_exec(db,
+	            "UPDATE rdv.exports SET status = 'failed', error = $2, content = NULL,"
+	            "       computed_at = now() WHERE id::text = $1",
+	            2, params, err);
 	if (res == NULL)
 		return false;
 	PQclear(res);
@@ -362,18 +361,18 @@ unsigned long
 db_send_account(struct db *db)
 {
 	return db_request_queue(db, DB_REPLY_ACCOUNT, account_sql, 0, NULL, account_parse, NULL,
-				NULL);
+	                        NULL);
 }
 
 unsigned long
 db_send_account_save(struct db *db, const struct db_account *a)
 {
 	const char *params[] = {a->rdv_level,
-				a->plage_level,
-				a->absence_level,
-				a->display_saturdays ? "true" : "false",
-				a->display_cancelled_rdv ? "true" : "false",
-				a->theme ? a->theme : ""};
+	                        a->plage_level,
+	                        a->absence_level,
+	                        a->display_saturdays ? "true" : "false",
+	                        a->display_cancelled_rdv ? "true" : "false",
+	                        a->theme ? a->theme : ""};
 	return db_request_queue(
 	    db, DB_REPLY_DONE,
 	    "UPDATE rdv.agents SET rdv_notifications_level = $1::rdv.rdv_notification_level,"

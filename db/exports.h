@@ -15,16 +15,16 @@
 /* ------------------------------------------------------------ exports */
 
 struct db_export {
-	char *id;        /* uuid */
-	char *format;    /* "xlsx", "pdf" */
+	char *id;     /* uuid */
+	char *format; /* "xlsx", "pdf" */
 	char *file_name;
-	char *summary;   /* the filters in French, as the title of the file said */
-	char *status;    /* "pending", "available", "failed", "expired" */
-	long rows;       /* -1 when unknown */
-	long long size;  /* bytes, -1 when unknown */
-	char *created;   /* "13/05/2026 10h02", territory wall clock */
+	char *summary;  /* the filters in French, as the title of the file said */
+	char *status;   /* "pending", "available", "failed", "expired" */
+	long rows;      /* -1 when unknown */
+	long long size; /* bytes, -1 when unknown */
+	char *created;  /* "13/05/2026 10h02", territory wall clock */
 	char *expires;
-	char *error;     /* why it failed, or NULL */
+	char *error; /* why it failed, or NULL */
 };
 
 struct db_exports {
@@ -62,15 +62,15 @@ unsigned long db_send_export_delete(struct db *db, const char *id);
  * frees.
  */
 char *db_export_create(struct db *db, const char *format, const char *file_name,
-		       const char *filters_json, const char *summary, const int *org_ids, int norgs,
-		       struct db_error **err);
+                       const char *filters_json, const char *summary, const int *org_ids, int norgs,
+                       struct db_error **err);
 /*
  * Store the finished file, its final name and the organisations it covers,
  * and mark the export available.
  */
 bool db_export_finish(struct db *db, const char *id, const char *file_name, const int *org_ids,
-		      int norgs, const unsigned char *data, size_t size, long rows,
-		      struct db_error **err);
+                      int norgs, const unsigned char *data, size_t size, long rows,
+                      struct db_error **err);
 /* Mark the export failed with a reason. */
 bool db_export_fail(struct db *db, const char *id, const char *reason, struct db_error **err);
 
@@ -94,7 +94,7 @@ struct db_account {
 	char *plage_level;   /* all, none */
 	char *absence_level; /* all, none */
 	bool display_saturdays, display_cancelled_rdv;
-	char *theme;         /* NULL: the default */
+	char *theme; /* NULL: the default */
 	char **services;
 	int nservices;
 	struct db_account_org *orgs;

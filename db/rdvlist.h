@@ -6,7 +6,8 @@
  * "Liste des RDV": the rdvs an agent may see (row-level security decides),
  * filtered, sorted by date (latest first, as the reference's export), paged,
  * counted; and the rows of the export (reference §5.2, 21 columns), fetched
- * in batches through a cursor in one read-only snapshot.
+ * in chunks within one read-only snapshot, the next chunk computed by the
+ * server while the caller writes the current one.
  *
  * Every "day" in a filter is the territory's calendar day of the rdv's
  * start, never the UTC date (reference §9.1 item 1).
@@ -50,10 +51,10 @@ struct rdvlist_filters {
 /* Machine names ("seen", "unknown_past", …; "services", "assigned"). Borrowed. */
 const char *rdvlist_status_filter_name(enum rdvlist_status_filter s);
 const char *rdvlist_status_filter_label(enum rdvlist_status_filter s); /* French */
-int rdvlist_status_filter_parse(const char *s);                       /* -1 if unknown */
+int rdvlist_status_filter_parse(const char *s);                        /* -1 if unknown */
 const char *rdvlist_scope_name(enum rdvlist_scope s);
-const char *rdvlist_scope_label(enum rdvlist_scope s);                /* French */
-int rdvlist_scope_parse(const char *s);                               /* -1 if unknown */
+const char *rdvlist_scope_label(enum rdvlist_scope s); /* French */
+int rdvlist_scope_parse(const char *s);                /* -1 if unknown */
 
 /* The filters as JSON (stored with an export). Caller frees. */
 char *rdvlist_filters_json(const struct rdvlist_filters *f);
@@ -62,7 +63,7 @@ char *rdvlist_filters_json(const struct rdvlist_filters *f);
 
 struct rdvlist_item {
 	int id;
-	rdv_time starts;     /* territory wall clock */
+	rdv_time starts; /* territory wall clock */
 	int duration_min;
 	enum rdv_status status;
 	char *motif, *service, *lieu, *agents, *usagers, *organisation;
@@ -71,8 +72,8 @@ struct rdvlist_item {
 struct rdvlist_page {
 	struct rdvlist_item *items;
 	int n;
-	long total;     /* rows matching the filters, all pages */
-	int offset;     /* of items[0] */
+	long total; /* rows matching the filters, all pages */
+	int offset; /* of items[0] */
 };
 
 void rdvlist_page_free(struct rdvlist_page *p);
@@ -83,7 +84,7 @@ void rdvlist_page_free(struct rdvlist_page *p);
  * with a struct rdvlist_page *.
  */
 unsigned long db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today,
-			      int offset, int limit);
+                              int offset, int limit);
 
 /* What the filters offer: the agents, motifs, services and lieux I see. */
 struct rdvlist_choice {
@@ -103,9 +104,9 @@ struct rdvlist_choices *db_rdvlist_choices(struct db *db, struct db_error **err)
 /* ------------------------------------------------------------ the export rows */
 
 /*
- * One rdv as the export needs it (strings borrowed from the batch). Aggregates (agents, usagers, birth dates,
- * e-mails) arrive joined by ", "; the lieu already in its §5.2 wording;
- * times in the territory's wall clock.
+ * One rdv as the export needs it (strings borrowed from the batch). Aggregates (agents, usagers,
+ * birth dates, e-mails) arrive joined by ", "; the lieu already in its §5.2 wording; times in the
+ * territory's wall clock.
  */
 struct rdvlist_export_row {
 	int id;
@@ -123,11 +124,12 @@ struct rdvlist_cursor;
 /*
  * Open the export of the filtered list: a REPEATABLE READ, READ ONLY
  * transaction on db (blocking; the command line's connection), the count
- * and the organisations concerned, then a cursor. Caller closes it with
+ * and the organisations concerned, then the first chunk's query; chunk rows
+ * per query (0: 5,000). Caller closes it with
  * rdvlist_cursor_close().
  */
 struct rdvlist_cursor *db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f,
-					      rdv_date today, struct db_error **err);
+                                              rdv_date today, int chunk, struct db_error **err);
 long rdvlist_cursor_total(const struct rdvlist_cursor *c);
 /* The distinct organisation ids of the rows (sorted). Borrowed. */
 const int *rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n);
@@ -136,7 +138,7 @@ const int *rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n);
  * next call). Returns the count, 0 at the end, -1 on error with *err set.
  */
 int rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const struct rdvlist_export_row **rows,
-			 struct db_error **err);
+                         struct db_error **err);
 /* Ends the transaction. */
 void rdvlist_cursor_close(struct rdvlist_cursor *c);
 

@@ -37,7 +37,7 @@ static const struct {
     {"all", "À chaque modification"},
     {"others", "Uniquement les modifications faites par un usager (ou par un autre agent)"},
     {"soon", "Uniquement les modifications de rendez-vous ayant lieu moins de 24 heures à "
-	     "l'avance"},
+             "l'avance"},
     {"none", "Jamais"},
 };
 static const struct {
@@ -70,8 +70,8 @@ struct account {
 	long long last_exports_load; /* app_now() minutes are too coarse: seconds from time() */
 };
 
-static const enum action account_hints[] = {ACT_SAVE, ACT_DELETE, ACT_EDIT, ACT_GO_RDVS,
-					    ACT_HELP, ACT_NONE};
+static const enum action account_hints[] = {ACT_SAVE,    ACT_DELETE, ACT_EDIT,
+                                            ACT_GO_RDVS, ACT_HELP,   ACT_NONE};
 
 static void
 exports_load(struct account *a, struct app *app)
@@ -230,14 +230,14 @@ account_draw(void *state, struct app *app)
 	draw_text(y++, 0, COLS, theme_attr(SLOT_HEADER), head);
 	int name_w = COLS - 58 < 20 ? 20 : COLS - 58;
 	char cols[256];
-	snprintf(cols, sizeof cols, " %-*s %-5s %-11s %7s %9s %s", name_w, "Fichier", "Type", "Statut",
-		 "Lignes", "Taille", "Créé le");
+	snprintf(cols, sizeof cols, " %-*s %-5s %-11s %7s %9s %s", name_w, "Fichier", "Type",
+	         "Statut", "Lignes", "Taille", "Créé le");
 	draw_text(y++, 0, COLS, theme_attr(SLOT_GRID), cols);
 	if (a->exports == NULL) {
 		draw_text(y, 1, COLS - 2, theme_attr(SLOT_NORMAL), "chargement…");
 	} else if (a->exports->n == 0) {
 		draw_text(y, 1, COLS - 2, theme_attr(SLOT_NORMAL),
-			  "Aucun export : lancez-en un depuis la Liste des RDV (F5).");
+		          "Aucun export : lancez-en un depuis la Liste des RDV (F5).");
 	} else {
 		list_set_count(&a->list, a->exports->n);
 		struct list shown = a->list;
@@ -249,20 +249,23 @@ account_draw(void *state, struct app *app)
 	}
 	y += EXPORT_ROWS;
 
-	/* The prompt line under the list: save-as, confirmation, or the selected export's filters. */
-	const struct db_export *sel = a->exports && a->list.selected >= 0 && a->list.selected < a->exports->n
-					  ? &a->exports->items[a->list.selected]
-					  : NULL;
+	/* The prompt line under the list: save-as, confirmation, or the selected export's filters.
+	 */
+	const struct db_export *sel =
+	    a->exports && a->list.selected >= 0 && a->list.selected < a->exports->n
+	        ? &a->exports->items[a->list.selected]
+	        : NULL;
 	if (a->mode == MODE_SAVE && a->save) {
 		form_draw(a->save, y, 1, COLS - 2, 18);
 	} else if (a->mode == MODE_CONFIRM && sel) {
 		char *q = xasprintf(" Supprimer l'export « %s » ? o : oui, autre touche : non",
-				    sel->file_name);
+		                    sel->file_name);
 		draw_text_pad(y, 0, COLS, theme_attr(SLOT_STATUS_ERROR), q);
 		free(q);
 	} else if (sel) {
-		char *info = sel->error ? xasprintf(" %s · échec : %s", sel->summary, sel->error)
-					: xasprintf(" %s · expire le %s", sel->summary, sel->expires);
+		char *info = sel->error
+		                 ? xasprintf(" %s · échec : %s", sel->summary, sel->error)
+		                 : xasprintf(" %s · expire le %s", sel->summary, sel->expires);
 		draw_text(y, 0, COLS, theme_attr(SLOT_GRID), info);
 		free(info);
 	}
@@ -270,9 +273,9 @@ account_draw(void *state, struct app *app)
 
 	draw_fill(y, 0, COLS, theme_attr(SLOT_HEADER), L' ');
 	draw_text(y++, 0, COLS, theme_attr(SLOT_HEADER),
-		  a->mode == MODE_PREFS
-		      ? " Préférences — Entrée : enregistrer · Échap : annuler · ← → : choisir"
-		      : " Préférences (e : modifier)");
+	          a->mode == MODE_PREFS
+	              ? " Préférences — Entrée : enregistrer · Échap : annuler · ← → : choisir"
+	              : " Préférences (e : modifier)");
 	if (a->prefs) {
 		if (a->mode != MODE_PREFS)
 			a->prefs->focus = -1;
@@ -286,7 +289,8 @@ account_draw(void *state, struct app *app)
 	if (a->account && y < LINES - 2) {
 		char *services = xstrdup("");
 		for (int i = 0; i < a->account->nservices; i++) {
-			char *t = xasprintf("%s%s%s", services, i ? ", " : "", a->account->services[i]);
+			char *t =
+			    xasprintf("%s%s%s", services, i ? ", " : "", a->account->services[i]);
 			free(services);
 			services = t;
 		}
@@ -298,8 +302,8 @@ account_draw(void *state, struct app *app)
 		for (int i = 0; i < a->account->norgs; i++) {
 			const struct db_account_org *o = &a->account->orgs[i];
 			char *t = xasprintf("%s%s%s (%s)", orgs, i ? ", " : "", o->name,
-					    strcmp(o->access_level, "admin") == 0 ? "administrateur"
-										  : "agent");
+			                    strcmp(o->access_level, "admin") == 0 ? "administrateur"
+			                                                          : "agent");
 			free(orgs);
 			orgs = t;
 		}
@@ -375,17 +379,18 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case FORM_NONE:
 			break;
 		}
-		return action == ACT_GO_AGENDA || action == ACT_GO_RDVS || action == ACT_GO_SEARCH ||
-			       action == ACT_HELP
-			   ? SCREEN_NONE
-			   : SCREEN_REDRAW;
+		return action == ACT_GO_AGENDA || action == ACT_GO_RDVS ||
+		               action == ACT_GO_SEARCH || action == ACT_HELP
+		           ? SCREEN_NONE
+		           : SCREEN_REDRAW;
 	case MODE_SAVE:
 		switch (form_key(a->save, ch, is_code)) {
 		case FORM_SUBMIT: {
 			const struct db_export *e = selected_export(a);
 			const char *path = form_text(a->save, 0);
 			if (e == NULL || form_empty(a->save, 0)) {
-				app_message(app, true, "Enregistrer sous : indiquez un chemin de fichier");
+				app_message(app, true,
+				            "Enregistrer sous : indiquez un chemin de fichier");
 				return SCREEN_REDRAW;
 			}
 			free(a->save_path);
@@ -427,7 +432,8 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			return SCREEN_REDRAW;
 		}
 		if (strcmp(e->status, "available") != 0) {
-			app_message(app, true, "Cet export n'est pas disponible (%s)", status_fr(e->status));
+			app_message(app, true, "Cet export n'est pas disponible (%s)",
+			            status_fr(e->status));
 			return SCREEN_REDRAW;
 		}
 		form_free(a->save);
@@ -484,7 +490,7 @@ account_data(void *state, struct app *app, struct db_reply *reply)
 		a->content_ticket = 0;
 		if (reply->error) {
 			app_message(app, true, "Enregistrement impossible : %s",
-				    db_error_text(reply->error));
+			            db_error_text(reply->error));
 			return SCREEN_REDRAW;
 		}
 		const struct db_export_content *c = reply->data;
@@ -499,7 +505,8 @@ account_data(void *state, struct app *app, struct db_reply *reply)
 	if (reply->kind == DB_REPLY_DONE && reply->ticket == a->delete_ticket) {
 		a->delete_ticket = 0;
 		if (reply->error)
-			app_message(app, true, "Suppression impossible : %s", db_error_text(reply->error));
+			app_message(app, true, "Suppression impossible : %s",
+			            db_error_text(reply->error));
 		else
 			app_message(app, false, "Export supprimé.");
 		exports_load(a, app);
@@ -510,7 +517,7 @@ account_data(void *state, struct app *app, struct db_reply *reply)
 		if (reply->error) {
 			/* The form stays as typed, focus where it was. */
 			app_message(app, true, "Préférences non enregistrées : %s",
-				    db_error_text(reply->error));
+			            db_error_text(reply->error));
 			return SCREEN_REDRAW;
 		}
 		prefs_apply(a, app);

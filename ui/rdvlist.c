@@ -66,8 +66,8 @@ struct rdvlist {
 	struct export_job job;
 };
 
-static const enum action list_hints[] = {ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF,
-					 ACT_GO_ACCOUNT, ACT_HELP, ACT_NONE};
+static const enum action list_hints[] = {ACT_FILTER,     ACT_EXPORT_XLSX, ACT_EXPORT_PDF,
+                                         ACT_GO_ACCOUNT, ACT_HELP,        ACT_NONE};
 
 static rdv_date
 today(struct app *app)
@@ -88,8 +88,7 @@ rdvlist_load(struct rdvlist *s, struct app *app)
 /* ------------------------------------------------------------ filters form */
 
 static void
-form_add_choices(struct form *f, int field, const char *all, const struct rdvlist_choice *c,
-		 int n)
+form_add_choices(struct form *f, int field, const char *all, const struct rdvlist_choice *c, int n)
 {
 	form_choice_add(f, field, 0, all);
 	for (int i = 0; i < n; i++)
@@ -113,7 +112,7 @@ form_build(struct rdvlist *s)
 	s->f_status = form_add_choice(f, "Statut", false);
 	for (int i = 0; i < RDVLIST_STATUS_FILTER_COUNT; i++)
 		form_choice_add(f, s->f_status, i,
-				rdvlist_status_filter_label((enum rdvlist_status_filter)i));
+		                rdvlist_status_filter_label((enum rdvlist_status_filter)i));
 	form_choice_select(f, s->f_status, 0);
 	s->f_from = form_add_date(f, "Du", false, 0, false);
 	form_set_hint(f, s->f_from, "JJ/MM/AAAA");
@@ -193,9 +192,11 @@ job_line(struct export_job *j, struct app *app, char *line)
 		if (sp)
 			rows = atol(sp + 1);
 		j->finished = true;
-		job_finish(j, false,
-			   xasprintf("Export .%s terminé : %ld rendez-vous, à retrouver dans Mon compte (F6)",
-				     fmt, rows));
+		job_finish(
+		    j, false,
+		    xasprintf(
+		        "Export .%s terminé : %ld rendez-vous, à retrouver dans Mon compte (F6)",
+		        fmt, rows));
 		app_message(app, false, "Export .%s terminé : %ld rendez-vous", fmt, rows);
 	} else if (strncmp(line, "error ", 6) == 0) {
 		j->finished = true;
@@ -215,9 +216,10 @@ job_poll(struct export_job *j, struct app *app)
 			return;
 		if (n <= 0) {
 			/* The pipe closed without a final line: the child died. */
-			job_finish(j, true,
-				   xasprintf("Export .%s interrompu : le processus d'export s'est arrêté",
-					     export_format_name(j->format)));
+			job_finish(
+			    j, true,
+			    xasprintf("Export .%s interrompu : le processus d'export s'est arrêté",
+			              export_format_name(j->format)));
 			app_message(app, true, "%s", j->outcome);
 			return;
 		}
@@ -447,9 +449,9 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 		cx += c->lieu + 1;
 	}
 	char *st = xasprintf("%s %s", status_glyph(it->status, day, ctx->today),
-			     rdv_status_label_fr(it->status, day, ctx->today));
+	                     rdv_status_label_fr(it->status, day, ctx->today));
 	draw_text_pad(y, cx, x + width - cx, selected ? attr : theme_attr(status_slot(it->status)),
-		      st);
+	              st);
 	free(st);
 }
 
@@ -463,7 +465,8 @@ draw_job(struct rdvlist *s, int y)
 		if (j->total == 0)
 			pct = 100;
 		char head[96];
-		snprintf(head, sizeof head, " Export .%s en cours : ", export_format_name(j->format));
+		snprintf(head, sizeof head,
+		         " Export .%s en cours : ", export_format_name(j->format));
 		char tail[64];
 		if (j->total >= 0)
 			snprintf(tail, sizeof tail, " %3d %% (%ld / %ld)", pct, j->done, j->total);
@@ -478,8 +481,9 @@ draw_job(struct rdvlist *s, int y)
 		draw_fill(y, hw + full, bar - full, theme_attr(SLOT_GRID), L'░');
 		draw_text(y, hw + bar, COLS - hw - bar, theme_attr(SLOT_HEADER), tail);
 	} else if (j->outcome) {
-		draw_text_pad(y, 0, COLS, j->failed ? theme_attr(SLOT_STATUS_ERROR) : theme_attr(SLOT_NORMAL),
-			      j->outcome);
+		draw_text_pad(y, 0, COLS,
+		              j->failed ? theme_attr(SLOT_STATUS_ERROR) : theme_attr(SLOT_NORMAL),
+		              j->outcome);
 	}
 }
 
@@ -497,8 +501,8 @@ rdvlist_draw(void *state, struct app *app)
 	else if (s->page->total == 0)
 		snprintf(title, sizeof title, " Liste des RDV · aucun rendez-vous");
 	else
-		snprintf(title, sizeof title, " Liste des RDV · %ld rendez-vous · %d–%d", s->page->total,
-			 s->page->offset + 1, s->page->offset + s->page->n);
+		snprintf(title, sizeof title, " Liste des RDV · %ld rendez-vous · %d–%d",
+		         s->page->total, s->page->offset + 1, s->page->offset + s->page->n);
 	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE) | A_BOLD, title);
 	char *summary = rdv_export_filters_summary(&s->filters, s->choices);
 	draw_text_pad(1, 0, COLS, theme_attr(SLOT_NORMAL), summary);
@@ -508,7 +512,7 @@ rdvlist_draw(void *state, struct app *app)
 	if (s->editing && s->form) {
 		draw_fill(2, 0, COLS, theme_attr(SLOT_HEADER), L' ');
 		draw_text(2, 0, COLS, theme_attr(SLOT_HEADER),
-			  " Filtres — Entrée : appliquer · Échap : fermer · ← → : choisir");
+		          " Filtres — Entrée : appliquer · Échap : fermer · ← → : choisir");
 		form_draw(s->form, 3, 1, COLS - 2, 10);
 	} else {
 		struct row_ctx ctx = {.s = s, .today = today(app), .c = columns_for(COLS)};
@@ -536,9 +540,10 @@ rdvlist_draw(void *state, struct app *app)
 			list_draw(&s->list, HEADER_ROWS, 0, COLS, height, draw_row, &ctx);
 			if (s->page->n == 0)
 				draw_text_center(HEADER_ROWS + height / 2, 0, COLS, A_BOLD,
-						 "Aucun rendez-vous ne correspond à ces filtres.");
+				                 "Aucun rendez-vous ne correspond à ces filtres.");
 		} else {
-			draw_text_center(HEADER_ROWS + height / 2, 0, COLS, A_BOLD, " chargement… ");
+			draw_text_center(HEADER_ROWS + height / 2, 0, COLS, A_BOLD,
+			                 " chargement… ");
 		}
 	}
 	draw_job(s, bottom);
@@ -581,15 +586,16 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			break;
 		}
 		/* Navigation keys still leave the screen; the rest is for the form. */
-		if (action == ACT_GO_AGENDA || action == ACT_GO_SEARCH || action == ACT_GO_ACCOUNT ||
-		    action == ACT_GO_ADMIN || action == ACT_HELP)
+		if (action == ACT_GO_AGENDA || action == ACT_GO_SEARCH ||
+		    action == ACT_GO_ACCOUNT || action == ACT_GO_ADMIN || action == ACT_HELP)
 			return SCREEN_NONE;
 		return SCREEN_REDRAW;
 	}
 	switch (action) {
 	case ACT_FILTER:
 		if (s->form == NULL) {
-			app_message(app, true, "Les filtres se chargent encore, réessayez dans un instant");
+			app_message(app, true,
+			            "Les filtres se chargent encore, réessayez dans un instant");
 			return SCREEN_REDRAW;
 		}
 		s->editing = true;
@@ -598,11 +604,14 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 	case ACT_EXPORT_XLSX:
 	case ACT_EXPORT_PDF:
 		if (s->job.running) {
-			app_message(app, true, "Un export est déjà en cours : attendez qu'il se termine");
+			app_message(app, true,
+			            "Un export est déjà en cours : attendez qu'il se termine");
 			return SCREEN_REDRAW;
 		}
 		if (s->page && s->page->total == 0) {
-			app_message(app, true, "Rien à exporter : aucun rendez-vous ne correspond aux filtres");
+			app_message(
+			    app, true,
+			    "Rien à exporter : aucun rendez-vous ne correspond aux filtres");
 			return SCREEN_REDRAW;
 		}
 		job_start(s, app, action == ACT_EXPORT_PDF ? EXPORT_PDF : EXPORT_XLSX);

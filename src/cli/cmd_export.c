@@ -44,13 +44,14 @@ static int
 export_usage(FILE *out)
 {
 	fprintf(out,
-		"usage : rdv export rdvs --format xlsx|pdf [-o FICHIER] [--store] [--db CONNINFO]\n"
-		"                        [--agent ID] [--motif ID] [--service ID] [--lieu ID]\n"
-		"                        [--status seen|excused|revoked|noshow|unknown_past|unknown_future]\n"
-		"                        [--from AAAA-MM-JJ] [--to AAAA-MM-JJ]\n"
-		"                        [--scope all|services|assigned] [--now AAAA-MM-JJTHH:MM]\n"
-		"        rdv export list [--db CONNINFO]\n"
-		"        rdv export get ID -o FICHIER [--db CONNINFO]\n");
+	        "usage : rdv export rdvs --format xlsx|pdf [-o FICHIER] [--store] [--db CONNINFO]\n"
+	        "                        [--agent ID] [--motif ID] [--service ID] [--lieu ID]\n"
+	        "                        [--status "
+	        "seen|excused|revoked|noshow|unknown_past|unknown_future]\n"
+	        "                        [--from AAAA-MM-JJ] [--to AAAA-MM-JJ]\n"
+	        "                        [--scope all|services|assigned] [--now AAAA-MM-JJTHH:MM]\n"
+	        "        rdv export list [--db CONNINFO]\n"
+	        "        rdv export get ID -o FICHIER [--db CONNINFO]\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -112,8 +113,8 @@ export_progress(void *ctx, long done, long total)
 	return !interrupted;
 }
 
-static void
-progress_final(struct progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress_final(struct progress *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 progress_final(struct progress *p, const char *fmt, ...)
@@ -145,14 +146,22 @@ static int
 export_rdvs(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'},      {"agent", required_argument, NULL, 'a'},
-	    {"motif", required_argument, NULL, 'm'},   {"service", required_argument, NULL, 's'},
-	    {"lieu", required_argument, NULL, 'l'},    {"status", required_argument, NULL, 'S'},
-	    {"from", required_argument, NULL, 'F'},    {"to", required_argument, NULL, 'T'},
-	    {"scope", required_argument, NULL, 'c'},   {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},  {"store", no_argument, NULL, 'K'},
-	    {"now", required_argument, NULL, 'n'},     {"progress-fd", required_argument, NULL, 'P'},
-	    {"batch", required_argument, NULL, 'b'},   {"help", no_argument, NULL, 'h'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"agent", required_argument, NULL, 'a'},
+	    {"motif", required_argument, NULL, 'm'},
+	    {"service", required_argument, NULL, 's'},
+	    {"lieu", required_argument, NULL, 'l'},
+	    {"status", required_argument, NULL, 'S'},
+	    {"from", required_argument, NULL, 'F'},
+	    {"to", required_argument, NULL, 'T'},
+	    {"scope", required_argument, NULL, 'c'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"store", no_argument, NULL, 'K'},
+	    {"now", required_argument, NULL, 'n'},
+	    {"progress-fd", required_argument, NULL, 'P'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct rdvlist_filters f = {0};
@@ -185,35 +194,36 @@ export_rdvs(int argc, char **argv)
 			int st = rdvlist_status_filter_parse(optarg);
 			if (st < 0)
 				return cli_usage_error("--status : seen, excused, revoked, noshow, "
-						       "unknown_past ou unknown_future, pas « %s »",
-						       optarg);
+				                       "unknown_past ou unknown_future, pas « %s »",
+				                       optarg);
 			f.status = (enum rdvlist_status_filter)st;
 			break;
 		}
 		case 'F':
 			if (!cal_parse_date(optarg, &f.from))
-				return cli_usage_error("--from : date AAAA-MM-JJ attendue, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--from : date AAAA-MM-JJ attendue, pas « %s »", optarg);
 			f.have_from = true;
 			break;
 		case 'T':
 			if (!cal_parse_date(optarg, &f.to))
-				return cli_usage_error("--to : date AAAA-MM-JJ attendue, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--to : date AAAA-MM-JJ attendue, pas « %s »", optarg);
 			f.have_to = true;
 			break;
 		case 'c': {
 			int sc = rdvlist_scope_parse(optarg);
 			if (sc < 0)
-				return cli_usage_error("--scope : all, services ou assigned, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--scope : all, services ou assigned, pas « %s »", optarg);
 			f.scope = (enum rdvlist_scope)sc;
 			break;
 		}
 		case 'f':
 			format = export_format_parse(optarg);
 			if (format < 0)
-				return cli_usage_error("--format : xlsx ou pdf, pas « %s »", optarg);
+				return cli_usage_error("--format : xlsx ou pdf, pas « %s »",
+				                       optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -223,19 +233,19 @@ export_rdvs(int argc, char **argv)
 			break;
 		case 'n':
 			if (!cal_parse_datetime(optarg, &now))
-				return cli_usage_error("--now : AAAA-MM-JJTHH:MM attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--now : AAAA-MM-JJTHH:MM attendu, pas « %s »", optarg);
 			have_now = true;
 			break;
 		case 'P':
 			if (!parse_id(optarg, &progress_fd) || progress_fd < 3)
-				return cli_usage_error("--progress-fd : descripteur ≥ 3 attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--progress-fd : descripteur ≥ 3 attendu, pas « %s »", optarg);
 			break;
 		case 'b':
 			if (!parse_id(optarg, &batch))
-				return cli_usage_error("--batch : nombre entier positif attendu, pas « %s »",
-						       optarg);
+				return cli_usage_error(
+				    "--batch : nombre entier positif attendu, pas « %s »", optarg);
 			break;
 		case 'h':
 			return export_usage(stdout);
@@ -243,8 +253,8 @@ export_rdvs(int argc, char **argv)
 			return export_usage(stderr);
 		}
 		if (id && !parse_id(optarg, id))
-			return cli_usage_error("%s : identifiant numérique attendu, pas « %s »", what,
-					       optarg);
+			return cli_usage_error("%s : identifiant numérique attendu, pas « %s »",
+			                       what, optarg);
 	}
 	if (optind < argc)
 		return cli_usage_error("argument inattendu « %s »", argv[optind]);
@@ -267,7 +277,8 @@ export_rdvs(int argc, char **argv)
 	if (progress_fd >= 0) {
 		prog.out = fdopen(progress_fd, "w");
 		if (prog.out == NULL)
-			return cli_usage_error("--progress-fd %d : %s", progress_fd, strerror(errno));
+			return cli_usage_error("--progress-fd %d : %s", progress_fd,
+			                       strerror(errno));
 	}
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
@@ -298,16 +309,15 @@ export_rdvs(int argc, char **argv)
 	    (f.motif_id && !choice_known(choices->motifs, choices->nmotifs, f.motif_id)) ||
 	    (f.service_id && !choice_known(choices->services, choices->nservices, f.service_id)) ||
 	    (f.lieu_id && !choice_known(choices->lieux, choices->nlieux, f.lieu_id))) {
-		const char *what = f.agent_id && !choice_known(choices->agents, choices->nagents,
-							       f.agent_id)
-				       ? "agent"
-				   : f.motif_id && !choice_known(choices->motifs, choices->nmotifs,
-								 f.motif_id)
-				       ? "motif"
-				   : f.service_id && !choice_known(choices->services,
-								   choices->nservices, f.service_id)
-				       ? "service"
-				       : "lieu";
+		const char *what =
+		    f.agent_id && !choice_known(choices->agents, choices->nagents, f.agent_id)
+		        ? "agent"
+		    : f.motif_id && !choice_known(choices->motifs, choices->nmotifs, f.motif_id)
+		        ? "motif"
+		    : f.service_id &&
+		            !choice_known(choices->services, choices->nservices, f.service_id)
+		        ? "service"
+		        : "lieu";
 		status = cli_usage_error("%s inconnu ou hors de vos organisations", what);
 		progress_final(&prog, "error %s inconnu ou hors de vos organisations", what);
 		goto out;
@@ -319,7 +329,7 @@ export_rdvs(int argc, char **argv)
 		char *json = rdvlist_filters_json(&f);
 		char *name = rdv_export_file_name(cal_time_date(now), NULL, 0, format);
 		id = db_export_create(db, export_format_name(format), name, json, summary, NULL, 0,
-				      &err);
+		                      &err);
 		free(json);
 		free(name);
 		if (id == NULL)
@@ -367,8 +377,8 @@ export_rdvs(int argc, char **argv)
 	if (tmp)
 		unlink(tmp);
 	if (store)
-		printf("%ld rendez-vous exportés (export %s)%s%s\n", rows, id, output ? " dans " : "",
-		       output ? output : "");
+		printf("%ld rendez-vous exportés (export %s)%s%s\n", rows, id,
+		       output ? " dans " : "", output ? output : "");
 	else
 		printf("%ld rendez-vous exportés dans %s\n", rows, output);
 	progress_final(&prog, "done %s %ld", id ? id : "-", rows);
@@ -480,7 +490,8 @@ export_get(int argc, char **argv)
 			return export_usage(c == 'h' ? stdout : stderr);
 	}
 	if (optind != argc - 1)
-		return cli_usage_error("rdv export get ID -o FICHIER : un identifiant d'export attendu");
+		return cli_usage_error(
+		    "rdv export get ID -o FICHIER : un identifiant d'export attendu");
 	if (output == NULL)
 		return cli_usage_error("-o FICHIER est obligatoire");
 	struct db *db = export_connect(conninfo);

@@ -45,10 +45,10 @@ struct pdf_out {
 	PangoLayout **cells; /* one layout per column, reused row after row */
 	PangoLayout **heads; /* the column headers, laid out once */
 	double head_h;
-	PangoLayout *text;   /* titles and foot */
+	PangoLayout *text; /* titles and foot */
 	PangoFontDescription *cell_font, *head_font, *title_font, *sub_font, *foot_font;
-	int page;            /* pages begun */
-	double y;            /* next row's top on the current page */
+	int page; /* pages begun */
+	double y; /* next row's top on the current page */
 	long rows;
 };
 
@@ -287,7 +287,8 @@ pdf_out_close(struct pdf_out *p, char **err)
 	if (p->rows == 0) {
 		pango_layout_set_font_description(p->text, p->sub_font);
 		pango_layout_set_alignment(p->text, PANGO_ALIGN_LEFT);
-		pango_layout_set_text(p->text, "Aucun rendez-vous ne correspond à ces filtres.", -1);
+		pango_layout_set_text(p->text, "Aucun rendez-vous ne correspond à ces filtres.",
+		                      -1);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 		show_at(p, p->text, MARGIN, p->y + 6);
 	}
@@ -299,13 +300,13 @@ pdf_out_close(struct pdf_out *p, char **err)
 	 * is dropped, so that fclose() then succeeds on a truncated file.
 	 */
 	bool ok = cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS &&
-		  cairo_status(p->cr) == CAIRO_STATUS_SUCCESS && p->write_errno == 0 &&
-		  fflush(p->file) == 0 && !ferror(p->file);
+	          cairo_status(p->cr) == CAIRO_STATUS_SUCCESS && p->write_errno == 0 &&
+	          fflush(p->file) == 0 && !ferror(p->file);
 	if (!ok) {
 		if (p->write_errno == 0 && ferror(p->file))
 			p->write_errno = errno ? errno : EIO;
 		*err = p->write_errno ? xasprintf("écriture du PDF : %s", strerror(p->write_errno))
-				      : pdf_error(p);
+		                      : pdf_error(p);
 	}
 	FILE *f = p->file;
 	pdf_free(p);

@@ -39,8 +39,7 @@ const char *const rdv_export_headers[RDV_EXPORT_NCOLS] = {
  * never wrap; the rest wraps inside its column.
  */
 static const double widths[RDV_EXPORT_NCOLS] = {
-    24, 40, 24, 40, 40, 24, 44, 46, 44, 42, 54,
-    46, 46, 40, 26, 30, 42, 42, 28, 42, 54,
+    24, 40, 24, 40, 40, 24, 44, 46, 44, 42, 54, 46, 46, 40, 26, 30, 42, 42, 28, 42, 54,
 };
 
 static const bool numeric[RDV_EXPORT_NCOLS] = {[0] = true};
@@ -67,7 +66,7 @@ origin_label(const char *origin)
 
 void
 rdv_export_cells_fill(struct rdv_export_cells *out, const struct rdvlist_export_row *r,
-		      rdv_date today)
+                      rdv_date today)
 {
 	rdv_date cday = cal_time_date(r->created), sday = cal_time_date(r->starts);
 	int y, m, d;
@@ -112,8 +111,7 @@ choice_label(const struct rdvlist_choice *c, int n, int id, char *buf, size_t si
 }
 
 /* Append ", key value" pieces to a growing string. */
-static void
-summary_add(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void summary_add(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 summary_add(char **s, const char *fmt, ...)
@@ -138,21 +136,22 @@ rdv_export_filters_summary(const struct rdvlist_filters *f, const struct rdvlist
 		ch = &empty;
 	if (f->agent_id)
 		summary_add(&s, "agent : %s",
-			    choice_label(ch->agents, ch->nagents, f->agent_id, buf, sizeof buf));
+		            choice_label(ch->agents, ch->nagents, f->agent_id, buf, sizeof buf));
 	if (f->motif_id)
 		summary_add(&s, "motif : %s",
-			    choice_label(ch->motifs, ch->nmotifs, f->motif_id, buf, sizeof buf));
+		            choice_label(ch->motifs, ch->nmotifs, f->motif_id, buf, sizeof buf));
 	if (f->service_id)
-		summary_add(&s, "service : %s",
-			    choice_label(ch->services, ch->nservices, f->service_id, buf, sizeof buf));
+		summary_add(
+		    &s, "service : %s",
+		    choice_label(ch->services, ch->nservices, f->service_id, buf, sizeof buf));
 	if (f->lieu_id)
 		summary_add(&s, "lieu : %s",
-			    choice_label(ch->lieux, ch->nlieux, f->lieu_id, buf, sizeof buf));
+		            choice_label(ch->lieux, ch->nlieux, f->lieu_id, buf, sizeof buf));
 	if (f->status != RDVLIST_STATUS_ANY)
 		summary_add(&s, "statut : %s", rdvlist_status_filter_label(f->status));
 	if (f->have_from && f->have_to)
 		summary_add(&s, "du %s au %s", cal_format_date_fr(f->from, d1),
-			    cal_format_date_fr(f->to, d2));
+		            cal_format_date_fr(f->to, d2));
 	else if (f->have_from)
 		summary_add(&s, "à partir du %s", cal_format_date_fr(f->from, d1));
 	else if (f->have_to)
@@ -170,17 +169,19 @@ rdv_export_file_name(rdv_date day, const int *orgs, int norgs, enum export_forma
 	char d[11];
 	cal_format_date(day, d);
 	if (norgs == 1)
-		return xasprintf("export-rdv-%s-org-%06d.%s", d, orgs[0], export_format_name(format));
+		return xasprintf("export-rdv-%s-org-%06d.%s", d, orgs[0],
+		                 export_format_name(format));
 	return xasprintf("export-rdv-%s.%s", d, export_format_name(format));
 }
 
 bool
-rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int **orgs,
-	       int *norgs, char **err)
+rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int **orgs, int *norgs,
+               char **err)
 {
 	rdv_date today = cal_time_date(job->now);
 	struct db_error *dberr = NULL;
-	struct rdvlist_cursor *cur = db_rdvlist_cursor_open(db, job->filters, today, &dberr);
+	struct rdvlist_cursor *cur =
+	    db_rdvlist_cursor_open(db, job->filters, today, job->batch, &dberr);
 	if (cur == NULL) {
 		*err = xasprintf("lecture des rendez-vous : %s", db_error_text(dberr));
 		db_error_free(dberr);
@@ -188,12 +189,11 @@ rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int 
 	}
 	long total = rdvlist_cursor_total(cur);
 	char d[11], hm[8];
-	char *title = xasprintf("Liste des RDV — exportée le %s à %s",
-				cal_format_date_fr(today, d),
-				rdv_export_format_hhmm(cal_time_minute(job->now), hm));
+	char *title = xasprintf("Liste des RDV — exportée le %s à %s", cal_format_date_fr(today, d),
+	                        rdv_export_format_hhmm(cal_time_minute(job->now), hm));
 	char *subtitle = xasprintf("%s · %ld rendez-vous", job->summary ? job->summary : "", total);
-	char *generated = xasprintf("%s%s%s", title, job->author ? " par " : "",
-				    job->author ? job->author : "");
+	char *generated =
+	    xasprintf("%s%s%s", title, job->author ? " par " : "", job->author ? job->author : "");
 	struct export_table table = {
 	    .title = title,
 	    .subtitle = subtitle,
@@ -215,7 +215,8 @@ rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int 
 	}
 	for (;;) {
 		const struct rdvlist_export_row *batch;
-		int n = rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &batch, &dberr);
+		int n =
+		    rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &batch, &dberr);
 		if (n < 0) {
 			*err = xasprintf("lecture des rendez-vous : %s", db_error_text(dberr));
 			db_error_free(dberr);

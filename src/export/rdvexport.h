@@ -25,7 +25,7 @@ struct rdv_export_cells {
 	const char *cells[RDV_EXPORT_NCOLS];
 };
 void rdv_export_cells_fill(struct rdv_export_cells *out, const struct rdvlist_export_row *r,
-			   rdv_date today);
+                           rdv_date today);
 
 /* "14h30". */
 char *rdv_export_format_hhmm(int minute_of_day, char buf[8]);
@@ -36,7 +36,7 @@ char *rdv_export_format_hhmm(int minute_of_day, char buf[8]);
  * ids then). Caller frees.
  */
 char *rdv_export_filters_summary(const struct rdvlist_filters *f,
-				 const struct rdvlist_choices *choices);
+                                 const struct rdvlist_choices *choices);
 
 /* "export-rdv-2026-05-13.xlsx", or "…-org-000012.xlsx" for one organisation. Caller frees. */
 char *rdv_export_file_name(rdv_date day, const int *orgs, int norgs, enum export_format format);
@@ -46,14 +46,14 @@ typedef bool (*rdv_export_progress_fn)(void *ctx, long done, long total);
 
 struct rdv_export_job {
 	const struct rdvlist_filters *filters;
-	rdv_time now;              /* local wall clock: the day of statuses, the date in the title */
+	rdv_time now; /* local wall clock: the day of statuses, the date in the title */
 	enum export_format format;
 	const char *path;
-	const char *summary;       /* the filters in French */
-	const char *author;        /* who exports, for the foot of the pages */
+	const char *summary; /* the filters in French */
+	const char *author;  /* who exports, for the foot of the pages */
 	rdv_export_progress_fn progress;
 	void *progress_ctx;
-	int batch;                 /* rows per fetch; 0 = 1000 */
+	int batch; /* rows per query and per fetch; 0 = 5,000 and 1,000 */
 };
 
 /*
@@ -63,6 +63,6 @@ struct rdv_export_job {
  * *err says why (caller frees).
  */
 bool rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int **orgs,
-		    int *norgs, char **err);
+                    int *norgs, char **err);
 
 #endif

@@ -56,7 +56,7 @@ temp_beside(const char *path, char **err)
 
 struct export_writer *
 export_writer_open(enum export_format format, const char *path, const struct export_table *table,
-		   char **err)
+                   char **err)
 {
 	char *tmp = temp_beside(path, err);
 	if (tmp == NULL)

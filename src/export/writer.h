@@ -30,8 +30,8 @@ struct export_table {
 	const char *subtitle;  /* the filters, in French */
 	const char *generated; /* "Exporté le 13/05/2026 à 10h00" */
 	const char *const *headers;
-	const double *widths;  /* relative column widths */
-	const bool *numeric;   /* columns written as numbers in a spreadsheet (may be NULL) */
+	const double *widths; /* relative column widths */
+	const bool *numeric;  /* columns written as numbers in a spreadsheet (may be NULL) */
 	int ncols;
 };
 
@@ -43,7 +43,7 @@ struct export_writer;
  * (French, caller frees).
  */
 struct export_writer *export_writer_open(enum export_format format, const char *path,
-					 const struct export_table *table, char **err);
+                                         const struct export_table *table, char **err);
 /* One row of ncols cells (NULL cells are empty). */
 bool export_writer_row(struct export_writer *w, const char *const *cells, char **err);
 /*

@@ -62,7 +62,8 @@ xlsx_out_open(const char *path, const struct export_table *t, char **err)
 	}
 	worksheet_freeze_panes(x->ws, 1, 0);
 	for (int c = 0; c < t->ncols; c++) {
-		lxw_error e = worksheet_write_string(x->ws, 0, (lxw_col_t)c, t->headers[c], x->header);
+		lxw_error e =
+		    worksheet_write_string(x->ws, 0, (lxw_col_t)c, t->headers[c], x->header);
 		if (e != LXW_NO_ERROR) {
 			*err = xlsx_error("en-tête du classeur", e);
 			xlsx_out_abort(x);
