@@ -4,6 +4,7 @@ BENCH_RUN = bench/agenda.sh
 
 # Usager search per keystroke and a merge of 1,000 participations.
 BENCH_RUN += bench/usagers.sh
+BENCH_RUN += bench/export.sh
 
 # Slot search at département scale (bench/slots.sh and its timing driver).
 BENCH_RUN += bench/slots.sh
