@@ -258,6 +258,9 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	case DB_REPLY_ADMIN:
 		db_admin_free(data);
 		break;
+	case DB_REPLY_ABSENCE_CONFLICTS:
+		db_absence_conflicts_free(data);
+		break;
 	}
 }
 

@@ -51,9 +51,13 @@ static const char absence_save_sql[] =
 
 static const char absence_delete_sql[] = "DELETE FROM rdv.absences WHERE id = $1::int";
 
-static const char absence_conflicts_sql[] = "SELECT c.rdv_id, to_char(c.starts_at AT TIME ZONE $2, "
-                                            "'YYYY-MM-DD\"T\"HH24:MI'), c.motif, c.usagers"
-                                            "  FROM rdv.absence_conflicts($1::int, $2) c";
+/* The visible conflicts, then a row with the count of all of them. */
+static const char absence_conflicts_sql[] =
+    "SELECT c.rdv_id, to_char(c.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'), c.motif,"
+    "       c.usagers, 'rdv'"
+    "  FROM rdv.absence_conflicts($1::int, $2) c"
+    " UNION ALL "
+    "SELECT rdv.absence_conflict_count($1::int, $2), NULL, NULL, NULL, 'total'";
 
 /* "09:30" for minutes of the day (24:00 allowed). */
 static void
@@ -338,22 +342,40 @@ db_send_absence_delete(struct db *db, int absence_id)
 	                        NULL);
 }
 
+void
+db_absence_conflicts_free(struct db_absence_conflicts *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].motif);
+		free(c->items[i].usagers);
+	}
+	free(c->items);
+	free(c);
+}
+
 static void *
 conflicts_parse(PGresult *res, void *ctx, struct db_error **err)
 {
 	(void)ctx;
 	(void)err;
-	struct db_rdv_briefs *l = xcalloc(1, sizeof *l);
-	l->n = (size_t)PQntuples(res);
-	l->items = xcalloc(l->n + 1, sizeof *l->items);
-	for (size_t i = 0; i < l->n; i++) {
-		int r = (int)i;
-		l->items[i].id = atoi(PQgetvalue(res, r, 0));
-		cal_parse_datetime(PQgetvalue(res, r, 1), &l->items[i].starts_at);
-		l->items[i].motif = xstrdup(PQgetvalue(res, r, 2));
-		l->items[i].usagers = xstrdup(PQgetvalue(res, r, 3));
+	int rows = PQntuples(res), total = 0;
+	struct db_absence_conflicts *c = xcalloc(1, sizeof *c);
+	c->items = xcalloc((size_t)rows + 1, sizeof *c->items);
+	for (int r = 0; r < rows; r++) {
+		if (strcmp(PQgetvalue(res, r, 4), "total") == 0) {
+			total = atoi(PQgetvalue(res, r, 0));
+			continue;
+		}
+		struct db_rdv_brief *b = &c->items[c->n++];
+		b->id = atoi(PQgetvalue(res, r, 0));
+		cal_parse_datetime(PQgetvalue(res, r, 1), &b->starts_at);
+		b->motif = xstrdup(PQgetvalue(res, r, 2));
+		b->usagers = xstrdup(PQgetvalue(res, r, 3));
 	}
-	return l;
+	c->hidden = total > (int)c->n ? total - (int)c->n : 0;
+	return c;
 }
 
 unsigned long
@@ -362,6 +384,6 @@ db_send_absence_conflicts(struct db *db, const struct db_session *s, int absence
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id, s->time_zone};
-	return db_request_queue(db, DB_REPLY_RDV_LIST, absence_conflicts_sql, 2, params,
+	return db_request_queue(db, DB_REPLY_ABSENCE_CONFLICTS, absence_conflicts_sql, 2, params,
 	                        conflicts_parse, NULL, NULL);
 }

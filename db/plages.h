@@ -14,6 +14,7 @@
 
 #include "core/caltime.h"
 #include "db/db.h"
+#include "db/rdvs.h"
 
 /* A motif an agent may put in their plages. */
 struct db_plage_motif {
@@ -106,10 +107,17 @@ unsigned long db_send_absence_save(struct db *db, const struct db_absence *a);
 unsigned long db_send_absence_delete(struct db *db, int absence_id);
 
 /*
- * The non-cancelled rdvs the absence falls on, in the session's time zone,
- * that the agent may see. The reply is DB_REPLY_RDV_LIST with a struct
- * db_rdv_briefs (db/rdvs.h).
+ * The non-cancelled rdvs the absence falls on, in the session's time zone:
+ * those the agent may see, and how many others (another organisation's).
  */
+struct db_absence_conflicts {
+	struct db_rdv_brief *items; /* db/rdvs.h */
+	size_t n;
+	int hidden;
+};
+
+void db_absence_conflicts_free(struct db_absence_conflicts *c);
+/* The reply is DB_REPLY_ABSENCE_CONFLICTS with a struct db_absence_conflicts. */
 unsigned long db_send_absence_conflicts(struct db *db, const struct db_session *s, int absence_id);
 
 #endif

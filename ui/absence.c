@@ -47,7 +47,7 @@ struct absence_edit {
 	int f_title, f_first, f_start, f_last, f_end;
 	struct recurrence_fields rec;
 	int absence_id; /* once saved */
-	struct db_rdv_briefs *conflicts;
+	struct db_absence_conflicts *conflicts;
 	struct list list;
 };
 
@@ -75,7 +75,7 @@ absence_close(void *state)
 	form_free(e->form);
 	db_plage_options_free(e->options);
 	db_absence_free(e->orig);
-	db_rdv_briefs_free(e->conflicts);
+	db_absence_conflicts_free(e->conflicts);
 	free(e->target);
 	free(e);
 }
@@ -188,10 +188,19 @@ absence_draw(void *state, struct app *app)
 		draw_text(4, 2, COLS - 4, A_BOLD, "recherche des rendez-vous concernés…");
 		return;
 	}
+	if (e->conflicts->hidden > 0) {
+		/* Rdvs of another organisation: counted, not shown (row-level security). */
+		char *other =
+		    xasprintf("Et %d rendez-vous dans une autre organisation, que vous ne "
+		              "voyez pas : prévenez-la.",
+		              e->conflicts->hidden);
+		draw_text(5, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), other);
+		free(other);
+	}
 	if (e->conflicts->n == 0) {
-		draw_text(4, 2, COLS - 4, theme_attr(SLOT_NORMAL),
-		          "Plus aucun rendez-vous pendant cette indisponibilité.");
-		draw_text(6, 2, COLS - 4, theme_attr(SLOT_GRID), "Échap : terminer");
+		draw_text(3, 2, COLS - 4, theme_attr(SLOT_NORMAL),
+		          "Aucun rendez-vous à annuler ici pendant cette indisponibilité.");
+		draw_text(7, 2, COLS - 4, theme_attr(SLOT_GRID), "Échap : terminer");
 		return;
 	}
 	char *head = xasprintf("%zu rendez-vous pendant cette indisponibilité.", e->conflicts->n);
@@ -199,9 +208,9 @@ absence_draw(void *state, struct app *app)
 	free(head);
 	draw_text(4, 2, COLS - 4, theme_attr(SLOT_NORMAL),
 	          "Ils ne sont pas annulés automatiquement : annulez-les un par un.");
-	int h = LINES - 10;
-	list_draw(&e->list, 6, 4, COLS - 8, h, conflict_row, e);
-	int y = 7 + (int)(e->conflicts->n < (size_t)h ? e->conflicts->n : (size_t)h);
+	int h = LINES - 11;
+	list_draw(&e->list, 7, 4, COLS - 8, h, conflict_row, e);
+	int y = 8 + (int)(e->conflicts->n < (size_t)h ? e->conflicts->n : (size_t)h);
 	if (e->mode == M_CANCEL && e->list.selected >= 0) {
 		draw_text(y, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
 		          " Annuler ce rendez-vous (par le service) ? Entrée : oui · Échap : non ");
@@ -348,7 +357,8 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		conflicts_load(e, app);
 		e->mode = M_CHECKING;
 		return SCREEN_REDRAW;
-	} else if (reply->kind == DB_REPLY_RDV_LIST && reply->ticket == e->conflicts_ticket) {
+	} else if (reply->kind == DB_REPLY_ABSENCE_CONFLICTS &&
+	           reply->ticket == e->conflicts_ticket) {
 		e->conflicts_ticket = 0;
 		if (reply->error) {
 			app_message(app, true,
@@ -357,11 +367,12 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 			return SCREEN_CLOSE;
 		}
 		bool first = e->mode == M_CHECKING;
-		db_rdv_briefs_free(e->conflicts);
+		db_absence_conflicts_free(e->conflicts);
 		e->conflicts = reply->data;
 		reply->data = NULL;
 		list_set_count(&e->list, (int)e->conflicts->n);
-		if (first && e->conflicts->n == 0) {
+		size_t all = e->conflicts->n + (size_t)e->conflicts->hidden;
+		if (first && all == 0) {
 			app_message(app, false,
 			            e->target->item_id ? "Indisponibilité modifiée."
 			                               : "Indisponibilité enregistrée.");
@@ -370,7 +381,7 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		if (first)
 			app_message(app, false,
 			            "Indisponibilité enregistrée : %zu rendez-vous concerné%s.",
-			            e->conflicts->n, e->conflicts->n > 1 ? "s" : "");
+			            all, all > 1 ? "s" : "");
 		if (e->mode != M_CANCEL && e->mode != M_CANCELLING)
 			e->mode = M_CONFLICTS;
 		return SCREEN_REDRAW;

@@ -391,6 +391,18 @@ LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, rdv AS $$
     ORDER BY r.starts_at, r.id
 $$;
 
+-- How many rdvs the absence falls on, those the caller may not see (another
+-- organisation's) included: the client says how many it cannot list. Runs
+-- as the owner; 0 for an absence of an agent the caller may not see.
+CREATE FUNCTION rdv.absence_conflict_count(absence_id integer, zone text) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv AS $$
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM rdv.absences a
+                             WHERE a.id = $1
+                               AND a.agent_id = ANY ((SELECT rdv.visible_agent_ids())::integer[]))
+                THEN (SELECT count(*)::integer FROM rdv.absence_conflicts($1, $2))
+                ELSE 0 END
+$$;
+
 -- ------------------------------------------------------------------ motifs and lieux
 
 -- Create (motif_id NULL or 0) or update a motif of an organisation. Runs as
@@ -672,6 +684,7 @@ REVOKE ALL ON FUNCTION rdv.plage_motif_ids(integer, integer),
     rdv.plage_save(integer, integer, integer, integer, text, date, time, time, text, integer[], boolean, date),
     rdv.absence_save(integer, integer, text, date, time, date, time, text),
     rdv.absence_conflicts(integer, text),
+    rdv.absence_conflict_count(integer, text),
     rdv.motif_save(integer, integer, integer, text, integer, rdv.location_type, text, integer, integer, rdv.bookable_by),
     rdv.lieu_save(integer, integer, text, text, text, boolean),
     rdv.agent_check(integer, text, text, text, rdv.access_level, integer[]),
@@ -683,6 +696,7 @@ GRANT EXECUTE ON FUNCTION rdv.plage_motif_ids(integer, integer),
     rdv.plage_save(integer, integer, integer, integer, text, date, time, time, text, integer[], boolean, date),
     rdv.absence_save(integer, integer, text, date, time, date, time, text),
     rdv.absence_conflicts(integer, text),
+    rdv.absence_conflict_count(integer, text),
     rdv.motif_save(integer, integer, integer, text, integer, rdv.location_type, text, integer, integer, rdv.bookable_by),
     rdv.lieu_save(integer, integer, text, text, text, boolean),
     rdv.agent_create(integer, text, text, text, text, rdv.access_level, integer[], text),

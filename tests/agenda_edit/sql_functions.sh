@@ -150,6 +150,20 @@ is "$(as sophie "SELECT rdv.absence_save(8, 3, 'Formation', '2026-05-18', '14:00
 is "$(as sophie "SELECT string_agg(rdv_id::text, ',') FROM rdv.absence_conflicts(8, 'Europe/Paris')")" "203,206" \
 	"extended, it now falls on the 11:30 rdv too"
 
+# Léa works in both organisations: camille (MDS admin) lists only the MDS
+# rdv of the absence she gives her, and learns how many others there are.
+lea_absence=$(as camille "SELECT rdv.absence_save(0, 5, 'Congés', '2026-05-20', '09:00', '2026-05-22', '18:00', NULL)")
+is "$(sql -c "SELECT agent_id, first_day, end_day FROM rdv.absences WHERE id = '$lea_absence'")" "5|2026-05-20|2026-05-22" \
+	"camille gives léa a three-day absence"
+is "$(as camille "SELECT string_agg(to_char(starts_at AT TIME ZONE 'Europe/Paris', 'DD/MM HH24:MI') || ' ' || motif, ', ') FROM rdv.absence_conflicts($lea_absence, 'Europe/Paris')")" \
+	"20/05 09:15 Premier accueil social" "camille sees the MDS rdv it falls on"
+is "$(as camille "SELECT rdv.absence_conflict_count($lea_absence, 'Europe/Paris')")" "3" \
+	"and that it falls on three in all"
+is "$(as lea "SELECT string_agg(to_char(starts_at AT TIME ZONE 'Europe/Paris', 'DD/MM HH24:MI'), ', ') || ' / ' || rdv.absence_conflict_count($lea_absence, 'Europe/Paris') FROM rdv.absence_conflicts($lea_absence, 'Europe/Paris')")" \
+	"20/05 09:15, 22/05 09:15, 22/05 10:00 / 3" "léa sees all three"
+is "$(as nadia "SELECT rdv.absence_conflict_count($lea_absence, 'Europe/Paris')")" "0" \
+	"nadia, who does not see léa, learns nothing"
+
 # ------------------------------------------------------------ motifs, lieux
 
 is "$(as julien "SELECT rdv.motif_save(0, 1, 1, 'Nouveau', 30, 'phone', '#AABBCC', 30, 1440, 'agents')")" \
