@@ -174,26 +174,11 @@ db_send_export_delete(struct db *db, const char *id)
 
 /* ------------------------------------------------------------ recording */
 
-/* "{1,2,3}": an integer[] parameter. Caller frees. */
-static char *
-int_array_text(const int *v, int n)
-{
-	char *s = xstrdup("{");
-	for (int i = 0; i < n; i++) {
-		char *t = xasprintf("%s%s%d", s, i ? "," : "", v[i]);
-		free(s);
-		s = t;
-	}
-	char *t = xasprintf("%s}", s);
-	free(s);
-	return t;
-}
-
 char *
 db_export_create(struct db *db, const char *format, const char *file_name, const char *filters_json,
                  const char *summary, const int *org_ids, int norgs, struct db_error **err)
 {
-	char *orgs = int_array_text(org_ids, norgs);
+	char *orgs = db_ids_format(org_ids, norgs);
 	const char *params[] = {format, file_name, filters_json, summary, orgs};
 	PGresult *res = db_exec(
 	    db,
@@ -218,7 +203,7 @@ db_export_finish(struct db *db, const char *id, const char *file_name, const int
 {
 	char nrows[24];
 	snprintf(nrows, sizeof nrows, "%ld", rows);
-	char *orgs = int_array_text(org_ids, norgs);
+	char *orgs = db_ids_format(org_ids, norgs);
 	/* The file goes up as a binary parameter: no hex doubling of a few megabytes. */
 	const char *values[] = {id, (const char *)data, nrows, file_name, orgs};
 	int lengths[] = {0, (int)size, 0, 0, 0};

@@ -125,20 +125,6 @@ slots_ctx_new(const struct db_slots_request *req)
 	return ctx;
 }
 
-/* "{1,2,3}". Caller frees. */
-static char *
-int_array_text(const int *v, int n)
-{
-	size_t cap = 3 + (size_t)n * 12;
-	char *s = xmalloc(cap), *p = s;
-	*p++ = '{';
-	for (int i = 0; i < n; i++)
-		p += snprintf(p, cap - (size_t)(p - s), "%s%d", i ? "," : "", v[i]);
-	*p++ = '}';
-	*p = '\0';
-	return s;
-}
-
 /* The statement's parameters; strings live in the struct. */
 struct slots_params {
 	char motif[16], lieu[16], from[11], to[11];
@@ -153,7 +139,7 @@ slots_params_fill(struct slots_params *p, const struct slots_ctx *ctx)
 	snprintf(p->lieu, sizeof p->lieu, "%d", ctx->req.lieu_id);
 	cal_format_date(ctx->req.from, p->from);
 	cal_format_date(ctx->to, p->to);
-	p->agents = ctx->req.nagents > 0 ? int_array_text(ctx->agent_ids, ctx->req.nagents) : NULL;
+	p->agents = ctx->req.nagents > 0 ? db_ids_format(ctx->agent_ids, ctx->req.nagents) : NULL;
 	p->v[0] = p->motif;
 	p->v[1] = ctx->req.lieu_id > 0 ? p->lieu : NULL;
 	p->v[2] = p->agents;
@@ -464,8 +450,8 @@ book_params_fill(struct book_params *p, const struct db_booking *b)
 	snprintf(p->lieu, sizeof p->lieu, "%d", b->lieu_id);
 	cal_format_datetime(b->starts_at, p->start);
 	snprintf(p->duration, sizeof p->duration, "%d", b->duration_min);
-	p->agents = int_array_text(b->agent_ids, b->agent_ids ? b->nagents : 0);
-	p->usagers = int_array_text(b->usager_ids, b->usager_ids ? b->nusagers : 0);
+	p->agents = db_ids_format(b->agent_ids, b->agent_ids ? b->nagents : 0);
+	p->usagers = db_ids_format(b->usager_ids, b->usager_ids ? b->nusagers : 0);
 	p->v[0] = p->motif;
 	p->v[1] = b->lieu_id > 0 ? p->lieu : NULL;
 	p->v[2] = p->start;
