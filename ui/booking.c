@@ -126,7 +126,8 @@ booking_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case PICKER_CHANGED:
 			return SCREEN_REDRAW;
 		default:
-			return SCREEN_NONE;
+			/* q is a letter while picking: it must not quit and lose the booking. */
+			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 		}
 	case MODE_CONFIRM:
 		if (action == ACT_SELECT) {

@@ -338,7 +338,7 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		case PICKER_CHANGED:
 			return SCREEN_REDRAW;
 		default:
-			return SCREEN_NONE;
+			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 		}
 	case M_FORM:
 		if (action == ACT_NEW) {
@@ -368,7 +368,8 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		case FORM_CANCEL:
 			return SCREEN_CLOSE;
 		default:
-			return SCREEN_NONE;
+			/* A letter the form did not take is not a command: q must not lose the form. */
+			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
 		}
 	case M_WARNINGS:
 		if (action == ACT_SELECT) {

@@ -16,8 +16,10 @@ tmux_keys r
 tmux_wait "Motif *" 5
 tmux_keys S Down Down Down Down Right Down Down Down
 tmux_text "Dossier CAF à compléter"
+tmux_keys Up Up Up q Down Down Down
 tmux_wait "Dossier CAF à compléter" 5
 ok $? "a half-filled rdv form (motif, lieu, context)"
+like "$(tmux_screen)" "Nouveau rendez-vous" "q on a choice field does not quit the form"
 
 cluster_pause
 ok $? "the database stops"
