@@ -29,6 +29,10 @@ struct db_error *db_error_from_result(const PGresult *res);
 
 PGconn *db_pgconn(struct db *db);
 
+/* One row of a list of rdvs (db/rdvs.h): id, local start, motif, usagers. */
+struct db_rdv_brief;
+void db_rdv_brief_read(struct db_rdv_brief *b, const PGresult *res, int row);
+
 /* "3,7" (array_to_string) → {3, 7}; *n gets the count. Caller frees. */
 int *db_ids_parse(const char *text, int *n);
 /* {3, 7} → "{3,7}", an array literal for an int[] parameter. Caller frees. */

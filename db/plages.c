@@ -347,10 +347,8 @@ db_absence_conflicts_free(struct db_absence_conflicts *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->items[i].motif);
-		free(c->items[i].usagers);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		db_rdv_brief_clear(&c->items[i]);
 	free(c->items);
 	free(c);
 }
@@ -368,11 +366,7 @@ conflicts_parse(PGresult *res, void *ctx, struct db_error **err)
 			total = atoi(PQgetvalue(res, r, 0));
 			continue;
 		}
-		struct db_rdv_brief *b = &c->items[c->n++];
-		b->id = atoi(PQgetvalue(res, r, 0));
-		cal_parse_datetime(PQgetvalue(res, r, 1), &b->starts_at);
-		b->motif = xstrdup(PQgetvalue(res, r, 2));
-		b->usagers = xstrdup(PQgetvalue(res, r, 3));
+		db_rdv_brief_read(&c->items[c->n++], res, r);
 	}
 	c->hidden = total > (int)c->n ? total - (int)c->n : 0;
 	return c;

@@ -45,16 +45,32 @@ static const char to_fill_sql[] =
     " ORDER BY r.starts_at, r.id";
 
 void
+db_rdv_brief_clear(struct db_rdv_brief *b)
+{
+	free(b->motif);
+	free(b->usagers);
+	b->motif = b->usagers = NULL;
+}
+
+void
 db_rdv_briefs_free(struct db_rdv_briefs *l)
 {
 	if (l == NULL)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->items[i].motif);
-		free(l->items[i].usagers);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		db_rdv_brief_clear(&l->items[i]);
 	free(l->items);
 	free(l);
+}
+
+/* Columns: id, local start "YYYY-MM-DDTHH:MI", motif, usagers. */
+void
+db_rdv_brief_read(struct db_rdv_brief *b, const PGresult *res, int row)
+{
+	b->id = atoi(PQgetvalue(res, row, 0));
+	cal_parse_datetime(PQgetvalue(res, row, 1), &b->starts_at);
+	b->motif = xstrdup(PQgetvalue(res, row, 2));
+	b->usagers = xstrdup(PQgetvalue(res, row, 3));
 }
 
 static void *
@@ -65,13 +81,8 @@ briefs_parse(PGresult *res, void *ctx, struct db_error **err)
 	struct db_rdv_briefs *l = xcalloc(1, sizeof *l);
 	l->n = (size_t)PQntuples(res);
 	l->items = xcalloc(l->n + 1, sizeof *l->items);
-	for (size_t i = 0; i < l->n; i++) {
-		int r = (int)i;
-		l->items[i].id = atoi(PQgetvalue(res, r, 0));
-		cal_parse_datetime(PQgetvalue(res, r, 1), &l->items[i].starts_at);
-		l->items[i].motif = xstrdup(PQgetvalue(res, r, 2));
-		l->items[i].usagers = xstrdup(PQgetvalue(res, r, 3));
-	}
+	for (size_t i = 0; i < l->n; i++)
+		db_rdv_brief_read(&l->items[i], res, (int)i);
 	return l;
 }
 

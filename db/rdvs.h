@@ -68,6 +68,8 @@ struct db_rdv_briefs {
 };
 
 void db_rdv_briefs_free(struct db_rdv_briefs *l);
+/* Free what one brief holds (not the brief itself). */
+void db_rdv_brief_clear(struct db_rdv_brief *b);
 
 /*
  * The viewer's past rdvs still "unknown" before today ("à renseigner"),
