@@ -12,7 +12,8 @@
  * One statement per agenda load: plages, absences and rdvs of the agents
  * that touch the days, as one row set. Row-level security decides what
  * comes back; items of another organisation are flagged so the UI greys
- * them. Rdv times arrive already in the territory's wall clock.
+ * them, and the busy times of rdvs the viewer may not read come without
+ * details. Rdv times arrive already in the territory's wall clock.
  */
 static const char agenda_sql[] =
     "SELECT 'plage', p.id, p.agent_id, p.first_day, "
@@ -45,6 +46,21 @@ static const char agenda_sql[] =
     " WHERE ra.agent_id = ANY ($1::int[])"
     "   AND r.starts_at < (($3::date + 1)::timestamp AT TIME ZONE $5)"
     "   AND r.ends_at > ($2::date::timestamp AT TIME ZONE $5)"
+    " UNION ALL "
+    /*
+     * Busy times the viewer may not read (another organisation's rdvs),
+     * without details: the database lends them through slots_busy.
+     */
+    "SELECT 'busy', 0, b.agent_id, (b.starts_at AT TIME ZONE $5)::date,"
+    "       extract(epoch FROM (b.starts_at AT TIME ZONE $5)::time)::int / 60,"
+    "       (b.ends_at AT TIME ZONE $5)::date,"
+    "       extract(epoch FROM (b.ends_at AT TIME ZONE $5)::time)::int / 60,"
+    "       NULL, NULL, NULL, NULL, 'unknown', true, 0"
+    "  FROM rdv.slots_busy($1::int[], $2::date, $3::date, $5) b"
+    " WHERE b.kind = 'rdv'"
+    "   AND NOT EXISTS (SELECT 1 FROM rdv.rdvs v JOIN rdv.rdv_agents va ON va.rdv_id = v.id"
+    "                    WHERE va.agent_id = b.agent_id AND v.starts_at = b.starts_at"
+    "                      AND v.ends_at = b.ends_at)"
     " UNION ALL "
     /* The viewer's past rdvs still to fill in, in the same round trip. */
     "SELECT 'to_fill', count(*)::int, 0, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, false, 0"
@@ -97,7 +113,7 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 		const char *title = field_str(res, i, 8), *detail = field_str(res, i, 9);
 		bool other = strcmp(PQgetvalue(res, i, 12), "t") == 0;
 		int lieu = field_int(res, i, 13);
-		if (strcmp(kind, "rdv") == 0) {
+		if (strcmp(kind, "rdv") == 0 || strcmp(kind, "busy") == 0) {
 			size_t n = agenda_add_span(a, AGENDA_RDV, id, agent, cal_time(d0, s),
 						   cal_time(d1, e), title, detail,
 						   field_str(res, i, 10));

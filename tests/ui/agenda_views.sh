@@ -61,6 +61,30 @@ ok $? "two agendas are shown side by side"
 screen=$(tmux_screen)
 like "$screen" "J. BERNARD" "Julien's column is named"
 like "$screen" "C. DUPONT" "Camille's column is named"
+
+# Léa's agenda alone: her rdvs at the CCAS, an organisation Julien does not
+# belong to, show as busy times without details.
+hidden=$(psql -X -q -t -A -c "SELECT count(*) FROM rdv.rdvs r JOIN rdv.agents a ON r.agent_ids @> ARRAY[a.id]
+  WHERE a.db_role = 'lea' AND r.status IN ('unknown', 'seen', 'noshow')
+    AND r.organisation_id <> (SELECT id FROM rdv.organisations WHERE name = 'MDS Valence')
+    AND r.starts_at >= '2026-05-11'::timestamp AT TIME ZONE 'Europe/Paris'
+    AND r.starts_at < '2026-05-18'::timestamp AT TIME ZONE 'Europe/Paris'")
+ok $([ "$hidden" -gt 0 ]; echo $?) "Léa has $hidden rdvs this week in another organisation"
+readable=$(psql -X -q -t -A "$CONN" -c "SELECT count(*) FROM rdv.rdvs r
+  WHERE r.organisation_id <> (SELECT id FROM rdv.organisations WHERE name = 'MDS Valence')")
+is "$readable" "0" "Julien cannot read any rdv of that organisation"
+tmux_keys a
+tmux_wait "Agendas affichés côte à côte" 5
+tmux_keys Space Down Space Down Space Enter
+tmux_wait "Agenda de L. ROUSSEAU" 5
+ok $? "Léa's agenda alone"
+tmux_wait "occupé" 5
+ok $? "her other organisation's rdvs show as busy"
+is "$(tmux_screen | grep -o '[0-9][0-9]:[0-9][0-9] occupé' | wc -l | tr -d ' ')" "$hidden" \
+	"one busy block per rdv Julien cannot read"
+colours=$(tmux_screen_colours | grep "occupé" | head -1)
+# agenda.other: #808080 on #eeeeee -> 244 on 255
+like "$colours" "48;5;255" "drawn greyed (agenda.other)"
 tmux_keys q
 is "$(tmux_exit_status 10)" "0" "quits cleanly"
 done_testing
