@@ -109,8 +109,6 @@ db_error_text(const struct db_error *e)
 		return "Cet e-mail est déjà celui d'un autre usager";
 	if (strcmp(e->constraint, "usagers_email_check") == 0)
 		return "E-mail invalide";
-	if (strncmp(e->sqlstate, "08", 2) == 0 || e->sqlstate[0] == '\0')
-		return e->message;
 	return e->message;
 }
 

@@ -186,7 +186,6 @@ status_hints(struct app *app, char *buf, size_t size)
 	for (const enum action *a = top->ops->hints; a && *a != ACT_NONE; a++) {
 		const char *label = keys_label(*a);
 		const char *help = keys_action(*a)->help;
-		/* Hints keep the first word of the help: "Semaine précédente" → "Semaine". */
 		size_t len = strlen(buf);
 		snprintf(buf + len, size - len, "%s%s %s", len ? "  " : "", label, help);
 	}

@@ -53,17 +53,6 @@ booking_close(void *state)
 	free(b);
 }
 
-/* "mercredi 13 mai 2026 à 10h30" */
-static char *
-slot_when(const struct booking_request *r)
-{
-	rdv_date day = cal_time_date(r->slot.start);
-	int y, m, d, min = cal_time_minute(r->slot.start);
-	cal_ymd(day, &y, &m, &d);
-	return xasprintf("%s %d %s %d à %02dh%02d", cal_weekday_name_fr(cal_weekday(day)), d,
-			 cal_month_name_fr(m), y, min / 60, min % 60);
-}
-
 static void
 booking_draw(void *state, struct app *app)
 {
@@ -72,12 +61,11 @@ booking_draw(void *state, struct app *app)
 	(void)app;
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), " Trouver un RDV › Réserver ce créneau");
-	char *when = slot_when(r);
-	char *line = xasprintf("%s · %d min · %s · avec %s", when, r->duration_min, r->motif_name,
-			       r->agent_name);
+	char when[CAL_WHEN_FR_SIZE];
+	char *line = xasprintf("%s · %d min · %s · avec %s", cal_format_when_fr(r->slot.start, when),
+			       r->duration_min, r->motif_name, r->agent_name);
 	draw_text(2, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
 	free(line);
-	free(when);
 	if (r->lieu_name)
 		draw_text(3, 2, COLS - 4, theme_attr(SLOT_NORMAL), r->lieu_name);
 	int y = 5;

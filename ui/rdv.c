@@ -431,7 +431,7 @@ rdv_data(void *state, struct app *app, struct db_reply *reply)
 			size_t n = agenda_warnings(a, e->agents[k], e->start, e->start + e->duration,
 						   e->target->item_id, app_now(app), &w);
 			for (size_t i = 0; i < n; i++) {
-				/* With two agents, say whose agenda each warning is about. */
+				/* With two agents, a holiday or the time of day warns once, not twice. */
 				bool dup = false;
 				for (size_t j = 0; j < e->nwarnings; j++)
 					dup |= strcmp(e->warnings[j], w[i]) == 0;

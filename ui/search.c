@@ -380,18 +380,6 @@ next_availability(const struct search *s, rdv_time *when)
 	return found;
 }
 
-/* "jeudi 21 mai 2026 à 09h00" */
-static char *
-format_when(rdv_time t)
-{
-	int y, m, d;
-	rdv_date day = cal_time_date(t);
-	cal_ymd(day, &y, &m, &d);
-	int min = cal_time_minute(t);
-	return xasprintf("%s %d %s %d à %02dh%02d", cal_weekday_name_fr(cal_weekday(day)), d,
-			 cal_month_name_fr(m), y, min / 60, min % 60);
-}
-
 /* "mer. 13/05 à 10h45" */
 static char *
 format_short(rdv_time t)
@@ -404,7 +392,7 @@ format_short(rdv_time t)
 }
 
 static void
-draw_results(struct search *s, struct app *app, int top, int rows)
+draw_results(struct search *s, int top, int rows)
 {
 	if (!s->searched) {
 		draw_text(top, 2, COLS - 4, theme_attr(SLOT_GRID),
@@ -438,11 +426,10 @@ draw_results(struct search *s, struct app *app, int top, int rows)
 		free(text);
 		rdv_time when;
 		if (next_availability(s, &when)) {
-			char *w = format_when(when);
-			text = xasprintf("Prochaine disponibilité le %s — touche %s pour y aller.", w,
-					 keys_label(ACT_JUMP_NEXT));
+			char w[CAL_WHEN_FR_SIZE];
+			text = xasprintf("Prochaine disponibilité le %s — touche %s pour y aller.",
+					 cal_format_when_fr(when, w), keys_label(ACT_JUMP_NEXT));
 			draw_text(top + 2, 2, COLS - 4, theme_attr(SLOT_PLAGE), text);
-			free(w);
 			free(text);
 		} else {
 			draw_text(top + 2, 2, COLS - 4, A_NORMAL,
@@ -503,7 +490,6 @@ draw_results(struct search *s, struct app *app, int top, int rows)
 			free(cell);
 		}
 	}
-	(void)app;
 }
 
 static void
@@ -530,7 +516,7 @@ search_draw(void *state, struct app *app)
 	}
 	int sep = FORM_ROW + s->form->n + 1;
 	draw_fill(sep, 0, COLS, theme_attr(SLOT_GRID), L'─');
-	draw_results(s, app, sep + 1, LINES - 1 - (sep + 1));
+	draw_results(s, sep + 1, LINES - 1 - (sep + 1));
 }
 
 /* Move the selection to the first slot of the previous or next line. */
@@ -600,7 +586,6 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 			return SCREEN_REDRAW;
 		}
 		s->from = from;
-		form_set_text(s->form, s->f_from, "");
 		char buf[11];
 		form_set_text(s->form, s->f_from, cal_format_date_fr(from, buf));
 		search_send(s, app);

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "core/caltime.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Days from civil and back: Howard Hinnant's algorithms, exact for any year. */
@@ -245,6 +246,17 @@ cal_format_datetime(rdv_time t, char buf[17])
 	cal_format_date(cal_time_date(t), buf);
 	buf[10] = 'T';
 	cal_format_hhmm(cal_time_minute(t), buf + 11);
+	return buf;
+}
+
+char *
+cal_format_when_fr(rdv_time t, char buf[CAL_WHEN_FR_SIZE])
+{
+	rdv_date day = cal_time_date(t);
+	int y, m, d, min = cal_time_minute(t);
+	cal_ymd(day, &y, &m, &d);
+	snprintf(buf, CAL_WHEN_FR_SIZE, "%s %d %s %d à %02dh%02d", cal_weekday_name_fr(cal_weekday(day)),
+		 d, cal_month_name_fr(m), y % 10000, min / 60, min % 60);
 	return buf;
 }
 
