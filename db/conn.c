@@ -101,7 +101,7 @@ db_error_text(const struct db_error *e)
 		return "";
 	if (strcmp(e->sqlstate, "23P01") == 0)
 		return "Ce créneau vient d'être pris : un autre rendez-vous occupe déjà cet horaire";
-	if (strcmp(e->sqlstate, "40001") == 0)
+	if (strcmp(e->sqlstate, "40001") == 0 || strcmp(e->sqlstate, "40P01") == 0)
 		return "Conflit avec une modification simultanée : réessayez";
 	if (strcmp(e->sqlstate, "42501") == 0)
 		return "Vous n'avez pas les droits pour cette opération";

@@ -40,8 +40,9 @@ BEGIN
            overlap_acknowledged = rdv_save.acknowledge,
            context = nullif(btrim(rdv_save.context), '')
      WHERE r.id = rdv_save.rdv_id;
+    -- In id order, as rdv_book does: agents are locked in that order (011).
     INSERT INTO rdv.rdv_agents (rdv_id, agent_id)
-    SELECT rdv_save.rdv_id, a FROM unnest(rdv_save.agent_ids) AS a
+    SELECT rdv_save.rdv_id, a FROM (SELECT DISTINCT unnest(rdv_save.agent_ids) AS a) s ORDER BY a
     ON CONFLICT DO NOTHING;
     IF usager_ids IS NOT NULL THEN
         DELETE FROM rdv.participations p

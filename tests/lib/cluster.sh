@@ -17,6 +17,10 @@ cluster_run() {
 }
 
 cluster_stop() {
+	# CLUSTER_KEEP_LOG=FILE keeps the server's log (deadlock reports, statements).
+	if [ -n "${CLUSTER_KEEP_LOG:-}" ] && [ -n "${CLUSTER_DIR:-}" ]; then
+		cp "$CLUSTER_DIR/server.log" "$CLUSTER_KEEP_LOG" 2>/dev/null || true
+	fi
 	if [ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR/data" ]; then
 		cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w -s stop >/dev/null 2>&1 || true
 	fi
