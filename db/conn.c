@@ -21,6 +21,7 @@
 
 struct db_request {
 	struct db_request *next;
+	bool internal; /* sent by the layer itself (LISTEN after a reconnection): no reply */
 	enum db_reply_kind kind;
 	unsigned long ticket;
 	char *sql;
@@ -39,10 +40,12 @@ struct db_reply_node {
 };
 
 struct db {
-	PGconn *conn;
+	PGconn *conn;                       /* NULL while down */
 	char *conninfo;
 	char *role;
-	bool reconnecting;
+	enum db_link link;
+	PostgresPollingStatusType polling;  /* what PQconnectPoll waits for while connecting */
+	char *last_error;                   /* why the connection was lost or the last attempt failed */
 	bool listening;
 	bool changed;
 	unsigned long next_ticket;
@@ -105,6 +108,11 @@ db_error_text(const struct db_error *e)
 		return "Conflit avec une modification simultanée : réessayez";
 	if (strcmp(e->sqlstate, "42501") == 0)
 		return "Vous n'avez pas les droits pour cette opération";
+	/* Set by this layer, not the server: the link is down (db_request_queue). */
+	if (strcmp(e->sqlstate, "08003") == 0)
+		return "hors connexion, la saisie est conservée";
+	if (strcmp(e->sqlstate, "08006") == 0)
+		return "connexion perdue pendant l'envoi, vérifiez une fois reconnecté";
 	if (strcmp(e->constraint, "usagers_email_key") == 0)
 		return "Cet e-mail est déjà celui d'un autre usager";
 	if (strcmp(e->constraint, "usagers_email_check") == 0)
@@ -122,12 +130,69 @@ db_notice_ignore(void *arg, const char *message)
 	(void)message;
 }
 
+/*
+ * Connection parameters: the user's conninfo (or URI, or nothing for the PG*
+ * environment) is expanded from "dbname" with the keepalive defaults before
+ * it, so that whatever the user set wins, and the encoding after it, so that
+ * the wire is always UTF-8. Keepalives make a silently dead server (a cable
+ * pulled, a virtual machine gone) show as a lost connection within about
+ * half a minute instead of the kernel's two hours; tcp_user_timeout does the
+ * same for a query sent into the void. Unix-domain sockets ignore both.
+ */
+static const char *const conn_keywords[] = {
+    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+    "dbname", "client_encoding", NULL,
+};
+#define CONN_DBNAME 5
+
+static void
+conn_values(const struct db *db, const char *values[])
+{
+	static const char *const defaults[] = {"1", "10", "5", "3", "20000"};
+	for (int i = 0; i < CONN_DBNAME; i++)
+		values[i] = defaults[i];
+	values[CONN_DBNAME] = db->conninfo;
+	values[CONN_DBNAME + 1] = "UTF8";
+	values[CONN_DBNAME + 2] = NULL;
+}
+
+static void requests_fail_all(struct db *db, const char *why);
+
+static void
+db_set_last_error(struct db *db, const char *why)
+{
+	free(db->last_error);
+	db->last_error = NULL;
+	if (why == NULL)
+		return;
+	struct db_error *e = db_error_new(NULL, "%s", why);
+	db->last_error = e->message;
+	e->message = NULL;
+	db_error_free(e);
+}
+
+/* Close the connection (lost, or an attempt that failed): no socket is left to poll. */
+static void
+db_drop(struct db *db, const char *why)
+{
+	requests_fail_all(db, NULL);
+	if (db->conn) {
+		if (why == NULL || *why == '\0')
+			why = PQerrorMessage(db->conn);
+		db_set_last_error(db, why);
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->link = DB_LINK_DOWN;
+	db->in_flight = false;
+}
+
 static bool
 db_after_connect(struct db *db, struct db_error **err)
 {
 	PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
-	/* Names and times are French and local; the wire stays UTF-8. */
-	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+	if (strcmp(pg_encoding_to_char(PQclientEncoding(db->conn)), "UTF8") != 0 &&
+	    PQsetClientEncoding(db->conn, "UTF8") != 0) {
 		if (err)
 			*err = db_error_new("08000", "encodage UTF8 refusé");
 		return false;
@@ -137,11 +202,6 @@ db_after_connect(struct db *db, struct db_error **err)
 	db->statements++;
 	db->role = xstrdup(PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "?");
 	PQclear(res);
-	if (db->listening) {
-		res = PQexec(db->conn, "LISTEN rdv_changes");
-		db->statements++;
-		PQclear(res);
-	}
 	return true;
 }
 
@@ -151,7 +211,9 @@ db_connect(const char *conninfo, struct db_error **err)
 	struct db *db = xcalloc(1, sizeof *db);
 	db->conninfo = xstrdup(conninfo ? conninfo : "");
 	db->next_ticket = 1;
-	db->conn = PQconnectdb(db->conninfo);
+	const char *values[sizeof conn_keywords / sizeof conn_keywords[0]];
+	conn_values(db, values);
+	db->conn = PQconnectdbParams(conn_keywords, values, 1);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		if (err)
 			*err = db_error_new("08001", "connexion impossible : %s",
@@ -159,6 +221,7 @@ db_connect(const char *conninfo, struct db_error **err)
 		db_free(db);
 		return NULL;
 	}
+	db->link = DB_LINK_UP;
 	if (!db_after_connect(db, err)) {
 		db_free(db);
 		return NULL;
@@ -292,6 +355,7 @@ db_free(struct db *db)
 		PQfinish(db->conn);
 	free(db->conninfo);
 	free(db->role);
+	free(db->last_error);
 	free(db);
 }
 
@@ -310,7 +374,19 @@ db_fd(const struct db *db)
 bool
 db_connected(const struct db *db)
 {
-	return db->conn && !db->reconnecting && PQstatus(db->conn) == CONNECTION_OK;
+	return db->link == DB_LINK_UP && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+enum db_link
+db_link(const struct db *db)
+{
+	return db->link;
+}
+
+const char *
+db_last_error(const struct db *db)
+{
+	return db->last_error ? db->last_error : "";
 }
 
 const char *
@@ -328,30 +404,72 @@ db_statement_count(const struct db *db)
 bool
 db_reconnecting(const struct db *db)
 {
-	return db->reconnecting;
+	return db->link == DB_LINK_CONNECTING;
 }
 
 bool
 db_reconnect_start(struct db *db)
 {
-	if (db->conn)
-		PQfinish(db->conn);
-	db->conn = PQconnectStart(db->conninfo);
-	db->in_flight = false;
-	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
-		db->reconnecting = false;
+	if (db->link == DB_LINK_CONNECTING)
+		return true;
+	db_drop(db, NULL);
+	const char *values[sizeof conn_keywords / sizeof conn_keywords[0]];
+	conn_values(db, values);
+	db->conn = PQconnectStartParams(conn_keywords, values, 1);
+	if (db->conn == NULL) {
+		db_set_last_error(db, "mémoire insuffisante");
 		return false;
 	}
-	db->reconnecting = true;
+	PQsetNoticeProcessor(db->conn, db_notice_ignore, NULL);
+	if (PQstatus(db->conn) == CONNECTION_BAD || PQsocket(db->conn) < 0) {
+		/* Refused at once (no such socket, bad conninfo): nothing to wait for. */
+		db_drop(db, NULL);
+		return false;
+	}
+	/* libpq's documented first step: wait until the socket is writable. */
+	db->polling = PGRES_POLLING_WRITING;
+	db->link = DB_LINK_CONNECTING;
 	return true;
+}
+
+void
+db_reconnect_abort(struct db *db, const char *why)
+{
+	if (db->link == DB_LINK_CONNECTING)
+		db_drop(db, why);
 }
 
 short
 db_poll_events(const struct db *db)
 {
-	if (db->reconnecting)
-		return POLLIN | POLLOUT;
-	return POLLIN;
+	switch (db->link) {
+	case DB_LINK_CONNECTING:
+		return db->polling == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+	case DB_LINK_UP:
+		return POLLIN;
+	default:
+		return 0;
+	}
+}
+
+int
+db_connect_timeout_ms(const struct db *db)
+{
+	int seconds = 10;
+	if (db->conn) {
+		PQconninfoOption *opts = PQconninfo(db->conn);
+		for (PQconninfoOption *o = opts; o && o->keyword; o++)
+			if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && atoi(o->val) > 0)
+				seconds = atoi(o->val) < 2 ? 2 : atoi(o->val);
+		PQconninfoFree(opts);
+	}
+	return seconds * 1000;
+}
+
+const char *
+db_server(const struct db *db)
+{
+	return db->conn ? PQhost(db->conn) : NULL;
 }
 
 /* ------------------------------------------------------------ blocking helpers */
@@ -360,6 +478,11 @@ PGresult *
 db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 	struct db_error **err)
 {
+	if (!db_connected(db)) {
+		if (err)
+			*err = db_error_new("08003", "hors connexion");
+		return NULL;
+	}
 	db->statements++;
 	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
@@ -376,6 +499,11 @@ bool
 db_exec_simple(struct db *db, const char *sql, struct db_error **err)
 {
 	/* Simple protocol: sql may hold several statements (a migration file). */
+	if (!db_connected(db)) {
+		if (err)
+			*err = db_error_new("08003", "hors connexion");
+		return false;
+	}
 	db->statements++;
 	PGresult *res = PQexec(db->conn, sql);
 	ExecStatusType st = PQresultStatus(res);
@@ -409,6 +537,11 @@ request_finish(struct db *db, struct db_error *error)
 	if (db->queue == NULL)
 		db->queue_tail = NULL;
 	db->in_flight = false;
+	if (r->internal) {
+		db_error_free(error);
+		request_free(r);
+		return;
+	}
 	struct db_reply *reply = xcalloc(1, sizeof *reply);
 	reply->kind = r->kind;
 	reply->ticket = r->ticket;
@@ -427,6 +560,31 @@ request_finish(struct db *db, struct db_error *error)
 	reply_push(db, reply);
 }
 
+/*
+ * Answer every queued request with an error. The one in flight may or may
+ * not have reached the server: its error says so; the others were never sent.
+ */
+static void
+requests_fail_all(struct db *db, const char *why)
+{
+	if (db->queue && db->in_flight)
+		request_finish(db, db_error_new("08006", "connexion perdue pendant l'envoi%s%s",
+						why ? " : " : "", why ? why : ""));
+	while (db->queue)
+		request_finish(db, db_error_new("08003", "hors connexion"));
+}
+
+/* The connection broke under us: answer everything, close, poll nothing more. */
+static void
+db_lost(struct db *db)
+{
+	const char *why = db->conn ? PQerrorMessage(db->conn) : NULL;
+	char *copy = xstrdup(why && *why ? why : "connexion perdue");
+	requests_fail_all(db, NULL);
+	db_drop(db, copy);
+	free(copy);
+}
+
 static void
 request_send_next(struct db *db)
 {
@@ -436,6 +594,10 @@ request_send_next(struct db *db)
 	db->statements++;
 	if (!PQsendQueryParams(db->conn, r->sql, r->nparams, NULL, (const char *const *)r->params,
 			       NULL, NULL, 0)) {
+		if (PQstatus(db->conn) != CONNECTION_OK) {
+			db_lost(db);
+			return;
+		}
 		request_finish(db, db_error_new("08006", "envoi impossible : %s",
 						PQerrorMessage(db->conn)));
 		return;
@@ -443,9 +605,9 @@ request_send_next(struct db *db)
 	db->in_flight = true;
 }
 
-unsigned long
-db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
-		 const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
+static struct db_request *
+request_new(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
+	    const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
 {
 	struct db_request *r = xcalloc(1, sizeof *r);
 	r->kind = kind;
@@ -458,13 +620,39 @@ db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int np
 	r->parse = parse;
 	r->ctx = ctx;
 	r->ctx_free = ctx_free;
+	return r;
+}
+
+static void
+request_append(struct db *db, struct db_request *r)
+{
 	if (db->queue_tail)
 		db->queue_tail->next = r;
 	else
 		db->queue = r;
 	db->queue_tail = r;
+}
+
+/*
+ * While the connection is down a request is answered at once with an error
+ * ("hors connexion"): a save is never kept aside to be replayed behind the
+ * agent's back minutes later; the screen keeps what was typed and the agent
+ * saves again once connected.
+ */
+unsigned long
+db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
+		 const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
+{
+	struct db_request *r = request_new(db, kind, sql, nparams, params, parse, ctx, ctx_free);
+	unsigned long ticket = r->ticket;
+	request_append(db, r);
+	if (!db_connected(db)) {
+		/* The queue is empty while down (everything was answered), so r is its head. */
+		request_finish(db, db_error_new("08003", "hors connexion"));
+		return ticket;
+	}
 	request_send_next(db);
-	return r->ticket;
+	return ticket;
 }
 
 bool
@@ -473,27 +661,31 @@ db_busy(const struct db *db)
 	return db->queue != NULL;
 }
 
-/* Answer every queued request with the same error (connection lost). */
-static void
-requests_fail_all(struct db *db, const char *why)
-{
-	while (db->queue)
-		request_finish(db, db_error_new("08006", "%s", why));
-}
-
 static bool
 db_pump_connecting(struct db *db)
 {
-	switch (PQconnectPoll(db->conn)) {
+	db->polling = PQconnectPoll(db->conn);
+	switch (db->polling) {
 	case PGRES_POLLING_OK:
-		db->reconnecting = false;
-		db_after_connect(db, NULL);
-		request_send_next(db);
-		return true;
+		db->link = DB_LINK_UP;
+		db_set_last_error(db, NULL);
+		if (db->listening) {
+			/* Notifications are per session: listen again, ahead of any reload. */
+			struct db_request *r = request_new(db, DB_REPLY_DONE, "LISTEN rdv_changes", 0, NULL,
+							   NULL, NULL, NULL);
+			r->internal = true;
+			request_append(db, r);
+			request_send_next(db);
+		}
+		return db->link == DB_LINK_UP;
 	case PGRES_POLLING_FAILED:
-		db->reconnecting = false;
+		db_drop(db, NULL);
 		return false;
 	default:
+		if (PQsocket(db->conn) < 0) {
+			db_drop(db, NULL);
+			return false;
+		}
 		return true;
 	}
 }
@@ -501,12 +693,12 @@ db_pump_connecting(struct db *db)
 bool
 db_pump(struct db *db)
 {
-	if (db->conn == NULL)
+	if (db->conn == NULL || db->link == DB_LINK_DOWN)
 		return false;
-	if (db->reconnecting)
+	if (db->link == DB_LINK_CONNECTING)
 		return db_pump_connecting(db);
-	if (PQstatus(db->conn) != CONNECTION_OK || !PQconsumeInput(db->conn)) {
-		requests_fail_all(db, "connexion perdue");
+	if (PQstatus(db->conn) != CONNECTION_OK || PQsocket(db->conn) < 0 || !PQconsumeInput(db->conn)) {
+		db_lost(db);
 		return false;
 	}
 	PGnotify *n;
@@ -519,6 +711,8 @@ db_pump(struct db *db)
 		if (res == NULL) {
 			request_finish(db, NULL);
 			request_send_next(db);
+			if (db->link != DB_LINK_UP)
+				return false;
 			continue;
 		}
 		struct db_request *r = db->queue;
@@ -532,7 +726,7 @@ db_pump(struct db *db)
 		PQclear(res);
 	}
 	if (PQstatus(db->conn) != CONNECTION_OK) {
-		requests_fail_all(db, "connexion perdue");
+		db_lost(db);
 		return false;
 	}
 	return true;

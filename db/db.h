@@ -41,7 +41,7 @@ const char *db_error_text(const struct db_error *e);
  */
 struct db *db_connect(const char *conninfo, struct db_error **err);
 void db_free(struct db *db);
-/* The socket to poll(), or -1 when disconnected. */
+/* The socket to poll(), or -1 when down (no dead socket is ever left to poll). */
 int db_fd(const struct db *db);
 bool db_connected(const struct db *db);
 /* The role this session authenticated as. Borrowed. */
@@ -50,15 +50,35 @@ const char *db_role(const struct db *db);
 unsigned long db_statement_count(const struct db *db);
 
 /*
- * Start reconnecting without blocking (after a lost connection); then call
- * db_pump() when poll() says the socket is ready, until db_connected(). Returns
- * false when the attempt could not even start (try again later).
+ * The state of the link to the server. UP: requests go out. CONNECTING: a
+ * non-blocking attempt is under way (poll db_fd() for db_poll_events(), then
+ * db_pump()). DOWN: no connection and no socket; every request is answered at
+ * once with an error of SQLSTATE 08003 ("hors connexion"). A lost connection
+ * answers the request in flight with 08006 (it may or may not have been
+ * applied) and goes DOWN; the caller decides when to try again.
+ */
+enum db_link { DB_LINK_UP, DB_LINK_CONNECTING, DB_LINK_DOWN };
+enum db_link db_link(const struct db *db);
+/* Why the connection was lost or the last attempt failed ("" if unknown). Borrowed. */
+const char *db_last_error(const struct db *db);
+
+/*
+ * Start reconnecting without blocking (PQconnectStart; a multi-host conninfo
+ * and target_session_attrs are honoured). Returns false when the attempt
+ * failed at once (the link stays DOWN; try again later). The change feed is
+ * listened to again as soon as the link is UP.
  */
 bool db_reconnect_start(struct db *db);
+/* Give up the attempt under way (it took too long); the link goes DOWN. */
+void db_reconnect_abort(struct db *db, const char *why);
 /* True while a reconnection is in progress. */
 bool db_reconnecting(const struct db *db);
-/* poll() events db_pump() waits for (POLLIN, or POLLOUT while connecting). */
+/* poll() events db_pump() waits for: POLLIN when up, what libpq asks while connecting, 0 when down. */
 short db_poll_events(const struct db *db);
+/* How long one attempt may take: the conninfo's connect_timeout (at least 2 s), else 10 s. */
+int db_connect_timeout_ms(const struct db *db);
+/* The host being tried or used (changes as a multi-host attempt moves on), or NULL. Borrowed. */
+const char *db_server(const struct db *db);
 
 /* ------------------------------------------------------------ schema and data */
 
@@ -147,9 +167,10 @@ unsigned long db_send_agenda(struct db *db, const struct db_session *s, const in
 bool db_busy(const struct db *db);
 
 /*
- * Read what the server sent (call when poll() reports the socket, or any
- * time). Returns false when the connection is lost; the queued requests are
- * then answered with an error.
+ * Read what the server sent, or advance a reconnection (call when poll()
+ * reports the socket, or any time). Returns false when the link is DOWN
+ * (lost, or the attempt failed); the queued requests are then answered with
+ * an error.
  */
 bool db_pump(struct db *db);
 

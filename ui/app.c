@@ -25,7 +25,11 @@
 #define MIN_COLS 80
 #define MIN_LINES 24
 #define MAX_SCREENS 8
-#define RECONNECT_DELAY_MS 1000
+/* Reconnection attempts: the first half a second after the loss, then doubling up to the cap. */
+#define RECONNECT_FIRST_MS 500
+#define RECONNECT_MAX_MS 4000
+/* At least one wake-up a second: the countdown in the status line, the minute marker. */
+#define TICK_MS 1000
 
 struct screen {
 	const struct screen_ops *ops;
@@ -42,8 +46,11 @@ struct app {
 	int nscreens;
 	char message[256];
 	bool message_error;
-	bool lost;                  /* the connection dropped; reconnecting */
-	long long next_reconnect;   /* monotonic ms */
+	/* The link to the server (DB_LINK_DOWN: waiting for the next attempt). */
+	int backoff_ms;             /* delay before the attempt after the next failure */
+	long long next_attempt;     /* monotonic ms, while down */
+	long long attempt_deadline; /* monotonic ms, while connecting to one host */
+	char *attempt_host;         /* the host being tried (multi-host conninfo) */
 	bool quit;
 	bool redraw;
 };
@@ -191,6 +198,34 @@ status_hints(struct app *app, char *buf, size_t size)
 	}
 }
 
+/*
+ * The connection state at the right of the status line. It never says
+ * "connecté" unless requests can go out right now; while down it counts down
+ * to the next attempt (on a narrow terminal, only "hors connexion").
+ */
+static const char *
+status_link(struct app *app, char *buf, size_t size, int *attr)
+{
+	*attr = theme_attr(SLOT_STATUS_ERROR);
+	bool wide = COLS >= 100;
+	if (db_connected(app->db)) {
+		if (db_busy(app->db)) {
+			*attr = theme_attr(SLOT_STATUS);
+			return " chargement… ";
+		}
+		*attr = theme_attr(SLOT_STATUS_OK);
+		return " ● connecté ";
+	}
+	long long wait = app->next_attempt - monotonic_ms();
+	if (!wide)
+		return " ○ hors connexion ";
+	if (db_link(app->db) == DB_LINK_DOWN && wait >= 500) {
+		snprintf(buf, size, " ○ hors connexion · essai dans %lld s ", (wait + 999) / 1000);
+		return buf;
+	}
+	return " ○ hors connexion · connexion… ";
+}
+
 static void
 draw_status(struct app *app)
 {
@@ -202,17 +237,9 @@ draw_status(struct app *app)
 		 app->session->last_name, app->session->organisation_name);
 	int x = draw_text(y, 0, COLS / 2, attr | A_BOLD, left);
 
-	const char *state;
-	int state_attr = attr;
-	if (app->lost) {
-		state = db_reconnecting(app->db) ? " ○ reconnexion… " : " ○ connexion perdue ";
-		state_attr = theme_attr(SLOT_STATUS_ERROR);
-	} else if (db_busy(app->db)) {
-		state = " chargement… ";
-	} else {
-		state = " ● connecté ";
-		state_attr = theme_attr(SLOT_STATUS_OK);
-	}
+	char state_buf[96];
+	int state_attr;
+	const char *state = status_link(app, state_buf, sizeof state_buf, &state_attr);
 	char *clean = text_sanitize(state);
 	int sw = text_width(clean);
 	free(clean);
@@ -353,58 +380,157 @@ app_refresh_all(struct app *app)
 	app_changed(app);
 }
 
+/* The next attempt after a failure: half a second, then doubling up to the cap. */
+static void
+link_schedule_retry(struct app *app)
+{
+	if (app->backoff_ms <= 0)
+		app->backoff_ms = RECONNECT_FIRST_MS;
+	app->next_attempt = monotonic_ms() + app->backoff_ms;
+	app->backoff_ms = app->backoff_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : app->backoff_ms * 2;
+	app->redraw = true;
+}
+
+/* The host under attempt changed (multi-host conninfo): it gets its own time. */
+static void
+link_track_host(struct app *app)
+{
+	const char *h = db_server(app->db);
+	if (h == NULL || (app->attempt_host && strcmp(h, app->attempt_host) == 0))
+		return;
+	free(app->attempt_host);
+	app->attempt_host = xstrdup(h);
+	app->attempt_deadline = monotonic_ms() + db_connect_timeout_ms(app->db);
+}
+
+/* React to a change of the link seen after db_pump(). */
+static void
+link_changed(struct app *app, enum db_link before)
+{
+	enum db_link after = db_link(app->db);
+	if (before == DB_LINK_UP && after != DB_LINK_UP) {
+		trace_event("link-lost", 0);
+		app_message(app, true, "Connexion à la base perdue : reconnexion automatique…");
+		app->backoff_ms = RECONNECT_FIRST_MS;
+		link_schedule_retry(app);
+	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_DOWN) {
+		link_schedule_retry(app);
+	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_UP) {
+		trace_event("link-up", 0);
+		app->backoff_ms = RECONNECT_FIRST_MS;
+		free(app->attempt_host);
+		app->attempt_host = NULL;
+		app_message(app, false, "Connexion rétablie.");
+		/* What changed meanwhile was not notified: every screen reloads, once. */
+		app_changed(app);
+	} else if (after == DB_LINK_CONNECTING) {
+		link_track_host(app);
+	}
+}
+
 static void
 app_db_event(struct app *app)
 {
-	bool was_reconnecting = db_reconnecting(app->db);
-	if (!db_pump(app->db)) {
-		if (!app->lost) {
-			app->lost = true;
-			app_message(app, true, "Connexion à la base perdue : reconnexion automatique…");
-		}
-		app->next_reconnect = monotonic_ms() + RECONNECT_DELAY_MS;
-	} else if (was_reconnecting && db_connected(app->db)) {
-		app->lost = false;
-		app_message(app, false, "Connexion rétablie.");
-		app_changed(app);
-	}
+	enum db_link before = db_link(app->db);
+	db_pump(app->db);
+	link_changed(app, before);
 	app_replies(app);
 	if (db_take_change(app->db))
 		app_changed(app);
 	app->redraw = true;
 }
 
+/* Start the attempt that is due, give up one that takes too long. */
+static void
+link_timers(struct app *app)
+{
+	long long now = monotonic_ms();
+	switch (db_link(app->db)) {
+	case DB_LINK_UP:
+		/* libpq saw the break while sending: let db_pump() answer and close. */
+		if (!db_connected(app->db))
+			app_db_event(app);
+		break;
+	case DB_LINK_DOWN:
+		if (now < app->next_attempt)
+			break;
+		trace_event("link-attempt", 0);
+		free(app->attempt_host);
+		app->attempt_host = NULL;
+		if (db_reconnect_start(app->db)) {
+			link_track_host(app);
+			/* libpq may have finished (or failed) already; poll will tell. */
+		} else {
+			link_schedule_retry(app);
+		}
+		app->redraw = true;
+		break;
+	case DB_LINK_CONNECTING:
+		if (now >= app->attempt_deadline) {
+			db_reconnect_abort(app->db, "délai de connexion dépassé");
+			link_schedule_retry(app);
+		}
+		break;
+	}
+}
+
+/*
+ * How long poll() may sleep: until the next timer (attempt due, attempt too
+ * long, the countdown's next second), at most a second. Never 0 unless
+ * something is due, so waiting for the server costs no CPU.
+ */
+static int
+link_poll_timeout(struct app *app)
+{
+	long long now = monotonic_ms(), t = TICK_MS;
+	switch (db_link(app->db)) {
+	case DB_LINK_DOWN: {
+		long long wait = app->next_attempt - now;
+		if (wait < t)
+			t = wait;
+		if (wait > 0 && wait % 1000 > 0 && wait % 1000 < t)
+			t = wait % 1000;
+		break;
+	}
+	case DB_LINK_CONNECTING:
+		if (app->attempt_deadline - now < t)
+			t = app->attempt_deadline - now;
+		break;
+	case DB_LINK_UP:
+		break;
+	}
+	return t < 0 ? 0 : (int)t;
+}
+
 static void
 app_loop(struct app *app)
 {
 	while (!app->quit) {
+		link_timers(app);
 		if (app->redraw)
 			app_draw(app);
 		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
 		int nfds = 1, fd = db_fd(app->db);
-		if (fd >= 0) {
+		short events = db_poll_events(app->db);
+		if (fd >= 0 && events) {
 			fds[1].fd = fd;
-			fds[1].events = db_poll_events(app->db);
+			fds[1].events = events;
 			nfds = 2;
 		}
-		int timeout = app->lost && !db_reconnecting(app->db) ? 250 : 1000;
-		int n = poll(fds, (nfds_t)nfds, timeout);
+		int n = poll(fds, (nfds_t)nfds, link_poll_timeout(app));
 		if (n < 0 && errno != EINTR)
 			break;
-		if (nfds == 2 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)))
+		if (nfds == 2 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
 			app_db_event(app);
-		if (app->lost && !db_reconnecting(app->db) && monotonic_ms() >= app->next_reconnect) {
-			if (!db_reconnect_start(app->db))
-				app->next_reconnect = monotonic_ms() + RECONNECT_DELAY_MS;
-			app->redraw = true;
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR))
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 		wint_t ch;
 		int kind;
 		while ((kind = get_wch(&ch)) != ERR && !app->quit)
 			app_key(app, ch, kind == KEY_CODE_YES);
-		/* A minute passed: the "today" marker and the status may change. */
+		/* Requests made while the link is down are answered at once. */
+		app_replies(app);
+		/* A timer ran out: the countdown, the "today" marker and the status may change. */
 		if (n == 0)
 			app->redraw = true;
 	}
@@ -447,7 +573,8 @@ ui_main(const struct ui_options *opt)
 		db_free(db);
 		return 1;
 	}
-	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now};
+	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now,
+			  .backoff_ms = RECONNECT_FIRST_MS};
 	const char *trace_path = getenv("RDV_TRACE");
 	if (trace_path && *trace_path)
 		trace_file = fopen(trace_path, "a");
@@ -500,6 +627,7 @@ ui_main(const struct ui_options *opt)
 		fclose(trace_file);
 	trace_file = NULL;
 	tz_free(app.tz);
+	free(app.attempt_host);
 	db_session_free(session);
 	db_free(db);
 	return 0;
