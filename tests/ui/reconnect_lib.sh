@@ -1,0 +1,85 @@
+# Shared steps of the outage tests (agenda_reconnect.sh, agenda_failover.sh):
+# a half-filled rdv form, the checks made while the server is down, saving
+# it once the client is back. Source after tap.sh and tmux.sh.
+
+# form_fill CONTEXT — a new rdv at the agenda cursor: motif, another lieu,
+# CONTEXT, and René PERRIN as usager (the picker needs the server). 0 if done.
+form_fill() {
+	tmux_keys r
+	tmux_wait "Motif *" 5 || return 1
+	tmux_keys S Down Down Down Down Right Down Down Down
+	tmux_text "$1"
+	tmux_wait "Contexte           $1" 5 || return 1
+	tmux_keys C-n
+	tmux_text "rené perrin"
+	tmux_wait "René PERRIN" 5 || return 1
+	tmux_keys Enter
+	tmux_wait "Usagers *          René PERRIN" 5
+}
+
+# status_line — the last line of the screen.
+status_line() {
+	tmux_screen | tail -n 1
+}
+
+# while_down CONTEXT — the checks made while the server is down: the status
+# line says so, Entrée (save) says it is not sent and the form stays as typed.
+while_down() {
+	tmux_wait "○ hors connexion" 10
+	ok $? "$label: the status line says 'hors connexion'"
+	unlike "$(status_line)" "connecté" "$label: and never 'connecté'"
+	tmux_keys Enter
+	tmux_wait "hors connexion, la saisie est conservée" 5
+	ok $? "$label: Entrée while down says the form is kept, not sent"
+	screen=$(tmux_screen)
+	like "$screen" "Contexte           $1" "$label: the context is as typed"
+	like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
+}
+
+# form_save — Entrée, confirming the warnings if any; 0 once saved.
+form_save() {
+	tmux_keys Enter
+	tries=200
+	while [ "$tries" -gt 0 ]; do
+		s=$(tmux_screen)
+		case $s in
+		*"Rendez-vous enregistré."*) return 0 ;;
+		*"Confirmer en ignorant les avertissements"*)
+			tmux_keys Enter
+			tmux_wait "Rendez-vous enregistré." 5
+			return $?
+			;;
+		esac
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# back_up CONTEXT — after the server came back: the client reconnects by
+# itself (within the 4 s backoff cap, with room for a loaded machine), the
+# form is intact and saves; the row is in the database (psql args in $@).
+back_up() {
+	ctx=$1
+	shift
+	tmux_wait "● connecté" 12
+	ok $? "$label: the client reconnects by itself"
+	screen=$(tmux_screen)
+	like "$screen" "Contexte           $ctx" "$label: the context is still as typed"
+	like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
+	form_save
+	ok $? "$label: the form saves once connected again"
+	is "$(psql -X -q -t -A "$@" -c "SELECT count(*) FROM rdv.rdvs WHERE context = '$ctx'")" "1" \
+		"$label: the database holds the rdv, once"
+}
+
+# rdv_pid — the client's process (the pane's shell runs it as a child).
+rdv_pid() {
+	pane=$(tmux -S "$TMUX_SOCK" display-message -p -t "${TMUX_SESSION:-ui}" '#{pane_pid}')
+	pgrep -P "$pane" -x rdv | head -n 1
+}
+
+# cpu_ticks PID — user + system CPU time used so far, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
