@@ -110,7 +110,7 @@ db_error_text(const struct db_error *e)
 		return "Vous n'avez pas les droits pour cette opération";
 	/* Set by this layer, not the server: the link is down (db_request_queue). */
 	if (strcmp(e->sqlstate, "08003") == 0)
-		return "hors connexion, la saisie est conservée";
+		return "hors connexion, saisie conservée";
 	if (strcmp(e->sqlstate, "08006") == 0)
 		return "connexion perdue pendant l'envoi, vérifiez une fois reconnecté";
 	if (strcmp(e->constraint, "usagers_email_key") == 0)

@@ -201,13 +201,20 @@ status_hints(struct app *app, char *buf, size_t size)
 /*
  * The connection state at the right of the status line. It never says
  * "connecté" unless requests can go out right now; while down it counts down
- * to the next attempt (on a narrow terminal, only "hors connexion").
+ * to the next attempt, unless that leaves too little room for the message
+ * (room: the columns left of it for the message and the state).
  */
 static const char *
-status_link(struct app *app, char *buf, size_t size, int *attr)
+status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 {
 	*attr = theme_attr(SLOT_STATUS_ERROR);
-	bool wide = COLS >= 100;
+	int need = 36;
+	if (app->message[0]) {
+		char *clean = text_sanitize(app->message);
+		need += text_width(clean) + 2;
+		free(clean);
+	}
+	bool wide = room >= need;
 	if (db_connected(app->db)) {
 		if (db_busy(app->db)) {
 			*attr = theme_attr(SLOT_STATUS);
@@ -239,7 +246,7 @@ draw_status(struct app *app)
 
 	char state_buf[96];
 	int state_attr;
-	const char *state = status_link(app, state_buf, sizeof state_buf, &state_attr);
+	const char *state = status_link(app, COLS - x, state_buf, sizeof state_buf, &state_attr);
 	char *clean = text_sanitize(state);
 	int sw = text_width(clean);
 	free(clean);
@@ -410,7 +417,7 @@ link_changed(struct app *app, enum db_link before)
 	enum db_link after = db_link(app->db);
 	if (before == DB_LINK_UP && after != DB_LINK_UP) {
 		trace_event("link-lost", 0);
-		app_message(app, true, "Connexion à la base perdue : reconnexion automatique…");
+		app_message(app, true, "Connexion perdue : reconnexion automatique");
 		app->backoff_ms = RECONNECT_FIRST_MS;
 		link_schedule_retry(app);
 	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_DOWN) {

@@ -29,9 +29,12 @@ cluster_stop() {
 }
 
 # Start the server of an initialised cluster (again, after cluster_pause).
+# CLUSTER_TCP=1 before cluster_start: it also listens on 127.0.0.1, on a free
+# port (PGPORT), for tests that need TCP (keepalives, connection refused).
 cluster_resume() {
 	cluster_run "$PG_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" -w -s \
-		-o "-c listen_addresses='' -c unix_socket_directories='$CLUSTER_DIR' -p 5432 -F \
+		-o "-c listen_addresses='${CLUSTER_LISTEN:-}' -c unix_socket_directories='$CLUSTER_DIR' \
+		    -p ${CLUSTER_PORT:-5432} -F \
 		    -c synchronous_commit=off -c full_page_writes=off -c log_statement=${CLUSTER_LOG_STATEMENT:-none}" start
 }
 
@@ -46,12 +49,18 @@ cluster_start() {
 	[ "$(id -u)" = 0 ] && chown postgres: "$CLUSTER_DIR"
 	trap 'cluster_stop' EXIT
 	trap 'exit 129' HUP INT TERM
+	CLUSTER_PORT=5432 CLUSTER_LISTEN=
+	if [ "${CLUSTER_TCP:-0}" = 1 ]; then
+		CLUSTER_LISTEN=127.0.0.1
+		CLUSTER_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+			CLUSTER_PORT=$((20000 + $$ % 20000))
+	fi
 	cluster_run "$PG_BINDIR/initdb" -D "$CLUSTER_DIR/data" -U postgres -A trust -E UTF8 \
 		--locale=C.UTF-8 --no-sync >"$CLUSTER_DIR/initdb.log" 2>&1 || {
 		echo "Bail out! initdb failed: $(tail -3 "$CLUSTER_DIR/initdb.log")"; exit 1; }
 	cluster_resume || {
 		echo "Bail out! pg_ctl start failed: $(tail -3 "$CLUSTER_DIR/server.log")"; exit 1; }
-	export PGHOST="$CLUSTER_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=rdv
+	export PGHOST="$CLUSTER_DIR" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE=rdv
 	createdb rdv || { echo "Bail out! createdb failed"; exit 1; }
 	if [ "${CLUSTER_NO_MIGRATE:-0}" != 1 ]; then
 		"$RDV" db migrate >"$CLUSTER_DIR/migrate.log" 2>&1 || {

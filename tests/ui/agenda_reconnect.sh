@@ -5,16 +5,20 @@
 # the backoff cap once the server is back, and the form, still as typed,
 # saves. While it waits the client sleeps: its CPU time over the 15 s outage
 # stays far under a second (it used to spin at 100 % and never come back).
+# The client talks TCP to the server, with the keepalives it sets by default.
 # After the reconnection the change feed is listened to again.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 . "$top_srcdir/tests/ui/reconnect_lib.sh"
 command -v tmux >/dev/null && command -v pgrep >/dev/null || exit 77
+# Over TCP: a refused connection fails inside PQconnectPoll, the case where
+# the client used to keep a dead socket in its poll set and spin.
+CLUSTER_TCP=1
 cluster_start
 trap 'tmux_stop; cluster_stop; rm -rf "$TMUX_DIR"' EXIT
 "$RDV" db seed demo --today 2026-05-13 >/dev/null || echo "Bail out! seed failed"
-CONN="host=$PGHOST port=$PGPORT dbname=rdv user=julien"
+CONN="host=127.0.0.1 port=$PGPORT dbname=rdv user=julien"
 
 tmux_start 120 40 "$RDV tui --db '$CONN' --now 2026-05-13T08:00"
 tmux_wait "● connecté" 15
@@ -22,6 +26,25 @@ ok $? "the client shows Julien's week"
 pid=$(rdv_pid)
 [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]
 ok $? "the client's process is found"
+
+# keepalive_timer PID — the timer of the client's TCP socket to the server.
+keepalive_timer() {
+	line=$(ss -tnpo state established "( dport = :$PGPORT )" 2>/dev/null | grep "pid=$1,")
+	if [ -z "$line" ]; then
+		echo "no socket"
+	else
+		echo "$line" | grep -o 'timer:([a-z]*' || echo "no timer"
+	fi
+}
+if command -v ss >/dev/null; then
+	is "$(keepalive_timer "$pid")" "timer:(keepalive" "TCP keepalives are on by default"
+	TMUX_SESSION=b tmux_start 120 40 "$RDV tui --db '$CONN keepalives=0' --now 2026-05-13T08:00"
+	TMUX_SESSION=b tmux_wait "● connecté" 15
+	pid_b=$(TMUX_SESSION=b rdv_pid)
+	is "$(keepalive_timer "$pid_b")" "no timer" "keepalives=0 in the conninfo wins over the default"
+	TMUX_SESSION=b tmux_keys q
+	TMUX_SESSION=b tmux_exit_status 10 >/dev/null
+fi
 
 # outage SECONDS CONTEXT — one outage under a half-filled form.
 outage() {

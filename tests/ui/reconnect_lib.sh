@@ -29,7 +29,7 @@ while_down() {
 	ok $? "$label: the status line says 'hors connexion'"
 	unlike "$(status_line)" "connecté" "$label: and never 'connecté'"
 	tmux_keys Enter
-	tmux_wait "hors connexion, la saisie est conservée" 5
+	tmux_wait "hors connexion, saisie conservée" 5
 	ok $? "$label: Entrée while down says the form is kept, not sent"
 	screen=$(tmux_screen)
 	like "$screen" "Contexte           $1" "$label: the context is as typed"
