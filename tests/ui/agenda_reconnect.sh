@@ -27,21 +27,26 @@ pid=$(rdv_pid)
 [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]
 ok $? "the client's process is found"
 
-# keepalive_timer PID — the timer of the client's TCP socket to the server.
+# keepalive_timer PID — the timer of the client's TCP socket to the server,
+# as ss prints it: "timer:(keepalive,8.948ms" (8.948 s), "timer:(keepalive,9min59sec".
 keepalive_timer() {
 	line=$(ss -tnpo state established "( dport = :$PGPORT )" 2>/dev/null | grep "pid=$1,")
 	if [ -z "$line" ]; then
 		echo "no socket"
 	else
-		echo "$line" | grep -o 'timer:([a-z]*' || echo "no timer"
+		echo "$line" | grep -o 'timer:([a-z]*,[0-9a-z.]*' || echo "no timer"
 	fi
 }
 if command -v ss >/dev/null; then
-	is "$(keepalive_timer "$pid")" "timer:(keepalive" "TCP keepalives are on by default"
-	TMUX_SESSION=b tmux_start 120 40 "$RDV tui --db '$CONN keepalives=0' --now 2026-05-13T08:00"
+	# libpq turns keepalives on by itself, but with the kernel's 2 h idle time.
+	timer=$(keepalive_timer "$pid")
+	like "$timer" "timer:(keepalive," "TCP keepalives are on"
+	unlike "$timer" "min" "the first probe comes within seconds, not the kernel's 2 hours ($timer)"
+	TMUX_SESSION=b tmux_start 120 40 "$RDV tui --db '$CONN keepalives_idle=600' --now 2026-05-13T08:00"
 	TMUX_SESSION=b tmux_wait "● connecté" 15
-	pid_b=$(TMUX_SESSION=b rdv_pid)
-	is "$(keepalive_timer "$pid_b")" "no timer" "keepalives=0 in the conninfo wins over the default"
+	timer=$(keepalive_timer "$(TMUX_SESSION=b rdv_pid)")
+	like "$timer" "timer:(keepalive," "a client with keepalives_idle=600 has keepalives too"
+	like "$timer" "min" "keepalives_idle in the conninfo wins over the default ($timer)"
 	TMUX_SESSION=b tmux_keys q
 	TMUX_SESSION=b tmux_exit_status 10 >/dev/null
 fi
