@@ -62,6 +62,11 @@ outage() {
 	before=$(cpu_ticks "$pid")
 	sleep "$1"
 	after=$(cpu_ticks "$pid")
+	# However long the outage, the attempts stay at most 4 s apart.
+	tmux_wait "○ hors connexion · essai dans" 10
+	wait_s=$(status_line | sed -n 's/.*essai dans \([0-9]*\) s.*/\1/p')
+	[ -n "$wait_s" ] && [ "$wait_s" -le 4 ]
+	ok $? "$label: after $1 s the next attempt is at most 4 s away (${wait_s:-?} s)"
 	cluster_resume
 	ok $? "$label: the database starts again"
 	back_up "$2"

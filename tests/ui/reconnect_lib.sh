@@ -34,6 +34,11 @@ while_down() {
 	screen=$(tmux_screen)
 	like "$screen" "Contexte           $1" "$label: the context is as typed"
 	like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
+	tmux_wait "○ hors connexion · essai dans" 10
+	ok $? "$label: the status line counts down to the next attempt"
+	wait_s=$(status_line | sed -n 's/.*essai dans \([0-9]*\) s.*/\1/p')
+	[ -n "$wait_s" ] && [ "$wait_s" -le 4 ]
+	ok $? "$label: the next attempt is at most 4 s away (${wait_s:-?} s)"
 }
 
 # form_save — Entrée, confirming the warnings if any; 0 once saved.
