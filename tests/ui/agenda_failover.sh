@@ -32,7 +32,8 @@ cluster_run "$PG_BINDIR/pg_ctl" -D "$STANDBY/data" -l "$STANDBY/server.log" -w -
 is "$(psql -X -q -t -A -h "$STANDBY" -c "SELECT pg_is_in_recovery()")" "t" "the standby is in recovery"
 
 CONN="host=$CLUSTER_DIR,$STANDBY port=5432,5432 dbname=rdv user=julien target_session_attrs=read-write"
-tmux_start 120 40 "$RDV tui --db '$CONN' --now 2026-05-13T08:00"
+TRACE=$TMUX_DIR/trace
+tmux_start 120 40 "RDV_TRACE='$TRACE' $RDV tui --db '$CONN' --now 2026-05-13T08:00"
 tmux_wait "● connecté" 15
 ok $? "the client shows Julien's week, from the primary"
 

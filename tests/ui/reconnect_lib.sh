@@ -72,6 +72,17 @@ back_up() {
 	screen=$(tmux_screen)
 	like "$screen" "Contexte           $ctx" "$label: the context is still as typed"
 	like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
+	if [ -n "${TRACE:-}" ]; then
+		# The agenda under the form reloads once (RDV_TRACE: "reply 0" is an
+		# agenda reply) once the loads after the last "link-up" are done.
+		tries=200
+		while [ "$tries" -gt 0 ] && ! sed -n '/^link-up /,$p' "$TRACE" | grep -q '^frame [0-9.]* 0$'; do
+			sleep 0.05
+			tries=$((tries - 1))
+		done
+		is "$(sed -n '/^link-up /,$p' "$TRACE" | grep -c '^reply [0-9.]* 0$')" "1" \
+			"$label: the agenda reloads once after the reconnection"
+	fi
 	form_save
 	ok $? "$label: the form saves once connected again"
 	is "$(psql -X -q -t -A "$@" -c "SELECT count(*) FROM rdv.rdvs WHERE context = '$ctx'")" "1" \
