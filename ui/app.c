@@ -20,6 +20,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
+#include "ui/status.h"
 #include "ui/theme.h"
 
 #define MIN_COLS 80
@@ -191,6 +192,29 @@ status_hints(struct app *app, char *buf, size_t size)
 	}
 }
 
+/* Display width of a string once sanitised. */
+static int
+status_width(const char *s)
+{
+	char *clean = text_sanitize(s);
+	int w = text_width(clean);
+	free(clean);
+	return w;
+}
+
+/* Draw s cut with "…" to width columns. */
+static void
+status_put(int y, int x, int width, int attr, const char *s)
+{
+	if (width <= 0)
+		return;
+	char *clean = text_sanitize(s);
+	char *cut = status_ellipsize(clean, width);
+	draw_text(y, x, width, attr, cut);
+	free(cut);
+	free(clean);
+}
+
 static void
 draw_status(struct app *app)
 {
@@ -200,7 +224,6 @@ draw_status(struct app *app)
 	char left[160];
 	snprintf(left, sizeof left, " %s %s · %s ", app->session->first_name,
 		 app->session->last_name, app->session->organisation_name);
-	int x = draw_text(y, 0, COLS / 2, attr | A_BOLD, left);
 
 	const char *state;
 	int state_attr = attr;
@@ -213,31 +236,23 @@ draw_status(struct app *app)
 		state = " ● connecté ";
 		state_attr = theme_attr(SLOT_STATUS_OK);
 	}
-	char *clean = text_sanitize(state);
-	int sw = text_width(clean);
-	free(clean);
-	draw_text(y, COLS - sw, sw, state_attr, state);
 
 	const struct screen *top = &app->screens[app->nscreens - 1];
 	/* A message is news: the screen's own status text waits for the next key. */
 	const char *extra = top->ops->status && !app->message[0] ? top->ops->status(top->state) : NULL;
-	if (extra && *extra) {
-		char *clean_extra = text_sanitize(extra);
-		int ew = text_width(clean_extra);
-		free(clean_extra);
-		if (x + ew + sw + 4 < COLS) {
-			draw_text(y, COLS - sw - ew - 2, ew, theme_attr(SLOT_STATUS_ERROR), extra);
-			sw += ew + 2;
-		}
-	}
-	int room = COLS - sw - x - 1;
+	struct status_cols c;
+	status_layout(COLS, status_width(left), extra ? status_width(extra) : 0, status_width(state), &c);
+	status_put(y, 0, c.left_w, attr | A_BOLD, left);
+	status_put(y, c.state_x, c.state_w, state_attr, state);
+	if (c.extra_w > 0)
+		status_put(y, c.extra_x, c.extra_w, theme_attr(SLOT_STATUS_ERROR), extra);
 	if (app->message[0]) {
-		draw_text(y, x + 1, room, app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr,
-			  app->message);
+		status_put(y, c.middle_x, c.middle_w,
+			   app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr, app->message);
 	} else {
 		char hints[512];
 		status_hints(app, hints, sizeof hints);
-		draw_text(y, x + 1, room, attr, hints);
+		status_put(y, c.middle_x, c.middle_w, attr, hints);
 	}
 }
 
