@@ -54,7 +54,7 @@ struct app {
 };
 
 /* The one wording, everywhere, of the question before typed input is lost. */
-#define CONFIRM_QUESTION "Modifications non enregistrées : les abandonner ? o : oui · n : non"
+#define CONFIRM_QUESTION "Abandonner les modifications ? o : oui · n : non"
 
 /*
  * RDV_TRACE=FILE: one line per key read, reply received and frame drawn,

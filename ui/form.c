@@ -452,6 +452,9 @@ form_draw(const struct form *f, int y, int x, int width, int label_width)
 				shown += step;
 			}
 			draw_text_pad(y + i, vx, box, attr, shown);
+			/* A field just entered is selected: the text typed next replaces it. Say so. */
+			if (focused && f->entered && fl->text[0] != '\0')
+				draw_text(y + i, vx, box, attr ^ A_REVERSE, shown);
 			if (fl->hint && box < value_w)
 				draw_text(y + i, vx + box + 1, value_w - box - 1, theme_attr(SLOT_GRID), fl->hint);
 			if (focused)

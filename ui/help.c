@@ -39,6 +39,21 @@ static const struct {
 
 #define NLEGEND ((int)(sizeof legend / sizeof legend[0]))
 
+/* The keys of ui/form.c, which reads them directly rather than through the action table. */
+static const struct {
+	const char *key, *meaning;
+} form_keys[] = {
+    {"lettres, chiffres", "du texte, jamais des commandes (q ne quitte pas)"},
+    {"en arrivant", "la frappe remplace le contenu du champ (surligné)"},
+    {"Tab/↓, Maj+Tab/↑", "champ suivant, précédent"},
+    {"←/→, Espace", "déplacer le curseur ; changer un choix, cocher"},
+    {"Ctrl+A/E, Ctrl+U/K", "début/fin ; effacer avant/après le curseur"},
+    {"Entrée", "enregistrer"},
+    {"Échap", "fermer ; si modifié, demande confirmation (o/n)"},
+};
+
+#define NFORM_KEYS ((int)(sizeof form_keys / sizeof form_keys[0]))
+
 /* One line of the help: a group title, an action, or a legend entry. */
 struct help_line {
 	bool title;
@@ -66,13 +81,19 @@ help_lines(struct help_line *out, int max)
 	if (n < max)
 		out[n++] = (struct help_line){.text = ""};
 	if (n < max)
+		out[n++] = (struct help_line){.title = true, .text = "Dans un formulaire"};
+	for (int i = 0; i < NFORM_KEYS && n < max; i++)
+		out[n++] = (struct help_line){.key = form_keys[i].key, .text = form_keys[i].meaning};
+	if (n < max)
+		out[n++] = (struct help_line){.text = ""};
+	if (n < max)
 		out[n++] = (struct help_line){.title = true, .text = "Légende des symboles"};
 	for (int i = 0; i < NLEGEND && n < max; i++)
 		out[n++] = (struct help_line){.key = legend[i].glyph, .text = legend[i].meaning};
 	return n;
 }
 
-#define MAX_LINES (2 * ACT_COUNT + NLEGEND + 8)
+#define MAX_LINES (2 * ACT_COUNT + NLEGEND + NFORM_KEYS + 12)
 
 /* Rows for the lines: between the title (row 0, then a blank) and the status line. */
 static int

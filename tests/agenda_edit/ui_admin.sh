@@ -161,7 +161,7 @@ is "$(sql -c "SELECT access_level FROM rdv.agent_roles r JOIN rdv.agents a ON a.
 	"admin" "her role is unchanged"
 # Her change was refused, not saved: Échap asks before dropping it.
 tmux_keys Escape
-tmux_wait "Modifications non enregistrées : les abandonner ? o : oui · n : non" 5
+tmux_wait "Abandonner les modifications ? o : oui · n : non" 5
 ok $? "Échap on the changed form asks before dropping it"
 tmux_keys o
 tmux_wait_gone "Identifiant : camille" 5

@@ -16,7 +16,7 @@ cleanup() {
 	rm -rf "$TMUX_DIR"
 }
 trap cleanup EXIT
-QUESTION="Modifications non enregistrées : les abandonner ? o : oui · n : non"
+QUESTION="Abandonner les modifications ? o : oui · n : non"
 status_line() { tmux_screen | tail -n 1; }
 
 # ---------------------------------------------------------------- 120x40, julien
