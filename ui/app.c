@@ -273,7 +273,7 @@ draw_status(struct app *app)
 }
 
 static void
-draw_too_small(void)
+draw_too_small(struct app *app)
 {
 	erase();
 	char msg[128];
@@ -283,13 +283,15 @@ draw_too_small(void)
 	draw_text_center(y > 0 ? y - 1 : 0, 0, COLS, A_BOLD, msg);
 	if (LINES > 2)
 		draw_text_center(y + 1, 0, COLS, A_NORMAL, "Agrandissez la fenêtre, ou q pour quitter.");
+	if (app->confirming && LINES > 4)
+		draw_text_center(y + 3, 0, COLS, A_BOLD, CONFIRM_QUESTION);
 }
 
 static void
 app_draw(struct app *app)
 {
 	if (too_small()) {
-		draw_too_small();
+		draw_too_small(app);
 	} else {
 		erase();
 		struct screen *top = &app->screens[app->nscreens - 1];
@@ -394,7 +396,11 @@ app_confirm_key(struct app *app, wint_t ch, bool is_code)
 		app->message[0] = '\0';
 		app->redraw = true;
 		enum action waiting = keys_lookup(app->confirm_ch, app->confirm_is_code);
-		app_dispatch(app, waiting, app->confirm_ch, app->confirm_is_code);
+		/* "Terminal trop petit … q pour quitter": there q quits, forms or not. */
+		if (too_small())
+			app->quit = waiting == ACT_QUIT;
+		else
+			app_dispatch(app, waiting, app->confirm_ch, app->confirm_is_code);
 	} else if (ch == L'n' || ch == L'N' || ch == 27) {
 		app->confirming = false;
 		app_message(app, false, "Modifications conservées.");
@@ -418,8 +424,14 @@ app_key(struct app *app, wint_t ch, bool is_code)
 	}
 	enum action a = keys_lookup(ch, is_code);
 	if (too_small()) {
-		if (a == ACT_QUIT && !app_unsaved(app))
+		if (a == ACT_QUIT && app_unsaved(app)) {
+			app->confirming = true;
+			app->confirm_ch = ch;
+			app->confirm_is_code = is_code;
+			app->redraw = true;
+		} else if (a == ACT_QUIT) {
 			app->quit = true;
+		}
 		return;
 	}
 	if (app->message[0]) {

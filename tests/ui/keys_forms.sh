@@ -73,6 +73,16 @@ tmux_keys n
 tmux_wait "Modifications conservées." 5
 ok $? "n keeps the form"
 like "$(tmux_screen)" "11:30" "with what was typed"
+tmux_resize 60 20
+tmux_wait "Terminal trop petit" 5
+tmux_keys q
+tmux_wait "$QUESTION" 5
+ok $? "q on the too-small screen with a changed form asks too"
+tmux_keys n
+tmux_resize 120 40
+tmux_wait "11:30" 5
+ok $? "n: back at 120x40 the form is there, as typed"
+is "$(tmux_exit_status 1)" "none" "and the client still runs"
 tmux_keys F4
 tmux_wait "$QUESTION" 5
 ok $? "another screen's key (F4) asks the same question"
