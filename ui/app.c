@@ -529,9 +529,12 @@ app_read_keys(struct app *app)
 				/* CSI: parameters and intermediates up to a final byte; SS3: one byte. */
 				wint_t c;
 				int ck;
-				while ((ck = get_wch(&c)) != ERR && ck != KEY_CODE_YES && next == '[' &&
-				       c >= 0x20 && c < 0x40)
-					;
+				if (next == 'O')
+					get_wch(&c);
+				else
+					while ((ck = get_wch(&c)) != ERR && ck != KEY_CODE_YES && c >= 0x20 &&
+					       c < 0x40)
+						;
 				trace_event("key", 27);
 				app_message(app, true, "Touche inconnue de ce terminal : voir l'aide (?)");
 				continue;

@@ -10,10 +10,10 @@
  * "…"), then the status text, never the connection state.
  */
 struct status_cols {
-	int left_w;              /* "Prénom Nom · organisation", from column 0 */
-	int middle_x, middle_w;  /* hints or a message; 0 wide when no room */
-	int extra_x, extra_w;    /* the screen's status text; 0 wide when dropped */
-	int state_x, state_w;    /* connection state, against the right edge */
+	int left_w;             /* "Prénom Nom · organisation", from column 0 */
+	int middle_x, middle_w; /* hints or a message; 0 wide when no room */
+	int extra_x, extra_w;   /* the screen's status text; 0 wide when dropped */
+	int state_x, state_w;   /* connection state, against the right edge */
 };
 
 /* Place parts of the given natural widths on a line of cols columns. */

@@ -20,7 +20,8 @@ main(void)
 	is_int(text_width(s), 8, "and takes exactly the columns given");
 	free(s);
 	s = status_ellipsize("Entrée Valider", 14);
-	is_str(s, "Entrée Valider", "a text that fits is kept whole (width counted in columns, not bytes)");
+	is_str(s, "Entrée Valider",
+	       "a text that fits is kept whole (width counted in columns, not bytes)");
 	free(s);
 	s = status_ellipsize("Entrée Valider", 8);
 	is_str(s, "Entrée…", "no blank is left before the ellipsis");
@@ -50,22 +51,29 @@ main(void)
 			for (int e = 0; e <= 60; e += 6)
 				for (int st = 1; st <= 20; st += 9) {
 					status_layout(cols, l, e, st, &c);
-					bool fine = c.state_x + c.state_w == cols && c.left_w <= l &&
-						    c.left_w <= c.state_x && c.middle_w >= 0 &&
-						    (c.middle_w == 0 || (c.middle_x >= c.left_w &&
-									 c.middle_x + c.middle_w <= c.state_x));
+					bool fine = c.state_x + c.state_w == cols &&
+					            c.left_w <= l && c.left_w <= c.state_x &&
+					            c.middle_w >= 0 &&
+					            (c.middle_w == 0 ||
+					             (c.middle_x >= c.left_w &&
+					              c.middle_x + c.middle_w <= c.state_x));
 					if (c.extra_w > 0) {
-						fine = fine && c.extra_w <= e && c.extra_x >= c.left_w &&
+						fine = fine && c.extra_w <= e &&
+						       c.extra_x >= c.left_w &&
 						       c.extra_x + c.extra_w <= c.state_x &&
-						       (c.middle_w == 0 || c.middle_x + c.middle_w < c.extra_x);
-					} else if (e > 0 && cols >= l + e + st + 8 && l <= cols / 2) {
+						       (c.middle_w == 0 ||
+						        c.middle_x + c.middle_w < c.extra_x);
+					} else if (e > 0 && cols >= l + e + st + 8 &&
+					           l <= cols / 2) {
 						dropped_whole++;
 					}
 					if (!fine && bad++ < 5)
-						printf("# cols=%d left=%d extra=%d state=%d: left_w=%d middle=%d+%d "
+						printf("# cols=%d left=%d extra=%d state=%d: "
+						       "left_w=%d middle=%d+%d "
 						       "extra=%d+%d state=%d+%d\n",
-						       cols, l, e, st, c.left_w, c.middle_x, c.middle_w, c.extra_x,
-						       c.extra_w, c.state_x, c.state_w);
+						       cols, l, e, st, c.left_w, c.middle_x,
+						       c.middle_w, c.extra_x, c.extra_w, c.state_x,
+						       c.state_w);
 				}
 	is_int(bad, 0, "at every width from 1 to 300 columns the parts never overlap");
 	is_int(dropped_whole, 0, "a status text that fits is never dropped");

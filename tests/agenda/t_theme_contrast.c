@@ -65,8 +65,8 @@ theme_problems(const char *origin)
 		theme_slot_colour((enum theme_slot)s, true, &bg);
 		const char *name = theme_slot_name((enum theme_slot)s);
 		if (fg.is_default != bg.is_default) {
-			printf("# %s: %s pairs an explicit %s with the terminal's default %s\n", origin, name,
-			       fg.is_default ? "background" : "text colour",
+			printf("# %s: %s pairs an explicit %s with the terminal's default %s\n",
+			       origin, name, fg.is_default ? "background" : "text colour",
 			       fg.is_default ? "text colour" : "background");
 			problems++;
 			continue;
@@ -75,7 +75,8 @@ theme_problems(const char *origin)
 			continue;
 		double written = contrast(fg.rgb, bg.rgb), shown = contrast(fg.shown, bg.shown);
 		if (written < MIN_CONTRAST || shown < MIN_CONTRAST) {
-			printf("# %s: %s contrast %.2f:1 (%.2f:1 in the xterm-256 palette), below %.1f:1\n",
+			printf("# %s: %s contrast %.2f:1 (%.2f:1 in the xterm-256 palette), below "
+			       "%.1f:1\n",
 			       origin, name, written, shown, MIN_CONTRAST);
 			problems++;
 		}
@@ -89,13 +90,18 @@ main(void)
 	char *err = NULL;
 	/* The checker itself, on the defects it must catch. */
 	ok(theme_parse("header default #e4e4e4 bold\n", "old.theme", &err), "old header parses");
-	is_int(theme_problems("old.theme"), 1, "default text on an explicit light background is caught");
-	ok(theme_parse("help.key #005f87 default bold\n", "old.theme", &err), "old help key parses");
-	is_int(theme_problems("old.theme"), 1, "an explicit text colour on the default background is caught");
+	is_int(theme_problems("old.theme"), 1,
+	       "default text on an explicit light background is caught");
+	ok(theme_parse("help.key #005f87 default bold\n", "old.theme", &err),
+	   "old help key parses");
+	is_int(theme_problems("old.theme"), 1,
+	       "an explicit text colour on the default background is caught");
 	ok(theme_parse("rdv.excused #808080 #eeeeee dim\n", "old.theme", &err), "old grey parses");
 	is_int(theme_problems("old.theme"), 1, "grey #808080 on #eeeeee (3.4:1) is caught");
-	ok(theme_parse("agenda.today colour231 colour31 bold\n", "old.theme", &err), "palette indexes parse");
-	is_int(theme_problems("old.theme"), 1, "white on xterm colour 31 (#0087af, 4.1:1) is caught");
+	ok(theme_parse("agenda.today colour231 colour31 bold\n", "old.theme", &err),
+	   "palette indexes parse");
+	is_int(theme_problems("old.theme"), 1,
+	       "white on xterm colour 31 (#0087af, 4.1:1) is caught");
 	ok(theme_parse("cursor #ffffff #5f00af bold\nnormal default default\n", "good.theme", &err),
 	   "a readable theme parses");
 	is_int(theme_problems("good.theme"), 0, "white on #5f00af and default on default pass");
@@ -112,8 +118,8 @@ main(void)
 		}
 		if (uses_256())
 			with_contrast++;
-		is_int(theme_problems(f->name), 0, "%s: readable on dark and light terminals%s", f->name,
-		       uses_256() ? ", every pair at least 4.5:1" : "");
+		is_int(theme_problems(f->name), 0, "%s: readable on dark and light terminals%s",
+		       f->name, uses_256() ? ", every pair at least 4.5:1" : "");
 	}
 	is_int(total, 4, "the four shipped themes were checked");
 	is_int(with_contrast, 2, "two of them are 256-colour themes (default, high-contrast)");
