@@ -171,6 +171,18 @@ form_set_text(struct form *f, int field, const char *text)
 	free(fl->text);
 	fl->text = xstrdup(text ? text : "");
 	fl->cursor = strlen(fl->text);
+	fl->typed = false;
+}
+
+/*
+ * Whether the next character typed replaces the field's content: the focus
+ * just came to it and it holds a value the agent did not type here (a free
+ * text the agent typed is never thrown away by one key).
+ */
+static bool
+form_selected(const struct form *f, const struct form_field *fl)
+{
+	return f->entered && fl->text[0] != '\0' && (fl->kind != FIELD_TEXT || !fl->typed);
 }
 
 /* Byte offset of the character before / after the cursor. */
@@ -390,8 +402,7 @@ form_key(struct form *f, wint_t ch, bool is_code)
 	struct form_field *fl = &f->fields[f->focus];
 	bool text = fl->kind != FIELD_CHOICE && fl->kind != FIELD_CHECK;
 	/* The first character typed into a field just entered replaces its content. */
-	if (text && f->entered && !is_code && ch >= 0x20 && fl->text[0] != '\0' &&
-	    accepts(fl, (unsigned)ch)) {
+	if (text && form_selected(f, fl) && !is_code && ch >= 0x20 && accepts(fl, (unsigned)ch)) {
 		fl->text[0] = '\0';
 		fl->cursor = 0;
 		f->dirty = true;
@@ -405,6 +416,8 @@ form_key(struct form *f, wint_t ch, bool is_code)
 	enum form_result r = form_key_field(f, ch, is_code);
 	if (r == FORM_NONE)
 		f->entered = entered;
+	if (strcmp(before, fl->text) != 0)
+		fl->typed = true;
 	if (strcmp(before, fl->text) != 0 || choice != fl->choice || checked != fl->checked)
 		f->dirty = true;
 	free(before);
@@ -453,7 +466,7 @@ form_draw(const struct form *f, int y, int x, int width, int label_width)
 			}
 			draw_text_pad(y + i, vx, box, attr, shown);
 			/* A field just entered is selected: the text typed next replaces it. Say so. */
-			if (focused && f->entered && fl->text[0] != '\0')
+			if (focused && form_selected(f, fl))
 				draw_text(y + i, vx, box, attr ^ A_REVERSE, shown);
 			if (fl->hint && box < value_w)
 				draw_text(y + i, vx + box + 1, value_w - box - 1, theme_attr(SLOT_GRID), fl->hint);

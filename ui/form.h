@@ -14,9 +14,12 @@
  * it names the field and moves the focus there.
  *
  * Keys inside a form: printable characters insert at the cursor, except
- * right after the focus entered a field: then the first one replaces what
- * the field held (as a selected field does in common form toolkits); in a
- * full date or time field they overwrite the character at the cursor; ← → move
+ * right after the focus entered a pre-filled field: then the first one
+ * replaces what the field held (as a selected field does in common form
+ * toolkits). A date, time or number is always replaced that way; a text is
+ * only while it holds what the program put there, never text the agent
+ * typed. In a full date or time field they overwrite the character at the
+ * cursor; ← → move
  * in a text (or change a choice); Backspace, Suppr, Début/Fin, Ctrl+A/E/U/K
  * edit; ↑ ↓ Tab Maj+Tab move between fields; Espace toggles a box or opens
  * the next choice; Entrée submits; Échap cancels.
@@ -48,6 +51,7 @@ struct form_field {
 	bool required;
 	size_t maxlen;  /* bytes; 0 = 255 */
 	char *hint;     /* shown after the field, e.g. "JJ/MM/AAAA" */
+	bool typed;     /* the text was edited from the keyboard, not set by the program */
 };
 
 struct form {

@@ -44,7 +44,7 @@ static const struct {
 	const char *key, *meaning;
 } form_keys[] = {
     {"lettres, chiffres", "du texte, jamais des commandes (q ne quitte pas)"},
-    {"en arrivant", "la frappe remplace le contenu du champ (surligné)"},
+    {"en arrivant", "la frappe remplace une valeur pré-remplie (surlignée)"},
     {"Tab/↓, Maj+Tab/↑", "champ suivant, précédent"},
     {"←/→, Espace", "déplacer le curseur ; changer un choix, cocher"},
     {"Ctrl+A/E, Ctrl+U/K", "début/fin ; effacer avant/après le curseur"},

@@ -141,8 +141,18 @@ main(void)
 	is_str(form_text(f, note), "à rappeler vite", "after End, typing inserts");
 	form_key(f, KEY_BTAB, true);
 	form_key(f, '\t', false);
+	type(f, " demain");
+	is_str(form_text(f, note), "à rappeler vite demain",
+	       "a text the agent typed is never replaced: coming back to it inserts");
+	form_set_text(f, note, "note du dossier");
+	form_key(f, KEY_BTAB, true);
+	form_key(f, '\t', false);
 	type(f, "Rappeler");
-	is_str(form_text(f, note), "Rappeler", "leaving and coming back selects the field again");
+	is_str(form_text(f, note), "Rappeler", "a text set by the program is selected again on entry");
+	form_key(f, KEY_BTAB, true);
+	type(f, "03/04/1985");
+	is_str(form_text(f, born), "03/04/1985", "a date, even typed before, is replaced on entry");
+	form_key(f, '\t', false);
 	form_key(f, '\t', false);
 	form_mark_clean(f);
 	form_key(f, KEY_RIGHT, true);
