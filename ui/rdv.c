@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/agenda.h"
+#include "core/text.h"
 #include "core/xmalloc.h"
 #include "db/choices.h"
 #include "db/rdvs.h"
@@ -222,6 +223,12 @@ rdv_draw(void *state, struct app *app)
 	free(names);
 	char *help = xasprintf("%s : ajouter un usager · %s : retirer le dernier · Entrée : enregistrer",
 			       keys_label(ACT_NEW), keys_label(ACT_UNLINK));
+	/* At 80 columns the keys matter more than "Entrée", which the status line shows too. */
+	if (text_width(help) > COLS - 4) {
+		free(help);
+		help = xasprintf("%s : ajouter un usager · %s : retirer le dernier", keys_label(ACT_NEW),
+				 keys_label(ACT_UNLINK));
+	}
 	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID), help);
 	free(help);
 	y += 3;
