@@ -287,8 +287,7 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case FORM_CANCEL:
 			return SCREEN_CLOSE;
 		default:
-			/* q on a box or a choice must not quit and lose the form. */
-			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+			return SCREEN_NONE;
 		}
 	case M_CONFLICTS:
 		if (list_key(&e->list, action, (int)ch, is_code))
@@ -436,7 +435,24 @@ absence_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+absence_input(void *state)
+{
+	struct absence_edit *e = state;
+	unsigned unsaved = form_dirty(e->form) ? INPUT_UNSAVED : 0;
+	switch (e->mode) {
+	case M_FORM:
+		return INPUT_FORM | unsaved;
+	case M_SAVING:
+		return unsaved;
+	default:
+		return INPUT_NONE;
+	}
+}
+
 const struct screen_ops absence_screen = {
+    .input = absence_input,
     .name = "absence",
     .open = absence_open,
     .draw = absence_draw,

@@ -547,7 +547,23 @@ account_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+account_input(void *state)
+{
+	struct account *a = state;
+	switch (a->mode) {
+	case MODE_PREFS:
+		return INPUT_FORM | (form_dirty(a->prefs) ? INPUT_UNSAVED : 0);
+	case MODE_SAVE:
+		return INPUT_FORM;
+	default:
+		return INPUT_NONE;
+	}
+}
+
 const struct screen_ops account_screen = {
+    .input = account_input,
     .name = "account",
     .open = account_open,
     .draw = account_draw,

@@ -622,6 +622,7 @@ static int
 admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct admin_form *e = state;
+	(void)action;
 	if (e->ticket)
 		return SCREEN_NONE;
 	switch (form_key(e->form, ch, is_code)) {
@@ -633,8 +634,7 @@ admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
 	default:
-		/* q on a box or a choice must not quit and lose the form. */
-		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+		return SCREEN_NONE;
 	}
 }
 
@@ -664,7 +664,16 @@ admin_form_data(void *state, struct app *app, struct db_reply *reply)
 	return SCREEN_CLOSE;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+admin_form_input(void *state)
+{
+	struct admin_form *e = state;
+	return INPUT_FORM | (form_dirty(e->form) ? INPUT_UNSAVED : 0);
+}
+
 static const struct screen_ops admin_form_screen = {
+    .input = admin_form_input,
     .name = "admin-form",
     .open = admin_form_open,
     .draw = admin_form_draw,

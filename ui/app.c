@@ -20,6 +20,7 @@
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
+#include "ui/status.h"
 #include "ui/theme.h"
 
 #define MIN_COLS 80
@@ -53,7 +54,14 @@ struct app {
 	char *attempt_host;         /* the host being tried (multi-host conninfo) */
 	bool quit;
 	bool redraw;
+	/* A yes/no question before dropping typed input; the key waits for the answer. */
+	bool confirming;
+	wint_t confirm_ch;
+	bool confirm_is_code;
 };
+
+/* The one wording, everywhere, of the question before typed input is lost. */
+#define CONFIRM_QUESTION "Abandonner les modifications ? o : oui · n : non"
 
 /*
  * RDV_TRACE=FILE: one line per key read, reply received and frame drawn,
@@ -233,6 +241,29 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 	return " ○ hors connexion · connexion… ";
 }
 
+/* Display width of a string once sanitised. */
+static int
+status_width(const char *s)
+{
+	char *clean = text_sanitize(s);
+	int w = text_width(clean);
+	free(clean);
+	return w;
+}
+
+/* Draw s cut with "…" to width columns. */
+static void
+status_put(int y, int x, int width, int attr, const char *s)
+{
+	if (width <= 0)
+		return;
+	char *clean = text_sanitize(s);
+	char *cut = status_ellipsize(clean, width);
+	draw_text(y, x, width, attr, cut);
+	free(cut);
+	free(clean);
+}
+
 static void
 draw_status(struct app *app)
 {
@@ -242,41 +273,42 @@ draw_status(struct app *app)
 	char left[160];
 	snprintf(left, sizeof left, " %s %s · %s ", app->session->first_name,
 		 app->session->last_name, app->session->organisation_name);
-	int x = draw_text(y, 0, COLS / 2, attr | A_BOLD, left);
 
 	char state_buf[96];
 	int state_attr;
-	const char *state = status_link(app, COLS - x, state_buf, sizeof state_buf, &state_attr);
-	char *clean = text_sanitize(state);
-	int sw = text_width(clean);
-	free(clean);
-	draw_text(y, COLS - sw, sw, state_attr, state);
+	const char *state = status_link(app, COLS - status_width(left), state_buf, sizeof state_buf,
+					&state_attr);
 
 	const struct screen *top = &app->screens[app->nscreens - 1];
 	/* A message is news: the screen's own status text waits for the next key. */
-	const char *extra = top->ops->status && !app->message[0] ? top->ops->status(top->state) : NULL;
-	if (extra && *extra) {
-		char *clean_extra = text_sanitize(extra);
-		int ew = text_width(clean_extra);
-		free(clean_extra);
-		if (x + ew + sw + 4 < COLS) {
-			draw_text(y, COLS - sw - ew - 2, ew, theme_attr(SLOT_STATUS_ERROR), extra);
-			sw += ew + 2;
-		}
-	}
-	int room = COLS - sw - x - 1;
-	if (app->message[0]) {
-		draw_text(y, x + 1, room, app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr,
-			  app->message);
+	const char *extra = top->ops->status && !app->message[0] && !app->confirming
+	                        ? top->ops->status(top->state)
+	                        : NULL;
+	struct status_cols c;
+	/* A message or the question before losing typed input takes the whole line: it must be read. */
+	bool news = app->confirming || app->message[0];
+	status_layout(COLS, news ? 0 : status_width(left), extra ? status_width(extra) : 0,
+		      status_width(state), &c);
+	status_put(y, 0, c.left_w, attr | A_BOLD, left);
+	status_put(y, c.state_x, c.state_w, state_attr, state);
+	if (c.extra_w > 0)
+		status_put(y, c.extra_x, c.extra_w, theme_attr(SLOT_STATUS_ERROR), extra);
+	if (app->confirming) {
+		status_put(y, 0, c.middle_x + c.middle_w, theme_attr(SLOT_STATUS_ERROR), " " CONFIRM_QUESTION);
+	} else if (app->message[0]) {
+		char *shown = xasprintf(" %s", app->message);
+		status_put(y, 0, c.middle_x + c.middle_w,
+			   app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr, shown);
+		free(shown);
 	} else {
 		char hints[512];
 		status_hints(app, hints, sizeof hints);
-		draw_text(y, x + 1, room, attr, hints);
+		status_put(y, c.middle_x, c.middle_w, attr, hints);
 	}
 }
 
 static void
-draw_too_small(void)
+draw_too_small(struct app *app)
 {
 	erase();
 	char msg[128];
@@ -286,13 +318,15 @@ draw_too_small(void)
 	draw_text_center(y > 0 ? y - 1 : 0, 0, COLS, A_BOLD, msg);
 	if (LINES > 2)
 		draw_text_center(y + 1, 0, COLS, A_NORMAL, "Agrandissez la fenêtre, ou q pour quitter.");
+	if (app->confirming && LINES > 4)
+		draw_text_center(y + 3, 0, COLS, A_BOLD, CONFIRM_QUESTION);
 }
 
 static void
 app_draw(struct app *app)
 {
 	if (too_small()) {
-		draw_too_small();
+		draw_too_small(app);
 	} else {
 		erase();
 		struct screen *top = &app->screens[app->nscreens - 1];
@@ -312,6 +346,102 @@ app_draw(struct app *app)
 	trace_event("frame", db_busy(app->db) ? 1 : 0);
 }
 
+static unsigned
+screen_input(const struct screen *s)
+{
+	return s->ops->input ? s->ops->input(s->state) : INPUT_NONE;
+}
+
+/* Whether any open screen holds changes not saved yet. */
+static bool
+app_unsaved(struct app *app)
+{
+	for (int i = 0; i < app->nscreens; i++)
+		if (screen_input(&app->screens[i]) & INPUT_UNSAVED)
+			return true;
+	return false;
+}
+
+/* A key a terminal sends as text: in a form it is typed, never a command. */
+static bool
+key_printable(wint_t ch, bool is_code)
+{
+	return !is_code && ch >= 0x20 && ch != 0x7F;
+}
+
+/*
+ * Whether this key would drop changes: Échap (or a closing key) on a screen
+ * with unsaved changes, another screen's key, or quitting, while any screen
+ * has some. The screens never guard this themselves.
+ */
+static bool
+key_loses_input(struct app *app, enum action a, wint_t ch, bool is_code)
+{
+	const struct screen *top = &app->screens[app->nscreens - 1];
+	unsigned in = screen_input(top);
+	if ((a == ACT_CANCEL || (!is_code && ch == 27)) && (in & INPUT_UNSAVED) &&
+	    !(in & INPUT_ESC_KEEPS))
+		return true;
+	if ((in & INPUT_FORM) && key_printable(ch, is_code))
+		return false;
+	if (a == ACT_QUIT && !(in & INPUT_FORM))
+		return app_unsaved(app);
+	for (size_t i = 0; i < sizeof destinations / sizeof destinations[0]; i++)
+		if (destinations[i].action == a)
+			return app_unsaved(app);
+	return false;
+}
+
+/* Hand a key to the top screen, then do what no screen took: quit, help, go. */
+static void
+app_dispatch(struct app *app, enum action a, wint_t ch, bool is_code)
+{
+	struct screen *top = &app->screens[app->nscreens - 1];
+	unsigned in = screen_input(top);
+	int r = top->ops->key(top->state, app, a, ch, is_code);
+	/* A letter the form did not take (q on a box or a choice) is not a command. */
+	if (r == SCREEN_NONE && (in & INPUT_FORM) && key_printable(ch, is_code))
+		return;
+	if (r == SCREEN_NONE && a == ACT_QUIT) {
+		/* q never quits from a form; Échap closes it. */
+		if (in & INPUT_FORM)
+			return;
+		r = SCREEN_QUIT;
+	}
+	if (r == SCREEN_NONE && a == ACT_HELP && top->ops != &help_screen) {
+		app_push(app, &help_screen, NULL);
+		return;
+	}
+	for (size_t i = 0; r == SCREEN_NONE && i < sizeof destinations / sizeof destinations[0]; i++)
+		if (destinations[i].action == a) {
+			app_switch(app, destinations[i].ops);
+			return;
+		}
+	app_apply(app, r);
+}
+
+/* The answer to CONFIRM_QUESTION: o runs the waiting key, n or Échap keeps the changes. */
+static void
+app_confirm_key(struct app *app, wint_t ch, bool is_code)
+{
+	if (is_code)
+		return;
+	if (ch == L'o' || ch == L'O') {
+		app->confirming = false;
+		app->message[0] = '\0';
+		app->redraw = true;
+		enum action waiting = keys_lookup(app->confirm_ch, app->confirm_is_code);
+		/* "Terminal trop petit … q pour quitter": there q quits, forms or not. */
+		if (too_small())
+			app->quit = waiting == ACT_QUIT;
+		else
+			app_dispatch(app, waiting, app->confirm_ch, app->confirm_is_code);
+	} else if (ch == L'n' || ch == L'N' || ch == 27) {
+		app->confirming = false;
+		app_message(app, false, "Modifications conservées.");
+	}
+}
+
 static void
 app_key(struct app *app, wint_t ch, bool is_code)
 {
@@ -323,10 +453,20 @@ app_key(struct app *app, wint_t ch, bool is_code)
 		app->redraw = true;
 		return;
 	}
+	if (app->confirming) {
+		app_confirm_key(app, ch, is_code);
+		return;
+	}
 	enum action a = keys_lookup(ch, is_code);
 	if (too_small()) {
-		if (a == ACT_QUIT)
+		if (a == ACT_QUIT && app_unsaved(app)) {
+			app->confirming = true;
+			app->confirm_ch = ch;
+			app->confirm_is_code = is_code;
+			app->redraw = true;
+		} else if (a == ACT_QUIT) {
 			app->quit = true;
+		}
 		return;
 	}
 	if (app->message[0]) {
@@ -341,20 +481,14 @@ app_key(struct app *app, wint_t ch, bool is_code)
 		app->redraw = true;
 		return;
 	}
-	struct screen *top = &app->screens[app->nscreens - 1];
-	int r = top->ops->key(top->state, app, a, ch, is_code);
-	if (r == SCREEN_NONE && a == ACT_QUIT)
-		r = SCREEN_QUIT;
-	if (r == SCREEN_NONE && a == ACT_HELP && top->ops != &help_screen) {
-		app_push(app, &help_screen, NULL);
+	if (key_loses_input(app, a, ch, is_code)) {
+		app->confirming = true;
+		app->confirm_ch = ch;
+		app->confirm_is_code = is_code;
+		app->redraw = true;
 		return;
 	}
-	for (size_t i = 0; r == SCREEN_NONE && i < sizeof destinations / sizeof destinations[0]; i++)
-		if (destinations[i].action == a) {
-			app_switch(app, destinations[i].ops);
-			return;
-		}
-	app_apply(app, r);
+	app_dispatch(app, a, ch, is_code);
 }
 
 /* Hand finished requests to the screens; a screen takes data by nulling it. */
@@ -509,6 +643,46 @@ link_poll_timeout(struct app *app)
 	return t < 0 ? 0 : (int)t;
 }
 
+/*
+ * Read the keys waiting. An escape sequence the terminal description does
+ * not know (F5 under TERM=vt100 arrives as ESC [ 1 5 ~) is dropped with a
+ * word, rather than read as Échap followed by digits that are commands.
+ */
+static void
+app_read_keys(struct app *app)
+{
+	wint_t ch;
+	int kind;
+	while (!app->quit && (kind = get_wch(&ch)) != ERR) {
+		if (kind != KEY_CODE_YES && ch == 27) {
+			wint_t next;
+			int nk = get_wch(&next);
+			if (nk == ERR) {
+				app_key(app, ch, false);
+				continue;
+			}
+			if (nk != KEY_CODE_YES && (next == '[' || next == 'O')) {
+				/* CSI: parameters and intermediates up to a final byte; SS3: one byte. */
+				wint_t c;
+				int ck;
+				if (next == 'O')
+					get_wch(&c);
+				else
+					while ((ck = get_wch(&c)) != ERR && ck != KEY_CODE_YES && c >= 0x20 &&
+					       c < 0x40)
+						;
+				trace_event("key", 27);
+				app_message(app, true, "Touche inconnue de ce terminal : voir l'aide (?)");
+				continue;
+			}
+			app_key(app, ch, false);
+			app_key(app, next, nk == KEY_CODE_YES);
+			continue;
+		}
+		app_key(app, ch, kind == KEY_CODE_YES);
+	}
+}
+
 static void
 app_loop(struct app *app)
 {
@@ -531,10 +705,7 @@ app_loop(struct app *app)
 			app_db_event(app);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
-		wint_t ch;
-		int kind;
-		while ((kind = get_wch(&ch)) != ERR && !app->quit)
-			app_key(app, ch, kind == KEY_CODE_YES);
+		app_read_keys(app);
 		/* Requests made while the link is down are answered at once. */
 		app_replies(app);
 		/* A timer ran out: the countdown, the "today" marker and the status may change. */

@@ -114,8 +114,7 @@ booking_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case PICKER_CHANGED:
 			return SCREEN_REDRAW;
 		default:
-			/* q is a letter while picking: it must not quit and lose the booking. */
-			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+			return SCREEN_NONE;
 		}
 	case MODE_CONFIRM:
 		if (action == ACT_SELECT) {
@@ -166,7 +165,18 @@ booking_data(void *state, struct app *app, struct db_reply *reply)
 	return SCREEN_NONE;
 }
 
+/* The picker has a text field; a new usager being typed is unsaved (app_key asks). */
+static unsigned
+booking_input(void *state)
+{
+	struct booking *b = state;
+	if (b->mode != MODE_PICK)
+		return INPUT_NONE;
+	return picker_input(&b->picker) | (b->picker.creating ? INPUT_ESC_KEEPS : 0);
+}
+
 const struct screen_ops booking_screen = {
+    .input = booking_input,
     .name = "booking",
     .open = booking_open,
     .draw = booking_draw,

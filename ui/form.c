@@ -18,7 +18,22 @@
 struct form *
 form_new(void)
 {
-	return xcalloc(1, sizeof(struct form));
+	struct form *f = xcalloc(1, sizeof(struct form));
+	f->entered = true;
+	return f;
+}
+
+bool
+form_dirty(const struct form *f)
+{
+	return f != NULL && f->dirty;
+}
+
+void
+form_mark_clean(struct form *f)
+{
+	if (f)
+		f->dirty = false;
 }
 
 void
@@ -156,6 +171,18 @@ form_set_text(struct form *f, int field, const char *text)
 	free(fl->text);
 	fl->text = xstrdup(text ? text : "");
 	fl->cursor = strlen(fl->text);
+	fl->typed = false;
+}
+
+/*
+ * Whether the next character typed replaces the field's content: the focus
+ * just came to it and it holds a value the agent did not type here (a free
+ * text the agent typed is never thrown away by one key).
+ */
+static bool
+form_selected(const struct form *f, const struct form_field *fl)
+{
+	return f->entered && fl->text[0] != '\0' && (fl->kind != FIELD_TEXT || !fl->typed);
 }
 
 /* Byte offset of the character before / after the cursor. */
@@ -204,7 +231,7 @@ accepts(const struct form_field *fl, unsigned cp)
 	}
 }
 
-static void
+static bool
 text_insert(struct form_field *fl, unsigned cp)
 {
 	char buf[5];
@@ -230,12 +257,22 @@ text_insert(struct form_field *fl, unsigned cp)
 	}
 	size_t len = strlen(fl->text);
 	size_t max = fl->maxlen ? fl->maxlen : DEFAULT_MAXLEN;
-	if (len + (size_t)n > max)
-		return;
+	if (len + (size_t)n > max) {
+		/* A full date or time: overwrite the digit at the cursor, skipping separators. */
+		if ((fl->kind != FIELD_DATE && fl->kind != FIELD_TIME) || n != 1)
+			return false;
+		while (fl->text[fl->cursor] == '/' || fl->text[fl->cursor] == ':')
+			fl->cursor++;
+		if (fl->text[fl->cursor] == '\0')
+			return false;
+		fl->text[fl->cursor++] = buf[0];
+		return true;
+	}
 	fl->text = xrealloc(fl->text, len + (size_t)n + 1);
 	memmove(fl->text + fl->cursor + n, fl->text + fl->cursor, len - fl->cursor + 1);
 	memcpy(fl->text + fl->cursor, buf, (size_t)n);
 	fl->cursor += (size_t)n;
+	return true;
 }
 
 static enum form_result
@@ -244,11 +281,12 @@ focus_move(struct form *f, int delta)
 	if (f->n == 0)
 		return FORM_NONE;
 	f->focus = (f->focus + delta + f->n) % f->n;
+	f->entered = true;
 	return FORM_CHANGED;
 }
 
-enum form_result
-form_key(struct form *f, wint_t ch, bool is_code)
+static enum form_result
+form_key_field(struct form *f, wint_t ch, bool is_code)
 {
 	if (f->n == 0)
 		return FORM_NONE;
@@ -349,10 +387,41 @@ form_key(struct form *f, wint_t ch, bool is_code)
 		return FORM_NONE;
 	}
 	if (text && accepts(fl, (unsigned)ch)) {
-		text_insert(fl, (unsigned)ch);
+		if (!text_insert(fl, (unsigned)ch))
+			beep();
 		return FORM_CHANGED;
 	}
 	return FORM_NONE;
+}
+
+enum form_result
+form_key(struct form *f, wint_t ch, bool is_code)
+{
+	if (f->n == 0)
+		return FORM_NONE;
+	struct form_field *fl = &f->fields[f->focus];
+	bool text = fl->kind != FIELD_CHOICE && fl->kind != FIELD_CHECK;
+	/* The first character typed into a field just entered replaces its content. */
+	if (text && form_selected(f, fl) && !is_code && ch >= 0x20 && accepts(fl, (unsigned)ch)) {
+		fl->text[0] = '\0';
+		fl->cursor = 0;
+		f->dirty = true;
+	}
+	char *before = xstrdup(fl->text);
+	int choice = fl->choice;
+	bool checked = fl->checked, entered = f->entered;
+	/* Any key handled in the field (a cursor move, an edit) means insert from now on;
+	 * a move to another field sets it again. */
+	f->entered = false;
+	enum form_result r = form_key_field(f, ch, is_code);
+	if (r == FORM_NONE)
+		f->entered = entered;
+	if (strcmp(before, fl->text) != 0)
+		fl->typed = true;
+	if (strcmp(before, fl->text) != 0 || choice != fl->choice || checked != fl->checked)
+		f->dirty = true;
+	free(before);
+	return r;
 }
 
 int
@@ -396,6 +465,9 @@ form_draw(const struct form *f, int y, int x, int width, int label_width)
 				shown += step;
 			}
 			draw_text_pad(y + i, vx, box, attr, shown);
+			/* A field just entered is selected: the text typed next replaces it. Say so. */
+			if (focused && form_selected(f, fl))
+				draw_text(y + i, vx, box, attr ^ A_REVERSE, shown);
 			if (fl->hint && box < value_w)
 				draw_text(y + i, vx + box + 1, value_w - box - 1, theme_attr(SLOT_GRID), fl->hint);
 			if (focused)
@@ -495,6 +567,7 @@ form_validate(struct form *f, char **err)
 		}
 		if (problem) {
 			f->focus = i;
+			f->entered = true;
 			*err = xasprintf("%s : %s", fl->label, problem);
 			return false;
 		}

@@ -13,7 +13,13 @@
  * kept as typed until the form is freed: validation never clears a field,
  * it names the field and moves the focus there.
  *
- * Keys inside a form: printable characters insert at the cursor; ← → move
+ * Keys inside a form: printable characters insert at the cursor, except
+ * right after the focus entered a pre-filled field: then the first one
+ * replaces what the field held (as a selected field does in common form
+ * toolkits). A date, time or number is always replaced that way; a text is
+ * only while it holds what the program put there, never text the agent
+ * typed. In a full date or time field they overwrite the character at the
+ * cursor; ← → move
  * in a text (or change a choice); Backspace, Suppr, Début/Fin, Ctrl+A/E/U/K
  * edit; ↑ ↓ Tab Maj+Tab move between fields; Espace toggles a box or opens
  * the next choice; Entrée submits; Échap cancels.
@@ -45,12 +51,15 @@ struct form_field {
 	bool required;
 	size_t maxlen;  /* bytes; 0 = 255 */
 	char *hint;     /* shown after the field, e.g. "JJ/MM/AAAA" */
+	bool typed;     /* the text was edited from the keyboard, not set by the program */
 };
 
 struct form {
 	struct form_field *fields;
 	int n;
 	int focus;
+	bool entered;  /* the focus just came to this field: typing replaces it */
+	bool dirty;    /* a key changed a value since form_new()/form_mark_clean() */
 };
 
 enum form_result {
@@ -78,6 +87,11 @@ void form_choice_select(struct form *f, int field, int id);
 int form_add_check(struct form *f, const char *label, bool checked);
 void form_set_hint(struct form *f, int field, const char *hint);
 void form_set_text(struct form *f, int field, const char *text);
+
+/* Whether the agent changed a value with the keyboard (values set by code do not count). */
+bool form_dirty(const struct form *f);
+/* Forget the changes made so far (after saving them). */
+void form_mark_clean(struct form *f);
 
 /* Handle a key (from get_wch: is_code for KEY_* codes). */
 enum form_result form_key(struct form *f, wint_t ch, bool is_code);

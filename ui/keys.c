@@ -167,6 +167,18 @@ keys_lookup(wint_t ch, bool is_code)
 	return ACT_NONE;
 }
 
+int
+keys_of(enum action a, wint_t *ch, bool *is_code, int max)
+{
+	int n = 0;
+	for (int i = 0; i < nbindings && n < max; i++)
+		if (bindings[i].action == a) {
+			ch[n] = bindings[i].ch;
+			is_code[n++] = bindings[i].is_code;
+		}
+	return n;
+}
+
 const char *
 keys_label(enum action a)
 {

@@ -10,6 +10,10 @@
  * Actions are data: one table gives each its configuration name, default
  * keys, French help text and group. The help screen, the status-line hints,
  * the configuration parser and the man page all come from it.
+ *
+ * Every action bound to a function key also has a key that every terminal
+ * sends (TERM=vt100 has no F5 to F12): a digit mirrors each screen's
+ * function key, a control key the others. A unit test holds this.
  */
 #define ACTIONS(X)                                                                          \
 	X(HELP, "help", "? F1", "Aide : liste des touches", "Général")                      \
@@ -17,12 +21,12 @@
 	X(REFRESH, "refresh", "C-l", "Recharger et redessiner", "Général")                   \
 	X(CANCEL, "cancel", "Escape", "Fermer, annuler", "Général")                          \
 	X(SELECT, "select", "Enter", "Valider, ouvrir", "Général")                           \
-	X(GO_AGENDA, "go-agenda", "F2", "Aller à l'agenda", "Navigation")                    \
-	X(GO_SEARCH, "go-search", "F3", "Trouver un RDV", "Navigation")                      \
-	X(GO_ADMIN, "go-admin", "F7", "Administration (motifs, lieux, agents)", "Navigation")  \
-	X(GO_RDVS, "go-rdvs", "F5", "Liste des RDV", "Navigation")                       \
-	X(GO_ACCOUNT, "go-account", "F6", "Mon compte", "Navigation")                     \
-	X(GO_USAGERS, "go-usagers", "F4", "Usagers : recherche, fiches, doublons", "Navigation") \
+	X(GO_AGENDA, "go-agenda", "F2 2", "Aller à l'agenda", "Navigation")                    \
+	X(GO_SEARCH, "go-search", "F3 3", "Trouver un RDV", "Navigation")                      \
+	X(GO_ADMIN, "go-admin", "F7 7", "Administration (motifs, lieux, agents)", "Navigation")  \
+	X(GO_RDVS, "go-rdvs", "F5 5", "Liste des RDV", "Navigation")                       \
+	X(GO_ACCOUNT, "go-account", "F6 6", "Mon compte", "Navigation")                     \
+	X(GO_USAGERS, "go-usagers", "F4 4", "Usagers : recherche, fiches, doublons", "Navigation") \
 	X(DAY_PREV, "day-prev", "Left h", "Jour précédent", "Agenda")                        \
 	X(DAY_NEXT, "day-next", "Right l", "Jour suivant", "Agenda")                         \
 	X(SLOT_PREV, "slot-prev", "Up k", "Créneau précédent", "Agenda")                     \
@@ -45,7 +49,7 @@
 	X(SAVE, "save", "w", "Enregistrer l'export sous…", "Mon compte")                   \
 	X(JUMP_NEXT, "jump-next", "d", "Aller à la prochaine disponibilité", "Trouver un RDV") \
 	X(NEW, "new", "C-n Insert", "Nouvel usager, nouvel élément", "Trouver un RDV")       \
-	X(UNLINK, "unlink", "F8", "Retirer le dernier usager du rendez-vous", "Trouver un RDV") \
+	X(UNLINK, "unlink", "F8 C-r", "Retirer le dernier usager du rendez-vous", "Trouver un RDV") \
 	X(EDIT_USAGER, "edit-usager", "m", "Modifier la fiche de l'usager", "Usagers") \
 	X(MERGE, "merge", "F10 C-f", "Fusionner deux usagers", "Usagers")                \
 	X(DUPLICATES, "duplicates", "F9 C-d", "Doublons probables", "Usagers")
@@ -81,6 +85,12 @@ bool keys_bind(const char *action_name, const char *keys, char **err);
 
 /* The action for a key from get_wch() (is_code: KEY_CODE_YES). */
 enum action keys_lookup(wint_t ch, bool is_code);
+
+/*
+ * The keys bound to an action now, at most max: ch[i] from get_wch(),
+ * is_code[i] for KEY_* codes. Returns how many.
+ */
+int keys_of(enum action a, wint_t *ch, bool *is_code, int max);
 
 /* How the keys of an action read in help text, e.g. "←/h". Borrowed. */
 const char *keys_label(enum action a);

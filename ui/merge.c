@@ -244,7 +244,7 @@ merge_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 			return SCREEN_CLOSE;
 		if (usager_finder_key(&m->side[m->focus].finder, app, action, ch, is_code))
 			return SCREEN_REDRAW;
-		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+		return SCREEN_NONE;
 	}
 	if (m->plan == NULL)
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
@@ -346,7 +346,16 @@ merge_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* A search field has the keyboard: letters are not commands there. */
+static unsigned
+merge_input(void *state)
+{
+	struct merge *m = state;
+	return m->focus != FOCUS_TABLE ? INPUT_FORM : INPUT_NONE;
+}
+
 const struct screen_ops merge_screen = {
+    .input = merge_input,
     .name = "merge",
     .open = merge_open,
     .draw = merge_draw,

@@ -166,6 +166,12 @@ picked(struct usager_picker *p, int id, const char *name)
 	p->picked_name = xstrdup(name);
 }
 
+unsigned
+picker_input(const struct usager_picker *p)
+{
+	return INPUT_FORM | (p->creating && form_dirty(p->create) ? INPUT_UNSAVED : 0);
+}
+
 enum picker_result
 picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t ch, bool is_code)
 {

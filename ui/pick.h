@@ -46,6 +46,8 @@ void picker_free(struct usager_picker *p);
 void picker_reset(struct usager_picker *p);
 enum picker_result picker_key(struct usager_picker *p, struct app *app, enum action action,
 			      wint_t ch, bool is_code);
+/* enum screen_input flags: the picker always has a text field; a new usager being typed is unsaved. */
+unsigned picker_input(const struct usager_picker *p);
 /* Draw from row y within the rectangle; returns rows used. */
 int picker_draw(struct usager_picker *p, int y, int x, int width, int height);
 /*

@@ -42,6 +42,7 @@ struct plage_edit {
 	bool *checked; /* per options->motifs */
 	struct list motifs;
 	bool in_motifs; /* the keyboard is in the motif pane */
+	bool motifs_changed; /* a motif box ticked or cleared by the agent */
 	struct db_plage_saved *warned;
 	/* What is being saved, kept for the confirmation. */
 	struct db_plage_save save;
@@ -335,6 +336,7 @@ motifs_key(struct plage_edit *e, struct app *app, enum action action, wint_t ch,
 	}
 	if (!is_code && ch == ' ' && e->motifs.selected >= 0) {
 		e->checked[e->motifs.selected] = !e->checked[e->motifs.selected];
+		e->motifs_changed = true;
 		return SCREEN_REDRAW;
 	}
 	if (list_key(&e->motifs, action, (int)ch, is_code))
@@ -346,7 +348,7 @@ motifs_key(struct plage_edit *e, struct app *app, enum action action, wint_t ch,
 	}
 	if (action == ACT_CANCEL)
 		return SCREEN_CLOSE;
-	return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+	return SCREEN_NONE;
 }
 
 static int
@@ -398,8 +400,7 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
 	default:
-		/* q on a box or a choice must not quit and lose the form. */
-		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+		return SCREEN_NONE;
 	}
 }
 
@@ -471,7 +472,26 @@ plage_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+plage_input(void *state)
+{
+	struct plage_edit *e = state;
+	unsigned unsaved = form_dirty(e->form) || e->motifs_changed ? INPUT_UNSAVED : 0;
+	switch (e->mode) {
+	case M_FORM:
+		return INPUT_FORM | unsaved;
+	case M_WARNINGS:
+		return unsaved | INPUT_ESC_KEEPS;
+	case M_SAVING:
+		return unsaved;
+	default:
+		return INPUT_NONE;
+	}
+}
+
 const struct screen_ops plage_screen = {
+    .input = plage_input,
     .name = "plage",
     .open = plage_open,
     .draw = plage_draw,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/agenda.h"
+#include "core/text.h"
 #include "core/xmalloc.h"
 #include "db/choices.h"
 #include "db/rdvs.h"
@@ -51,6 +52,7 @@ struct rdv_edit {
 	int duration;
 	int agents[2];
 	int nagents;
+	bool usagers_changed; /* a usager added or removed by the agent */
 };
 
 static const enum action form_hints[] = {ACT_SELECT, ACT_NEW, ACT_UNLINK, ACT_CANCEL, ACT_NONE};
@@ -221,6 +223,12 @@ rdv_draw(void *state, struct app *app)
 	free(names);
 	char *help = xasprintf("%s : ajouter un usager · %s : retirer le dernier · Entrée : enregistrer",
 			       keys_label(ACT_NEW), keys_label(ACT_UNLINK));
+	/* At 80 columns the keys matter more than "Entrée", which the status line shows too. */
+	if (text_width(help) > COLS - 4) {
+		free(help);
+		help = xasprintf("%s : ajouter un usager · %s : retirer le dernier", keys_label(ACT_NEW),
+				 keys_label(ACT_UNLINK));
+	}
 	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID), help);
 	free(help);
 	y += 3;
@@ -329,6 +337,7 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		switch (picker_key(&e->picker, app, action, ch, is_code)) {
 		case PICKER_PICKED:
 			usager_add(e, e->picker.picked_id, e->picker.picked_name);
+			e->usagers_changed = true;
 			picker_reset(&e->picker);
 			e->mode = M_FORM;
 			return SCREEN_REDRAW;
@@ -338,7 +347,7 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		case PICKER_CHANGED:
 			return SCREEN_REDRAW;
 		default:
-			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+			return SCREEN_NONE;
 		}
 	case M_FORM:
 		if (action == ACT_NEW) {
@@ -346,8 +355,10 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 			return SCREEN_REDRAW;
 		}
 		if (action == ACT_UNLINK) {
-			if (e->nusagers > 0)
+			if (e->nusagers > 0) {
 				free(e->usager_names[--e->nusagers]);
+				e->usagers_changed = true;
+			}
 			return SCREEN_REDRAW;
 		}
 		switch (form_key(e->form, ch, is_code)) {
@@ -368,8 +379,7 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		case FORM_CANCEL:
 			return SCREEN_CLOSE;
 		default:
-			/* A letter the form did not take is not a command: q must not lose the form. */
-			return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+			return SCREEN_NONE;
 		}
 	case M_WARNINGS:
 		if (action == ACT_SELECT) {
@@ -395,6 +405,7 @@ rdv_data(void *state, struct app *app, struct db_reply *reply)
 		enum picker_result pr = picker_data(&e->picker, app, reply);
 		if (pr == PICKER_PICKED) {
 			usager_add(e, e->picker.picked_id, e->picker.picked_name);
+			e->usagers_changed = true;
 			picker_reset(&e->picker);
 			e->mode = M_FORM;
 		}
@@ -478,7 +489,30 @@ rdv_data(void *state, struct app *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+rdv_input(void *state)
+{
+	struct rdv_edit *e = state;
+	unsigned unsaved = form_dirty(e->form) || e->usagers_changed ? INPUT_UNSAVED : 0;
+	switch (e->mode) {
+	case M_FORM:
+		return INPUT_FORM | unsaved;
+	case M_PICK:
+		/* Échap closes the picker and comes back to the form. */
+		return picker_input(&e->picker) | unsaved | INPUT_ESC_KEEPS;
+	case M_CHECKING:
+	case M_WARNINGS:
+		return unsaved | INPUT_ESC_KEEPS;
+	case M_SAVING:
+		return unsaved;
+	default:
+		return INPUT_NONE;
+	}
+}
+
 const struct screen_ops rdv_screen = {
+    .input = rdv_input,
     .name = "rdv",
     .open = rdv_open,
     .draw = rdv_draw,

@@ -696,7 +696,16 @@ rdvlist_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* The filter form has the keyboard: letters are not commands there. */
+static unsigned
+rdvlist_input(void *state)
+{
+	struct rdvlist *s = state;
+	return s->editing ? INPUT_FORM : INPUT_NONE;
+}
+
 const struct screen_ops rdvlist_screen = {
+    .input = rdvlist_input,
     .name = "rdvlist",
     .open = rdvlist_open,
     .draw = rdvlist_draw,

@@ -15,6 +15,22 @@
  * tig view_ops). Handlers return what must happen next; they never reach
  * into another screen.
  */
+/*
+ * What a screen holds that a key could lose, from its input() callback.
+ * INPUT_FORM: a form or a text field has the keyboard; a printable key it
+ * does not take is never a command (q does not quit, a digit does not
+ * change screens). INPUT_UNSAVED: changes not saved yet; Échap, another
+ * screen's key and quitting ask before dropping them (one question, asked
+ * by the application, see app_key()). INPUT_ESC_KEEPS: Échap now closes
+ * only a part of the screen (a picker, a warning) and keeps the changes.
+ */
+enum screen_input {
+	INPUT_NONE = 0,
+	INPUT_FORM = 1 << 0,
+	INPUT_UNSAVED = 1 << 1,
+	INPUT_ESC_KEEPS = 1 << 2,
+};
+
 enum screen_result {
 	SCREEN_NONE = 0,
 	SCREEN_REDRAW = 1 << 0,
@@ -38,6 +54,8 @@ struct screen_ops {
 	void (*close)(void *state);
 	/* Short hints for the status line: the actions worth showing here. */
 	const enum action *hints;
+	/* Optional: enum screen_input flags for the current state (none when NULL). */
+	unsigned (*input)(void *state);
 	/* Optional: text for the status line, e.g. "3 rendez-vous à renseigner". Borrowed. */
 	const char *(*status)(void *state);
 };

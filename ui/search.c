@@ -557,8 +557,8 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		}
 		if (r == FORM_CANCEL)
 			return s->searched ? (s->focus = FOCUS_RESULTS, SCREEN_REDRAW) : SCREEN_NONE;
-		/* Letters belong to the form: only function keys act here. */
-		return action == ACT_QUIT ? SCREEN_REDRAW : SCREEN_NONE;
+		/* Letters belong to the form: app_key never makes them commands (search_input). */
+		return SCREEN_NONE;
 	}
 	switch (action) {
 	case ACT_CANCEL:
@@ -686,7 +686,16 @@ search_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* The criteria form has the keyboard: letters are not commands there. */
+static unsigned
+search_input(void *state)
+{
+	struct search *s = state;
+	return s->choices && s->focus == FOCUS_FORM ? INPUT_FORM : INPUT_NONE;
+}
+
 const struct screen_ops search_screen = {
+    .input = search_input,
     .name = "search",
     .open = search_open,
     .draw = search_draw,

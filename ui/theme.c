@@ -191,6 +191,34 @@ index_to_rgb(int idx, int *r, int *g, int *b)
 	}
 }
 
+void
+theme_slot_colour(enum theme_slot s, bool background, struct theme_colour_info *out)
+{
+	memset(out, 0, sizeof *out);
+	out->index = -1;
+	if ((unsigned)s >= SLOT_COUNT) {
+		out->is_default = true;
+		return;
+	}
+	const struct colour *c = background ? &styles[s].bg : &styles[s].fg;
+	if (!c->rgb && c->index < 0) {
+		out->is_default = true;
+		return;
+	}
+	int shown;
+	if (c->rgb) {
+		out->rgb[0] = c->r;
+		out->rgb[1] = c->g;
+		out->rgb[2] = c->b;
+		shown = rgb_to_256(c->r, c->g, c->b);
+	} else {
+		out->index = c->index;
+		index_to_rgb(c->index, &out->rgb[0], &out->rgb[1], &out->rgb[2]);
+		shown = c->index;
+	}
+	index_to_rgb(shown, &out->shown[0], &out->shown[1], &out->shown[2]);
+}
+
 static int
 rgb_to_8(int r, int g, int b)
 {

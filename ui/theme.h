@@ -63,6 +63,21 @@ bool theme_has_colour(void);
 /* Names of the built-in themes, NULL-terminated. */
 const char *const *theme_builtin_names(void);
 
+/*
+ * A slot's colour as parsed by the last theme_parse()/theme_load(), for
+ * checks such as contrast: is_default when it is the terminal's own colour;
+ * otherwise index (0–255, or -1 for #rrggbb), the RGB value as written (an
+ * index through the xterm palette) and the xterm-256 palette entry a
+ * 256-colour terminal shows for it.
+ */
+struct theme_colour_info {
+	bool is_default;
+	int index;
+	int rgb[3];
+	int shown[3];
+};
+void theme_slot_colour(enum theme_slot s, bool background, struct theme_colour_info *out);
+
 /* Print the colour slots with their meaning (plain, or roff for the man page). */
 void theme_print_slots(FILE *out, bool roff);
 

@@ -379,8 +379,8 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		case FORM_CHANGED:
 			return SCREEN_REDRAW;
 		case FORM_NONE:
-			/* Letters are text here: q must not quit. */
-			return action == ACT_QUIT || action == ACT_HELP ? SCREEN_NONE : SCREEN_REDRAW;
+			/* Letters are text here; app_key never makes them commands (record_input). */
+			return SCREEN_NONE;
 		}
 		return SCREEN_REDRAW;
 	}
@@ -497,7 +497,18 @@ record_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* What Échap, another screen or quitting would lose (app_key asks first). */
+static unsigned
+record_input(void *state)
+{
+	struct record *r = state;
+	if (r->form == NULL)
+		return INPUT_NONE;
+	return INPUT_FORM | (form_dirty(r->form) ? INPUT_UNSAVED : 0);
+}
+
 const struct screen_ops usager_record_screen = {
+    .input = record_input,
     .name = "usager",
     .open = record_open,
     .draw = record_draw,

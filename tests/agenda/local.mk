@@ -1,4 +1,12 @@
 check_PROGRAMS += tests/agenda/t_agenda tests/agenda/t_form tests/agenda/t_keys_theme
+check_PROGRAMS += tests/agenda/t_status
+tests_agenda_t_status_SOURCES = tests/agenda/t_status.c
+tests_agenda_t_status_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LIBS) $(CORE_LIBS)
+TESTS += tests/agenda/t_status
+check_PROGRAMS += tests/agenda/t_theme_contrast
+tests_agenda_t_theme_contrast_SOURCES = tests/agenda/t_theme_contrast.c
+tests_agenda_t_theme_contrast_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LIBS) $(CORE_LIBS) -lm
+TESTS += tests/agenda/t_theme_contrast
 tests_agenda_t_agenda_SOURCES = tests/agenda/t_agenda.c
 tests_agenda_t_agenda_LDADD = src/core/libcore.a $(CORE_LIBS)
 tests_agenda_t_form_SOURCES = tests/agenda/t_form.c

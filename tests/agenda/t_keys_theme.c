@@ -24,6 +24,40 @@ main(void)
 	is_int(keys_lookup('Z', false), ACT_NONE, "an unbound key does nothing");
 	is_str(keys_label(ACT_WEEK_NEXT), "n/PgSuiv", "labels for help come from the table");
 
+	/*
+	 * TERM=vt100 sends no F5 to F12 (and no PageDown, Insert, Delete): every
+	 * action bound to a function key must also have a plain key, a
+	 * character or a control key, which every terminal sends.
+	 */
+	int with_fkey = 0, missing = 0;
+	for (int a = 1; a < ACT_COUNT; a++) {
+		wint_t ch[16];
+		bool code[16];
+		int n = keys_of((enum action)a, ch, code, 16);
+		bool fkey = false, plain = false;
+		for (int i = 0; i < n; i++) {
+			if (code[i] && ch[i] >= KEY_F0 && ch[i] <= KEY_F(63))
+				fkey = true;
+			if (!code[i])
+				plain = true;
+		}
+		if (fkey) {
+			with_fkey++;
+			if (!plain) {
+				printf("# %s (%s) has no key but a function key\n", keys_action((enum action)a)->name,
+				       keys_label((enum action)a));
+				missing++;
+			}
+		}
+	}
+	ok(with_fkey >= 10, "the table binds function keys (%d actions)", with_fkey);
+	is_int(missing, 0, "every action with a function key has a key every terminal sends");
+	is_int(keys_lookup('5', false), ACT_GO_RDVS, "5 opens the Liste des RDV, as F5");
+	is_int(keys_lookup('6', false), ACT_GO_ACCOUNT, "6 opens Mon compte, as F6");
+	is_int(keys_lookup('7', false), ACT_GO_ADMIN, "7 opens the administration, as F7");
+	is_int(keys_lookup(6, false), ACT_MERGE, "Ctrl+F opens the merge screen, as F10");
+	is_str(keys_label(ACT_GO_RDVS), "F5/5", "the help shows both keys");
+
 	char *err = NULL;
 	ok(keys_bind("week-next", "N F5", &err), "a user binding replaces the defaults");
 	is_int(keys_lookup('N', false), ACT_WEEK_NEXT, "N is now next week");

@@ -159,7 +159,12 @@ tmux_wait "Non enregistré : Rôle : l'organisation doit garder au moins un admi
 ok $? "she cannot stop being the MDS's last admin"
 is "$(sql -c "SELECT access_level FROM rdv.agent_roles r JOIN rdv.agents a ON a.id = r.agent_id WHERE a.db_role = 'camille'")" \
 	"admin" "her role is unchanged"
+# Her change was refused, not saved: Échap asks before dropping it.
 tmux_keys Escape
+tmux_wait "Abandonner les modifications ? o : oui · n : non" 5
+ok $? "Échap on the changed form asks before dropping it"
+tmux_keys o
+tmux_wait_gone "Identifiant : camille" 5
 tmux_keys q
 is "$(tmux_exit_status 10)" "0" "camille quits"
 
