@@ -222,6 +222,20 @@ is "$(as_role t_basic_x "SELECT coalesce(rdv.usager_email_owner('only.b@example.
 is "$(as_role t_other "SELECT rdv.usager_email_owner('only.b@example.fr') LIKE '%(fiche n° %'")" "t" \
 	"… and names one the caller sees"
 
+# ------------------------------------------------------------------ class 9: control characters
+
+osc52=$(printf 'x\033]52;c;ZXZpbA==\007@example.fr')
+is "$(as_role t_secr "UPDATE rdv.usagers SET email = '$osc52' WHERE id = 1" | head -1)" "ERROR:  23514" \
+	"a usager's e-mail with ESC ] 52 (OSC 52) is refused"
+is "$(as_role t_secr "UPDATE rdv.usagers SET phone_number = '06 12$(printf '\033')[31m' WHERE id = 1" | head -1)" \
+	"ERROR:  23514" "a usager's phone number with an escape sequence is refused"
+is "$(sql -v VERBOSITY=sqlstate -c "UPDATE rdv.agents SET email = '$osc52' WHERE id = 1" 2>&1 | head -1)" \
+	"ERROR:  23514" "an agent's e-mail with OSC 52 is refused, even to the superuser"
+is "$(sql -v VERBOSITY=sqlstate -c "UPDATE rdv.agents SET db_role = 'a$(printf '\033')b' WHERE id = 1" 2>&1 | head -1)" \
+	"ERROR:  23514" "a login with a control character is refused"
+is "$(sql -v VERBOSITY=sqlstate -c "UPDATE rdv.organisations SET email = 'a@b.fr$(printf '\342\200\256')' WHERE id = 1" 2>&1 | head -1)" \
+	"ERROR:  23514" "an organisation's e-mail with a bidirectional override is refused"
+
 # ------------------------------------------------------------------ catalog invariants
 
 is "$(sql -f "$top_srcdir/tests/db/invariants.sql")" "" "the catalog invariants hold (tests/db/invariants.sql)"
