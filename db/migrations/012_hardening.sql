@@ -178,6 +178,23 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp 
     LIMIT 1
 $$;
 
+-- plage_motif_ids as in 008, but only for an organisation of the caller (it
+-- listed another organisation's motif ids for an agent the caller sees).
+CREATE OR REPLACE FUNCTION rdv.plage_motif_ids(agent_id integer, organisation_id integer) RETURNS integer[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
+    SELECT coalesce(array_agg(m.id ORDER BY m.id), '{}')
+    FROM rdv.motifs m
+    WHERE m.organisation_id = $2 AND m.deleted_at IS NULL AND NOT m.collectif
+      AND $2 = ANY ((SELECT rdv.my_organisation_ids())::integer[])
+      AND $1 = ANY ((SELECT rdv.visible_agent_ids())::integer[])
+      AND (EXISTS (SELECT 1 FROM rdv.agent_roles r
+                   WHERE r.agent_id = $1 AND r.organisation_id = $2 AND r.access_level = 'admin')
+           OR m.service_id IN (SELECT s.service_id FROM rdv.agent_services s WHERE s.agent_id = $1)
+           OR (m.for_secretariat AND EXISTS (
+                   SELECT 1 FROM rdv.agent_services s JOIN rdv.services v ON v.id = s.service_id
+                   WHERE s.agent_id = $1 AND v.name = 'Secrétariat')))
+$$;
+
 -- plage_warnings as in 008, but a motif is named only when the caller may see
 -- it (it listed any organisation's motifs by id).
 CREATE OR REPLACE FUNCTION rdv.plage_warnings(plage_id integer, agent_id integer, organisation_id integer,

@@ -213,6 +213,12 @@ out=$(as_role t_basic_y "SELECT * FROM rdv.plage_warnings(NULL, 4, 2, '2026-04-0
 unlike "$out" "secrète" "plage_warnings does not name a plage of an organisation the caller is not in"
 like "$out" "autre organisation" "… it only says there is one"
 
+# plage_motif_ids listed another organisation's motifs for an agent the
+# caller sees (agent 4 works in A and B; t_basic_y only in A).
+is "$(as_role t_basic_y "SELECT rdv.plage_motif_ids(4, 2)")" "{}" \
+	"plage_motif_ids lists no motif of an organisation the caller is not in"
+is "$(as_role t_other "SELECT rdv.plage_motif_ids(7, 2)")" "{4}" "… but does for one the caller is in"
+
 # The e-mail lookup: who holds an address, only when the caller sees them.
 sql -c "UPDATE rdv.usagers SET email = 'only.b@example.fr'
 	WHERE id = (SELECT p.usager_id FROM rdv.usager_profiles p GROUP BY p.usager_id
