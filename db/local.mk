@@ -1,7 +1,8 @@
 # Data-access layer: libpq, SQL. Returns core structs, owns every PGresult.
 noinst_LIBRARIES += db/libdb.a
 db_libdb_a_SOURCES =
-SQL_FILES = $(sort $(wildcard $(srcdir)/db/migrations/*.sql)) $(sort $(wildcard $(srcdir)/db/seed/*.sql))
+SQL_FILES = $(sort $(wildcard $(srcdir)/db/migrations/*.sql)) $(sort $(wildcard $(srcdir)/db/seed/*.sql)) \
+	$(srcdir)/db/hooks/after_migration.sql
 db_libdb_a_SOURCES += db/db.h db/internal.h db/sql_files.h db/conn.c db/migrate.c \
 	db/session.c db/agenda.c db/choices.c db/choices.h db/pick.c db/pick.h db/rdvs.c db/rdvs.h db/values.c
 db_libdb_a_SOURCES += db/outbox.c db/outbox.h

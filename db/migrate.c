@@ -14,6 +14,11 @@
  * name order, each in one transaction together with its row in
  * rdv_meta.migrations. An advisory lock keeps two concurrent `rdv db migrate`
  * from applying the same file twice.
+ *
+ * After each migration, in its transaction, "hooks/after_migration.sql"
+ * hands every object of the schema rdv to the non-superuser role rdv_owner
+ * and takes EXECUTE on functions and TEMP on the database from PUBLIC, so
+ * that no migration can forget it (SECURITY.md).
  */
 
 static const char meta_sql[] =
@@ -50,6 +55,15 @@ migration_applied(struct db *db, const char *version, bool *applied, struct db_e
 	return true;
 }
 
+static const char *
+after_migration_hook(void)
+{
+	for (const struct sql_file *f = sql_files; f->name; f++)
+		if (strcmp(f->name, "hooks/after_migration.sql") == 0)
+			return f->text;
+	abort(); /* embedded at build time: cannot be missing */
+}
+
 static bool
 migration_apply(struct db *db, const struct sql_file *f, const char *version,
 		struct db_error **err)
@@ -59,6 +73,7 @@ migration_apply(struct db *db, const struct sql_file *f, const char *version,
 		return false;
 	PGresult *res = NULL;
 	bool ok = db_exec_simple(db, f->text, err) &&
+		  db_exec_simple(db, after_migration_hook(), err) &&
 		  (res = db_exec(db, "INSERT INTO rdv_meta.migrations (version) VALUES ($1)", 1,
 				 params, err)) != NULL;
 	PQclear(res);

@@ -78,6 +78,75 @@ mkdir_p(const char *path)
 	return ok;
 }
 
+/* The uid that may own the demo's directory: ours; as root, postgres's too. */
+static bool
+dir_owner_ok(uid_t uid)
+{
+	if (uid == geteuid())
+		return true;
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("postgres");
+		return pw != NULL && uid == pw->pw_uid;
+	}
+	return false;
+}
+
+bool
+cluster_prepare_dir(struct cluster *c, char **err)
+{
+	/* Every existing parent: one that others may write to (without the
+	 * sticky bit, as /tmp has) lets them swap the directory under us. */
+	char *path = c->dir[0] == '/' ? xstrdup(c->dir) : NULL;
+	if (path == NULL) {
+		char cwd[4096];
+		if (getcwd(cwd, sizeof cwd) == NULL) {
+			*err = xasprintf("dossier courant illisible : %s", strerror(errno));
+			return false;
+		}
+		path = xasprintf("%s/%s", cwd, c->dir);
+	}
+	struct stat st;
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		bool exists = stat(path, &st) == 0;
+		if (exists && (st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+			*err = xasprintf("le dossier %s est modifiable par d'autres utilisateurs (mode %04o) : "
+					 "la démonstration refuse de s'y installer (RDV_DEMO_DIR)",
+					 path, (unsigned)(st.st_mode & 07777));
+			free(path);
+			return false;
+		}
+		*s = '/';
+	}
+	free(path);
+	if (lstat(c->dir, &st) != 0) {
+		if (errno != ENOENT || !mkdir_p(c->dir) || chmod(c->dir, 0700) != 0 ||
+		    lstat(c->dir, &st) != 0) {
+			*err = xasprintf("impossible de créer %s : %s", c->dir, strerror(errno));
+			return false;
+		}
+	}
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+		*err = xasprintf("%s n'est pas un dossier (un lien symbolique est refusé) : "
+				 "la démonstration refuse de s'y installer (RDV_DEMO_DIR)", c->dir);
+		return false;
+	}
+	if (!dir_owner_ok(st.st_uid)) {
+		*err = xasprintf("le dossier %s appartient à un autre utilisateur : "
+				 "la démonstration refuse de s'y installer (RDV_DEMO_DIR)", c->dir);
+		return false;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*err = xasprintf("le dossier %s est modifiable par d'autres utilisateurs (mode %04o) : "
+				 "la démonstration refuse de s'y installer ; chmod 700 %s ou un autre "
+				 "RDV_DEMO_DIR", c->dir, (unsigned)(st.st_mode & 07777), c->dir);
+		return false;
+	}
+	return true;
+}
+
 /*
  * Run a PostgreSQL server program with its output in a log file; as root
  * through runuser so that it runs as postgres. No shell is involved.

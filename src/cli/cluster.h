@@ -27,6 +27,16 @@ char *cluster_default_dir(void);
 struct cluster *cluster_new(const char *dir);
 void cluster_free(struct cluster *c);
 
+/*
+ * Make sure the directory is the caller's own: create it (mode 0700, its
+ * missing parents 0755) or accept an existing one only when it is a real
+ * directory owned by the caller (as root: or by postgres) that neither group
+ * nor others may write to, under parents others cannot write to (unless
+ * sticky, like /tmp). A cluster there trusts every local connection through
+ * its socket. On refusal *err holds a French message (caller frees).
+ */
+bool cluster_prepare_dir(struct cluster *c, char **err);
+
 bool cluster_exists(const struct cluster *c);
 bool cluster_running(const struct cluster *c);
 /* initdb; on failure *err holds a French message (caller frees). */

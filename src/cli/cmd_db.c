@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 #include "cli/cli.h"
+#include "core/text.h"
+#include "core/xmalloc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -98,7 +100,7 @@ cmd_db(int argc, char **argv)
 	struct db_error *err = NULL;
 	struct db *db = db_connect(conninfo, &err);
 	if (db == NULL) {
-		fprintf(stderr, "rdv: %s\n", err->message);
+		text_fprintf(stderr, "rdv: %s\n", err->message);
 		db_error_free(err);
 		return 1;
 	}

@@ -145,6 +145,12 @@ cmd_demo(int argc, char **argv)
 		cluster_free(c);
 		return 0;
 	}
+	if (!cluster_prepare_dir(c, &errmsg)) {
+		fprintf(stderr, "rdv: %s\n", errmsg);
+		free(errmsg);
+		cluster_free(c);
+		return EXIT_BAD_INPUT;
+	}
 	if (reset && !cluster_destroy(c, &errmsg))
 		goto fail;
 	if (!cluster_exists(c)) {

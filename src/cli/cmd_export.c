@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/tz.h"
+#include "core/text.h"
 #include "core/xmalloc.h"
 #include "db/db.h"
 #include "db/exports.h"
@@ -71,7 +72,7 @@ export_connect(const char *conninfo)
 	struct db_error *err = NULL;
 	struct db *db = db_connect(export_conninfo(conninfo), &err);
 	if (db == NULL) {
-		fprintf(stderr, "rdv: %s\n", err->message);
+		text_fprintf(stderr, "rdv: %s\n", err->message);
 		db_error_free(err);
 	}
 	return db;
@@ -123,7 +124,9 @@ progress_final(struct progress *p, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(p->out, fmt, ap);
+	char *line = xvasprintf(fmt, ap);
+	text_fputs(line, p->out);
+	free(line);
 	va_end(ap);
 	fputc('\n', p->out);
 	fflush(p->out);
@@ -390,7 +393,7 @@ db_fail:
 fail:
 	if (tmp)
 		unlink(tmp);
-	fprintf(stderr, "rdv: export impossible : %s\n", msg);
+	text_fprintf(stderr, "rdv: export impossible : %s\n", msg);
 	progress_final(&prog, "error %s", msg);
 	if (id) {
 		struct db_error *e2 = NULL;
@@ -452,12 +455,12 @@ export_list(int argc, char **argv)
 	struct db_exports *e = s ? db_exports_list(db, s->time_zone, &err) : NULL;
 	int status = 0;
 	if (e == NULL) {
-		fprintf(stderr, "rdv: %s\n", db_error_text(err));
+		text_fprintf(stderr, "rdv: %s\n", db_error_text(err));
 		status = 1;
 	} else {
 		for (int i = 0; i < e->n; i++) {
 			const struct db_export *x = &e->items[i];
-			printf("%s\t%s\t%s\t%s\t%ld\t%lld\t%s\n", x->id, x->format,
+			text_fprintf(stdout, "%s\t%s\t%s\t%s\t%ld\t%lld\t%s\n", x->id, x->format,
 			       export_status_fr(x->status), x->file_name, x->rows, x->size,
 			       x->created);
 		}
@@ -502,10 +505,10 @@ export_get(int argc, char **argv)
 	int status = 0;
 	char *msg = NULL;
 	if (content == NULL) {
-		fprintf(stderr, "rdv: %s\n", db_error_text(err));
+		text_fprintf(stderr, "rdv: %s\n", db_error_text(err));
 		status = 1;
 	} else if (!export_file_write(output, content->data, content->size, &msg)) {
-		fprintf(stderr, "rdv: %s\n", msg);
+		text_fprintf(stderr, "rdv: %s\n", msg);
 		status = 1;
 	}
 	free(msg);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/xmalloc.h"
 #include "db/db.h"
 #include "notify/notify.h"
@@ -166,7 +167,7 @@ cmd_notify(int argc, char **argv)
 	struct db_error *err = NULL;
 	struct db *db = db_connect(conninfo, &err);
 	if (db == NULL) {
-		fprintf(stderr, "rdv: %s\n", err->message);
+		text_fprintf(stderr, "rdv: %s\n", err->message);
 		db_error_free(err);
 		status = 1;
 		goto out;

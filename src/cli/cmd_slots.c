@@ -12,6 +12,7 @@
 #include "core/caltime.h"
 #include "core/scenario.h"
 #include "core/slots.h"
+#include "core/text.h"
 #include "core/xmalloc.h"
 #include "db/db.h"
 #include "db/slots.h"
@@ -108,7 +109,7 @@ slots_run(const struct slots_data *d, const struct slots_query *q, bool first, b
 		text = json ? scenario_format_slots_json(v, n) : scenario_format_slots_text(v, n);
 		free(v);
 	}
-	fputs(text, stdout);
+	text_fputs(text, stdout);
 	free(text);
 	return 0;
 fail:
@@ -149,7 +150,7 @@ slots_print(const struct slot *v, size_t n, bool first, bool json)
 		text = scenario_format_slots_json(v, n);
 	else
 		text = scenario_format_slots_text(v, first && n > 1 ? 1 : n);
-	fputs(text, stdout);
+	text_fputs(text, stdout);
 	free(text);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 #include "cli/cli.h"
+#include "core/text.h"
+#include "core/xmalloc.h"
 
 #include <locale.h>
 #include <stdarg.h>
@@ -31,7 +33,9 @@ cli_usage_error(const char *fmt, ...)
 	va_list ap;
 	fputs("rdv: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char *line = xvasprintf(fmt, ap);
+	text_fputs(line, stderr);
+	free(line);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_BAD_INPUT;

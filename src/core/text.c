@@ -2,6 +2,9 @@
 #include "config.h"
 #include "core/text.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
+
 #include <string.h>
 #include <wchar.h>
 
@@ -101,6 +104,40 @@ text_sanitize(const char *s)
 	}
 	*o = '\0';
 	return out;
+}
+
+void
+text_fputs(const char *s, FILE *f)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	if (s == NULL)
+		return;
+	unsigned cp;
+	int n;
+	while (*s != '\0') {
+		n = text_decode(s, &cp);
+		if (n < 0) {
+			fputs(replacement, f);
+			s++;
+			continue;
+		}
+		if (cp != '\n' && cp != '\t' && is_dangerous(cp))
+			fputs(replacement, f);
+		else
+			fwrite(s, 1, (size_t)n, f);
+		s += n;
+	}
+}
+
+void
+text_fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	text_fputs(s, f);
+	free(s);
 }
 
 static int

@@ -3,6 +3,7 @@
 #define RDV_CORE_TEXT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 /*
@@ -16,6 +17,15 @@
  * newline become a space. NULL gives "". Caller frees.
  */
 char *text_sanitize(const char *s);
+
+/*
+ * Write s to f as text_sanitize would show it, but keeping newlines and
+ * tabs (lines, TSV): for what the CLI and the worker print that came from
+ * the database (an e-mail holding ESC ] 52 … must not reach the terminal).
+ */
+void text_fputs(const char *s, FILE *f);
+/* printf then text_fputs. */
+void text_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True when s holds a character text_sanitize would replace. */
 bool text_has_controls(const char *s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/text.h"
 #include "core/xmalloc.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -52,7 +53,7 @@ worker_reconnect(struct db *db)
 		struct db_error *err = NULL;
 		if (outbox_reconnect(db, &err))
 			return true;
-		fprintf(stderr, "rdv: base de données injoignable : %s ; nouvel essai dans %d s\n",
+		text_fprintf(stderr, "rdv: base de données injoignable : %s ; nouvel essai dans %d s\n",
 		        err ? err->message : "?", delay);
 		db_error_free(err);
 		struct timespec ts = {.tv_sec = delay};
@@ -84,7 +85,7 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 	if (ok) {
 		recorded = outbox_mark_sent(db, it->id, err);
 		if (recorded && opt->log) {
-			fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event,
+			text_fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event,
 			        it->to_email);
 			fflush(opt->log);
 		}
@@ -93,7 +94,7 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 		recorded = outbox_mark_failed(db, it->id, error, opt->backoff_s, opt->backoff_max_s,
 		                              &delay, err);
 		*pause_s = delay;
-		fprintf(stderr, "rdv: n° %lld %s à %s non envoyée : %s ; nouvel essai dans %d s\n",
+		text_fprintf(stderr, "rdv: n° %lld %s à %s non envoyée : %s ; nouvel essai dans %d s\n",
 		        it->id, it->event, it->to_email ? it->to_email : "?", error, delay);
 	}
 	free(error);
@@ -107,7 +108,7 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 static bool
 worker_db_failed(struct db *db, const struct notify_options *opt, struct db_error **err)
 {
-	fprintf(stderr, "rdv: %s\n", *err ? (*err)->message : "erreur de base de données");
+	text_fprintf(stderr, "rdv: %s\n", *err ? (*err)->message : "erreur de base de données");
 	db_error_free(*err);
 	*err = NULL;
 	if (opt->once)

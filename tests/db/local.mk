@@ -14,3 +14,8 @@ EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
 # Seed tests: demo and scale data on a throwaway cluster.
 TESTS += tests/db/seed.sh
 EXTRA_DIST += tests/db/seed.sh
+
+# Attacks of issue 10 (SECURITY.md) and the catalog invariants; the upgrade
+# from the schema before 012_hardening with the demo data.
+TESTS += tests/db/attack_definer.sh tests/db/upgrade.sh
+EXTRA_DIST += tests/db/attack_definer.sh tests/db/upgrade.sh tests/db/invariants.sql

@@ -8,7 +8,8 @@
 # Environment (exported by the harness): top_srcdir, RDV, PG_BINDIR.
 # Migrations are applied with `$RDV db migrate` when $RDV is built; set
 # RDV_TEST_MIGRATE=psql to apply db/migrations/*.sql with psql instead (each
-# file in one transaction, in file-name order, as the superuser).
+# file in one transaction together with db/hooks/after_migration.sql, as
+# `rdv db migrate` does, in file-name order, as the superuser).
 set -u
 
 test_file=${1:?usage: run-pgtap.sh FILE.pgtap}
@@ -29,6 +30,7 @@ else
 	CLUSTER_NO_MIGRATE=1 cluster_start
 	for f in "$top_srcdir"/db/migrations/*.sql; do
 		psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$f" \
+			-f "$top_srcdir/db/hooks/after_migration.sql" \
 			>>"$CLUSTER_DIR/migrate.log" 2>&1 || {
 			echo "Bail out! migration $(basename "$f") failed: $(tail -3 "$CLUSTER_DIR/migrate.log")"
 			exit 1

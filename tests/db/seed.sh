@@ -33,6 +33,7 @@ migrate() {
 	else
 		for f in "$top_srcdir"/db/migrations/*.sql; do
 			psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$f" \
+				-f "$top_srcdir/db/hooks/after_migration.sql" \
 				>>"$CLUSTER_DIR/migrate.log" 2>&1 || return 1
 		done
 	fi

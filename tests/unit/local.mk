@@ -21,8 +21,8 @@ tests_unit_t_slots_LDADD = src/core/libcore.a $(CORE_LIBS)
 TESTS += tests/unit/t_slots
 
 # The real binary on the scenario files and the holiday command.
-TESTS += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh
-EXTRA_DIST += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh \
+TESTS += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh tests/unit/cli_demo_dir.sh
+EXTRA_DIST += tests/unit/cli_slots.sh tests/unit/cli_holidays.sh tests/unit/cli_demo_dir.sh \
 	$(wildcard $(srcdir)/tests/unit/scenarios/*.json) \
 	$(wildcard $(srcdir)/tests/unit/scenarios/*.out) \
 	$(wildcard $(srcdir)/tests/unit/scenarios/*.err) \
