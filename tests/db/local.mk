@@ -15,3 +15,7 @@ EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
 # Seed tests: demo and scale data on a throwaway cluster.
 TESTS += tests/db/seed.sh
 EXTRA_DIST += tests/db/seed.sh
+
+# Two concurrent sessions racing the last admin of an organisation away.
+TESTS += tests/db/last_admin_race.sh
+EXTRA_DIST += tests/db/last_admin_race.sh
