@@ -187,11 +187,18 @@ BEGIN
     END IF;
     SELECT * INTO a FROM rdv.agents x WHERE x.id = agent_save.agent_id;
     all_mine := rdv.i_administer_all_of(agent_save.agent_id);
-    IF (a.first_name IS DISTINCT FROM new_first OR a.last_name IS DISTINCT FROM new_last
-        OR lower(a.email) IS DISTINCT FROM lower(new_email))
-       AND NOT all_mine AND agent_save.agent_id IS DISTINCT FROM rdv.current_agent_id() THEN
-        RAISE EXCEPTION 'Nom, prénom, e-mail : cet agent travaille aussi dans une organisation que vous n''administrez pas ; lui seul peut les changer'
-            USING ERRCODE = 'insufficient_privilege';
+    IF NOT all_mine AND agent_save.agent_id IS DISTINCT FROM rdv.current_agent_id() THEN
+        -- The admin list shows last names in capitals and the form sends
+        -- them back so: a change of case only is no change, and is not
+        -- written either.
+        IF a.first_name IS DISTINCT FROM new_first OR lower(a.last_name) IS DISTINCT FROM lower(new_last)
+           OR lower(a.email) IS DISTINCT FROM lower(new_email) THEN
+            RAISE EXCEPTION 'Nom, e-mail : l''agent travaille aussi dans une organisation que vous n''administrez pas'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        new_first := a.first_name;
+        new_last := a.last_name;
+        new_email := a.email;
     END IF;
     IF NOT all_mine AND (
         EXISTS (SELECT 1 FROM rdv.agent_services s
@@ -199,7 +206,7 @@ BEGIN
         OR EXISTS (SELECT 1 FROM unnest(agent_save.service_ids) x
                    WHERE NOT EXISTS (SELECT 1 FROM rdv.agent_services s
                                      WHERE s.agent_id = agent_save.agent_id AND s.service_id = x))) THEN
-        RAISE EXCEPTION 'Services : cet agent travaille aussi dans une organisation que vous n''administrez pas ; seul un administrateur de toutes ses organisations change ses services'
+        RAISE EXCEPTION 'Services : l''agent travaille aussi dans une organisation que vous n''administrez pas'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF new_email IS NOT NULL AND EXISTS (
