@@ -348,16 +348,22 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp 
     ORDER BY i.created_at, i.organisation_id
 $$;
 
+-- Whether I may give this agent a role in this organisation directly: I am
+-- its admin, and the agent works nowhere else than in my admin
+-- organisations (or nowhere yet).
+CREATE FUNCTION rdv.agent_attachable(agent_id integer, organisation_id integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
+    SELECT $2 = ANY (rdv.my_admin_organisation_ids())
+       AND (rdv.agent_organisation_ids($1) = '{}' OR rdv.i_administer_all_of($1))
+$$;
+
 -- Direct inserts of roles by agents: only for an agent who works nowhere
 -- but in my admin organisations (a new agent, or one of mine); anyone else
 -- is invited. agent_create and agent_invitation_accept run as the owner.
 CREATE FUNCTION rdv.agent_roles_attach_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, rdv, pg_temp AS $$
 BEGIN
-    IF rdv.writer_is_agent()
-       AND NOT (NEW.organisation_id = ANY (rdv.my_admin_organisation_ids())
-                AND (rdv.agent_organisation_ids(NEW.agent_id) = '{}'
-                     OR rdv.i_administer_all_of(NEW.agent_id))) THEN
+    IF rdv.writer_is_agent() AND NOT rdv.agent_attachable(NEW.agent_id, NEW.organisation_id) THEN
         RAISE EXCEPTION 'cet agent travaille dans une organisation que vous n''administrez pas : invitez-le (rdv.agent_invite)'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -368,10 +374,12 @@ CREATE TRIGGER agent_roles_attach_check BEFORE INSERT ON rdv.agent_roles
 
 -- ------------------------------------------------------------------ 3. usagers held by several organisations
 
--- A usager's organisations that are not mine.
+-- Whether a usager I see is also held by an organisation that is not mine
+-- (false for a usager I do not see: nothing to tell about it).
 CREATE FUNCTION rdv.usager_held_elsewhere(usager_id integer) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM rdv.usager_profiles p
+    SELECT rdv.usager_visible($1)
+       AND EXISTS (SELECT 1 FROM rdv.usager_profiles p
                    WHERE p.usager_id = $1
                      AND NOT (p.organisation_id = ANY (rdv.my_organisation_ids())))
 $$;
@@ -422,7 +430,7 @@ CREATE TRIGGER usager_profiles_last_out AFTER DELETE ON rdv.usager_profiles
 -- name it).
 CREATE FUNCTION rdv.usager_remove(usager_id integer, organisation_id integer DEFAULT NULL)
 RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, rdv, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
 DECLARE
     n integer;
 BEGIN
@@ -438,7 +446,9 @@ BEGIN
         RAISE EXCEPTION 'usager n° % introuvable dans votre organisation', usager_remove.usager_id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    -- What is left is read as the owner: the caller may no longer see it.
+    -- Only profiles of my organisations went (explicit filter above: this
+    -- function runs as the owner). What is left, read as the owner, is
+    -- told only about the usager I just held.
     RETURN rdv.usager_fate(usager_remove.usager_id);
 END $$;
 
@@ -635,7 +645,8 @@ REVOKE ALL ON FUNCTION rdv.role_is_trusted(name), rdv.writer_is_agent(),
     rdv.my_fully_administered_agent_ids(), rdv.agent_roles_lock_organisation(),
     rdv.agent_roles_keep_admin(), rdv.agent_invite(integer, integer, rdv.access_level),
     rdv.agent_invitation_accept(integer), rdv.agent_invitation_decline(integer, integer),
-    rdv.my_invitations(), rdv.agent_roles_attach_check(), rdv.usager_held_elsewhere(integer),
+    rdv.my_invitations(), rdv.agent_roles_attach_check(), rdv.agent_attachable(integer, integer),
+    rdv.usager_held_elsewhere(integer),
     rdv.usagers_scope_check(), rdv.usager_profiles_last_out(), rdv.usager_remove(integer, integer),
     rdv.usager_fate(integer), rdv.plages_scope_check(), rdv.plage_motifs_scope_check(),
     rdv.rdv_agents_scope_check(), rdv.usagers_responsible_check(), rdv.usager_merges_scope_check(),
@@ -644,12 +655,13 @@ REVOKE ALL ON FUNCTION rdv.role_is_trusted(name), rdv.writer_is_agent(),
     FROM PUBLIC;
 -- What agents call, directly or from the SECURITY INVOKER triggers above
 -- (which run as the agent) and the policies.
+-- (agent_organisation_ids, i_administer_all_of and usager_fate answer about
+-- any id: internal, callable by no agent.)
 GRANT EXECUTE ON FUNCTION rdv.role_is_trusted(name), rdv.writer_is_agent(),
-    rdv.agent_organisation_ids(integer), rdv.i_administer_all_of(integer),
+    rdv.agent_attachable(integer, integer),
     rdv.my_fully_administered_agent_ids(), rdv.agent_invite(integer, integer, rdv.access_level),
     rdv.agent_invitation_accept(integer), rdv.agent_invitation_decline(integer, integer),
-    rdv.my_invitations(), rdv.usager_held_elsewhere(integer), rdv.usager_remove(integer, integer),
-    rdv.usager_fate(integer)
+    rdv.my_invitations(), rdv.usager_held_elsewhere(integer), rdv.usager_remove(integer, integer)
     TO rdv_agent;
 -- The notification worker updates the outbox only, but keep its triggers
 -- callable should it ever write a table above.
