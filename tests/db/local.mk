@@ -19,3 +19,7 @@ EXTRA_DIST += tests/db/seed.sh
 # Two concurrent sessions racing the last admin of an organisation away.
 TESTS += tests/db/last_admin_race.sh
 EXTRA_DIST += tests/db/last_admin_race.sh
+
+# A database at 011 holding the demo upgrades with rdv db migrate.
+TESTS += tests/db/upgrade.sh
+EXTRA_DIST += tests/db/upgrade.sh
