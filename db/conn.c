@@ -106,7 +106,11 @@ db_error_text(const struct db_error *e)
 		return "Ce créneau vient d'être pris : un autre rendez-vous occupe déjà cet horaire";
 	if (strcmp(e->sqlstate, "40001") == 0 || strcmp(e->sqlstate, "40P01") == 0)
 		return "Conflit avec une modification simultanée : réessayez";
-	if (strcmp(e->sqlstate, "42501") == 0)
+	/* PostgreSQL's own refusals are English and technical; the rdv
+	 * functions' are French sentences naming what is refused: show those. */
+	if (strcmp(e->sqlstate, "42501") == 0 &&
+	    (e->message == NULL || e->message[0] == '\0' || strncmp(e->message, "permission denied", 17) == 0 ||
+	     strncmp(e->message, "new row violates", 16) == 0))
 		return "Vous n'avez pas les droits pour cette opération";
 	/* Set by this layer, not the server: the link is down (db_request_queue). */
 	if (strcmp(e->sqlstate, "08003") == 0)

@@ -6,7 +6,8 @@ DB_PGTAP_TESTS = \
 	tests/db/policies_write.pgtap \
 	tests/db/constraints.pgtap \
 	tests/db/audit.pgtap \
-	tests/db/change_feed.pgtap
+	tests/db/change_feed.pgtap \
+	tests/db/attack_scope.pgtap
 
 TESTS += $(DB_PGTAP_TESTS)
 EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
@@ -19,3 +20,11 @@ EXTRA_DIST += tests/db/seed.sh
 # from the schema before 012_hardening with the demo data.
 TESTS += tests/db/attack_definer.sh tests/db/upgrade.sh
 EXTRA_DIST += tests/db/attack_definer.sh tests/db/upgrade.sh tests/db/invariants.sql
+
+# Two concurrent sessions racing the last admin of an organisation away.
+TESTS += tests/db/last_admin_race.sh
+EXTRA_DIST += tests/db/last_admin_race.sh
+
+# A database at 011 holding the demo upgrades, and 013's scoping holds on it.
+TESTS += tests/db/upgrade_scoping.sh
+EXTRA_DIST += tests/db/upgrade_scoping.sh

@@ -44,7 +44,7 @@ outbox_before=$(sql -c "SELECT count(*) FROM rdv.notification_outbox")
 
 out=$("$RDV" db migrate 2>&1)
 is "$?" 0 "rdv db migrate upgrades the previous schema"
-is "$out" "appliquée : 012_hardening" "… applying 012_hardening only"
+like "$out" "appliquée : 012_hardening" "… applying 012_hardening (and the migrations after it)"
 is "$(sql -c "$counts")" "$before" "every table keeps every row"
 is "$(psql -X -q -t -A -U "$agent" -c "$seen" 2>&1)" "$seen_before" \
 	"a demo agent ($agent) sees the same rdvs, usagers, plages and search results"
