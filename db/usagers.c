@@ -95,7 +95,9 @@ db_send_usager_search(struct db *db, const char *text, int limit)
 /*
  * One statement: the usager ('u'), their relatives ('r') and their rdvs
  * ('p'), all under row-level security: an rdv the agent may not see is not
- * in the history, nor in the statistics. Times in the territory's wall
+ * in the history, nor in the statistics. The agents of an rdv come from
+ * rdv.rdv_agent_names() (014_lists.sql), so that a colleague of another
+ * service (a secretary) is named too. Times in the territory's wall
  * clock ($2).
  */
 static const char record_sql[] =
@@ -116,10 +118,7 @@ static const char record_sql[] =
     "SELECT 'p', r.id::text, to_char(r.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'),"
     "       (extract(epoch FROM r.ends_at - r.starts_at)::int / 60)::text,"
     "       m.name,"
-    "       (SELECT string_agg(a.first_name || ' ' || upper(a.last_name), ', '"
-    "                          ORDER BY a.last_name, a.first_name)"
-    "          FROM rdv.rdv_agents ra JOIN rdv.agents a ON a.id = ra.agent_id"
-    "         WHERE ra.rdv_id = r.id),"
+    "       (SELECT an.names FROM rdv.rdv_agent_names(ARRAY[r.id]) an),"
     "       l.name, o.name, pa.status::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM rdv.participations pa JOIN rdv.rdvs r ON r.id = pa.rdv_id"
     "  JOIN rdv.organisations o ON o.id = r.organisation_id"

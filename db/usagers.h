@@ -47,7 +47,7 @@ struct db_usager_rdv {
 	rdv_time start;       /* the territory's wall clock */
 	int duration_min;
 	char *motif;
-	char *agents;         /* "Julien BERNARD, Nadia HADDAD", or NULL */
+	char *agents;         /* "Julien Bernard, Nadia Haddad", or NULL */
 	char *lieu;           /* or NULL */
 	char *organisation;
 	enum rdv_status status;  /* the usager's participation */

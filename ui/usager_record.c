@@ -23,6 +23,12 @@
  * one), upcoming rdvs and the history. m edits the record in place; a new
  * usager opens straight in the form. What was typed stays when the database
  * says no, and the message says why in French.
+ *
+ * ↑↓ move over the rdvs (upcoming, then the history); Entrée opens the
+ * selected one as the agenda does (its status), e modifies it; r looks for a
+ * slot in "Trouver un RDV" with this usager already chosen for the booking.
+ * F9 (or Tab) moves the cursor to the probable duplicates, or says there are
+ * none.
  */
 
 struct record {
@@ -33,7 +39,8 @@ struct record {
 	struct db_usager_dups *dups;
 	unsigned long dups_ticket;
 	struct list dup_list;
-	int scroll;                     /* rdv lines scrolled */
+	bool dup_focus;                 /* ↑↓ move over the duplicates, not the rdvs */
+	struct list rdv_list;           /* lines: header, upcoming, header, history */
 	struct form *form;              /* non-NULL while editing */
 	char *form_error;               /* why the last save failed */
 	unsigned long save_ticket;
@@ -42,8 +49,8 @@ struct record {
 enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
        F_NOTES };
 
-static const enum action record_hints[] = {ACT_EDIT_USAGER, ACT_MERGE, ACT_WEEK_NEXT, ACT_CANCEL,
-					   ACT_NONE};
+static const enum action record_hints[] = {ACT_SELECT, ACT_NEW_RDV, ACT_EDIT_USAGER, ACT_DUPLICATES,
+					   ACT_MERGE, ACT_CANCEL, ACT_NONE};
 
 static void
 record_load(struct record *r, struct app *app)
@@ -146,7 +153,7 @@ field_line(int y, int x, int width, const char *label, const char *value)
 
 /* "mar. 13/05/2026 10:00  Suivi social · Julien BERNARD · MDS Centre  [À venir]". */
 static void
-rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today)
+rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today, bool selected)
 {
 	rdv_date day = cal_time_date(v->start);
 	char date[11], hhmm[6];
@@ -161,7 +168,10 @@ rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today)
 	char *line = xasprintf("%s %s %s  %s · %s%s%s", cal_weekday_abbr_fr(cal_weekday(day)), date, hhmm,
 			       v->motif ? v->motif : "?", v->agents ? v->agents : "—",
 			       v->lieu ? " · " : "", v->lieu ? v->lieu : "");
-	draw_text(y, x, width - sw - 1, theme_attr(SLOT_NORMAL), line);
+	int attr = selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL);
+	if (selected)
+		draw_fill(y, x, width - sw, attr, L' ');
+	draw_text(y, x, width - sw - 1, attr, line);
 	free(line);
 	free(status);
 }
@@ -178,6 +188,79 @@ record_dup_row(void *vctx, int index, int y, int x, int width, bool selected)
 			       birth, d->reasons ? d->reasons : "");
 	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
+}
+
+/* Upcoming rdvs: from now on. */
+static int
+upcoming_count(const struct record *r, rdv_time now)
+{
+	int nup = 0;
+	for (size_t i = 0; r->rec && i < r->rec->nrdvs; i++)
+		nup += r->rec->rdvs[i].start >= now;
+	return nup;
+}
+
+/*
+ * The rdv shown on a line of the rdv list (line 0 and nup + 1 are the
+ * headers): upcoming ones in time order, then the history, latest first.
+ * NULL for a header.
+ */
+static const struct db_usager_rdv *
+rdv_at_line(const struct record *r, int nup, int line)
+{
+	size_t n = r->rec ? r->rec->nrdvs : 0;
+	if (line <= 0 || line == nup + 1 || line >= (int)n + 2)
+		return NULL;
+	if (line <= nup)
+		return &r->rec->rdvs[n - (size_t)nup + (size_t)line - 1];
+	return &r->rec->rdvs[n - (size_t)nup - (size_t)(line - nup - 2) - 1];
+}
+
+/* Keep the rdv cursor off the headers, moving on in the direction dir. */
+static void
+rdv_cursor_fix(struct record *r, int nup, int dir)
+{
+	struct list *l = &r->rdv_list;
+	if (l->count <= 2) {
+		l->selected = -1;
+		return;
+	}
+	if (l->selected < 0)
+		l->selected = 0;
+	for (int tries = 0; tries < 3 && rdv_at_line(r, nup, l->selected) == NULL; tries++) {
+		int next = l->selected + (dir < 0 ? -1 : 1);
+		if (next < 0 || next >= l->count) {
+			dir = -dir;
+			next = l->selected + (dir < 0 ? -1 : 1);
+		}
+		l->selected = next;
+	}
+}
+
+struct rdv_row_ctx {
+	struct record *r;
+	int nup;
+	rdv_date today;
+	char buf[160];
+};
+
+static void
+record_rdv_row(void *vctx, int index, int y, int x, int width, bool selected)
+{
+	struct rdv_row_ctx *ctx = vctx;
+	struct record *r = ctx->r;
+	const struct db_usager_rdv *v = rdv_at_line(r, ctx->nup, index);
+	if (v == NULL) {
+		if (index == 0)
+			snprintf(ctx->buf, sizeof ctx->buf, "Rendez-vous à venir (%d)", ctx->nup);
+		else
+			snprintf(ctx->buf, sizeof ctx->buf, "Historique (%d)",
+				 (int)r->rec->nrdvs - ctx->nup);
+		draw_fill(y, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+		draw_text(y, x, width, theme_attr(SLOT_HEADER), ctx->buf);
+		return;
+	}
+	rdv_line(y, x, width, v, ctx->today, selected && !r->dup_focus);
 }
 
 static void
@@ -215,6 +298,8 @@ record_draw_view(struct record *r, struct app *app)
 	}
 	field_line(y++, 1, half - 2, "Proches", buf);
 	field_line(y++, 1, half - 2, "Organisations", r->rec->organisations);
+	draw_text(y++, 1, half - 2, theme_attr(SLOT_GRID),
+		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
 
 	/* Statistics, on the right. */
 	int sy = 2, sx = half + 1, sw = COLS - sx - 1;
@@ -240,40 +325,20 @@ record_draw_view(struct record *r, struct app *app)
 	/* Probable duplicates. */
 	if (r->dups && r->dups->n > 0) {
 		y++;
-		snprintf(buf, sizeof buf, "Doublons probables : %zu  (↑↓ choisir, F10 fusionner)", r->dups->n);
+		snprintf(buf, sizeof buf, "Doublons probables : %zu  (%s↑↓ choisir, F10 fusionner)",
+			 r->dups->n, r->dup_focus ? "" : "F9 puis ");
 		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), buf);
 		int h = (int)r->dups->n < 3 ? (int)r->dups->n : 3;
 		list_draw(&r->dup_list, y, 1, COLS - 2, h, record_dup_row, r);
 		y += h;
 	}
 
-	/* Upcoming then history (most recent first), scrolled together. */
+	/* Upcoming then history (most recent first), one list with the cursor. */
 	y++;
-	rdv_time now = app_now(app);
-	int nup = 0;
-	for (size_t i = 0; i < r->rec->nrdvs; i++)
-		nup += r->rec->rdvs[i].start >= now;
-	int nlines = (int)r->rec->nrdvs + 2;
+	struct rdv_row_ctx ctx = {.r = r, .nup = upcoming_count(r, app_now(app)), .today = today};
 	int rows = LINES - 1 - y;
-	if (r->scroll > nlines - rows)
-		r->scroll = nlines - rows > 0 ? nlines - rows : 0;
-	for (int line = r->scroll, yy = y; line < nlines && yy < LINES - 1; line++, yy++) {
-		if (line == 0) {
-			snprintf(buf, sizeof buf, "Rendez-vous à venir (%d)", nup);
-			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
-		} else if (line <= nup) {
-			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[r->rec->nrdvs - (size_t)nup + (size_t)line - 1],
-				 today);
-		} else if (line == nup + 1) {
-			snprintf(buf, sizeof buf, "Historique (%d)", (int)r->rec->nrdvs - nup);
-			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
-		} else {
-			size_t k = r->rec->nrdvs - (size_t)nup - (size_t)(line - nup - 2);
-			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[k - 1], today);
-		}
-	}
+	if (rows > 0)
+		list_draw(&r->rdv_list, y, 1, COLS - 2, rows, record_rdv_row, &ctx);
 }
 
 static void
@@ -354,6 +419,81 @@ form_usager(struct record *r, struct app *app)
 	return u;
 }
 
+/*
+ * F9: the cursor goes to the probable duplicates (F10 then merges with the
+ * selected one), or the agent is told there are none. Tab (toggle) brings
+ * it back to the rdvs.
+ */
+static int
+record_duplicates_focus(struct record *r, struct app *app, bool toggle)
+{
+	if (toggle && r->dup_focus) {
+		r->dup_focus = false;
+		return SCREEN_REDRAW;
+	}
+	if (r->dups == NULL) {
+		app_message(app, false, "Recherche des doublons en cours…");
+		return SCREEN_REDRAW;
+	}
+	if (r->dups->n == 0) {
+		r->dup_focus = false;
+		app_message(app, false, "Aucun doublon probable trouvé pour cet usager.");
+		return SCREEN_REDRAW;
+	}
+	r->dup_focus = true;
+	if (r->dup_list.selected < 0)
+		r->dup_list.selected = 0;
+	app_message(app, false, "%zu doublon%s probable%s : ↑↓ choisir, F10 fusionner, Tab : rendez-vous",
+		    r->dups->n, r->dups->n > 1 ? "s" : "", r->dups->n > 1 ? "s" : "");
+	return SCREEN_REDRAW;
+}
+
+/*
+ * Entrée on an rdv opens it as Entrée does in the agenda (its status, the
+ * actions on it); e opens the rdv form. On a duplicate, Entrée opens that
+ * usager's record.
+ */
+static int
+record_open_selected(struct record *r, struct app *app, bool edit)
+{
+	if (r->rec == NULL)
+		return SCREEN_NONE;
+	if (r->dup_focus) {
+		if (edit || r->dups == NULL || r->dup_list.selected < 0 ||
+		    (size_t)r->dup_list.selected >= r->dups->n)
+			return SCREEN_NONE;
+		app_push(app, &usager_record_screen,
+			 usager_screen_arg_new(r->dups->items[r->dup_list.selected].id[1], 0, NULL));
+		return SCREEN_REDRAW;
+	}
+	const struct db_usager_rdv *v =
+	    rdv_at_line(r, upcoming_count(r, app_now(app)), r->rdv_list.selected);
+	if (v == NULL) {
+		app_message(app, true, "Aucun rendez-vous sélectionné");
+		return SCREEN_REDRAW;
+	}
+	struct agenda_target *t = xcalloc(1, sizeof *t);
+	t->item_id = v->rdv_id;
+	t->day = cal_time_date(v->start);
+	t->minute = cal_time_minute(v->start);
+	t->step = v->duration_min;
+	app_push(app, edit ? &rdv_screen : &rdv_status_screen, t);
+	return SCREEN_REDRAW;
+}
+
+/* "Prendre RDV pour cet usager": Trouver un RDV, the usager chosen for the booking. */
+static int
+record_book(struct record *r, struct app *app)
+{
+	if (r->rec == NULL)
+		return SCREEN_NONE;
+	struct search_request *q = xcalloc(1, sizeof *q);
+	q->usager_id = r->id;
+	q->usager_name = usager_display_name(r->rec->usager);
+	app_push(app, &search_screen, q);
+	return SCREEN_REDRAW;
+}
+
 static int
 record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
@@ -396,21 +536,34 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		app_push(app, &merge_screen, usager_screen_arg_new(r->id, other, NULL));
 		return SCREEN_REDRAW;
 	}
-	case ACT_SLOT_PREV:
-	case ACT_SLOT_NEXT:
-		list_key(&r->dup_list, action, (int)ch, is_code);
-		return SCREEN_REDRAW;
-	case ACT_WEEK_NEXT:
-		r->scroll += LINES / 2;
-		return SCREEN_REDRAW;
-	case ACT_WEEK_PREV:
-		r->scroll = r->scroll > LINES / 2 ? r->scroll - LINES / 2 : 0;
-		return SCREEN_REDRAW;
+	case ACT_DUPLICATES:
+		return record_duplicates_focus(r, app, false);
+	case ACT_SELECT:
+		return record_open_selected(r, app, false);
+	case ACT_EDIT:
+		return record_open_selected(r, app, true);
+	case ACT_NEW_RDV:
+		return record_book(r, app);
 	case ACT_CANCEL:
 		return SCREEN_CLOSE;
 	default:
+		break;
+	}
+	if (!is_code && ch == L'\t')
+		return record_duplicates_focus(r, app, true);
+	if (r->dup_focus) {
+		if (action == ACT_SLOT_PREV || action == ACT_SLOT_NEXT) {
+			list_key(&r->dup_list, action, (int)ch, is_code);
+			return SCREEN_REDRAW;
+		}
 		return SCREEN_NONE;
 	}
+	int before = r->rdv_list.selected;
+	if (r->rec && list_key(&r->rdv_list, action, (int)ch, is_code)) {
+		rdv_cursor_fix(r, upcoming_count(r, app_now(app)), r->rdv_list.selected - before);
+		return SCREEN_REDRAW;
+	}
+	return SCREEN_NONE;
 }
 
 static int
@@ -427,6 +580,8 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 		r->rec = reply->data;
 		reply->data = NULL;
 		record_stats(r, app);
+		list_set_count(&r->rdv_list, (int)r->rec->nrdvs + 2);
+		rdv_cursor_fix(r, upcoming_count(r, app_now(app)), 1);
 		return SCREEN_REDRAW;
 	}
 	if (reply->kind == DB_REPLY_USAGER_DUPLICATES && reply->ticket == r->dups_ticket) {
@@ -436,6 +591,8 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 			r->dups = reply->data;
 			reply->data = NULL;
 			list_set_count(&r->dup_list, (int)r->dups->n);
+			if (r->dups->n == 0)
+				r->dup_focus = false;
 		}
 		return SCREEN_REDRAW;
 	}
