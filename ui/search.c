@@ -637,6 +637,13 @@ static int
 search_data(void *state, struct app *app, struct db_reply *reply)
 {
 	struct search *s = state;
+	/*
+	 * Opened for a usager: once the booking screen above has booked, the
+	 * search has done its job; back to where it was opened (the record).
+	 * The booking screen closes first (replies go top down).
+	 */
+	if (s->request && reply->kind == DB_REPLY_BOOKED && reply->error == NULL)
+		return SCREEN_CLOSE;
 	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == s->choices_ticket) {
 		s->choices_ticket = 0;
 		if (reply->error) {

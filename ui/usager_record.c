@@ -44,6 +44,10 @@ struct record {
 	struct form *form;              /* non-NULL while editing */
 	char *form_error;               /* why the last save failed */
 	unsigned long save_ticket;
+	/* Creating: usagers the new one may duplicate, shown before saving. */
+	unsigned long match_ticket;
+	struct usager *pending;         /* what is saved once confirmed */
+	struct db_usager_dups *matches; /* non-NULL: the warning is shown */
 };
 
 enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
@@ -119,7 +123,47 @@ record_close(void *state)
 	usager_stats_clear(&r->stats);
 	form_free(r->form);
 	free(r->form_error);
+	usager_free(r->pending);
+	db_usager_dups_free(r->matches);
 	free(r);
+}
+
+/* Back to the form from the duplicate warning (or past it). */
+static void
+matches_clear(struct record *r)
+{
+	db_usager_dups_free(r->matches);
+	r->matches = NULL;
+	usager_free(r->pending);
+	r->pending = NULL;
+}
+
+/*
+ * The warning shown before creating a usager that looks like existing
+ * ones: who, and why. Returns the rows used.
+ */
+static int
+matches_draw(const struct record *r, int y)
+{
+	int y0 = y;
+	char *head = xasprintf("Attention : %s peut-être déjà enregistré%s :",
+			       r->matches->n > 1 ? "ces usagers sont" : "cet usager est",
+			       r->matches->n > 1 ? "s" : "");
+	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_STATUS_ERROR) | A_BOLD, head);
+	free(head);
+	for (size_t i = 0; i < r->matches->n && y < LINES - 3; i++) {
+		const struct db_usager_dup *d = &r->matches->items[i];
+		char birth[11] = "";
+		if (d->have_birth_date[1])
+			cal_format_date_fr(d->birth_date[1], birth);
+		char *line = xasprintf("  %s%s%s (fiche n° %d) · %s", d->name[1], *birth ? ", né(e) le " : "",
+				       birth, d->id[1], d->reasons ? d->reasons : "");
+		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), line);
+		free(line);
+	}
+	draw_text(y++, 1, COLS - 2, A_BOLD,
+		  "Entrée : créer quand même · Échap : revenir au formulaire");
+	return y - y0;
 }
 
 /* Statistics of the rdvs the agent sees; upcoming = from now on. */
@@ -360,6 +404,10 @@ record_draw(void *state, struct app *app)
 		form_draw(r->form, 2, 1, COLS - 2, 20);
 		draw_text(2 + r->form->n + 1, 1, COLS - 2, theme_attr(SLOT_GRID),
 			  "Entrée : enregistrer · Échap : annuler · ↑↓/Tab : champ suivant");
+		if (r->matches) {
+			matches_draw(r, 2 + r->form->n + 3);
+			return;
+		}
 		/* The reason, wrapped: it names the field and, for an e-mail, who has it. */
 		const char *rest = r->form_error;
 		for (int y = 2 + r->form->n + 3; rest && *rest && y < LINES - 1; y++) {
@@ -498,13 +546,28 @@ static int
 record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct record *r = state;
+	if (r->form && r->matches) {
+		/* The duplicate warning: create anyway, or back to the form as typed. */
+		if (action == ACT_SELECT && r->save_ticket == 0) {
+			r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
+			matches_clear(r);
+		} else if (action == ACT_CANCEL) {
+			matches_clear(r);
+		}
+		return SCREEN_REDRAW;
+	}
 	if (r->form) {
 		switch (form_key(r->form, ch, is_code)) {
 		case FORM_SUBMIT: {
-			if (r->save_ticket)
+			if (r->save_ticket || r->match_ticket)
 				return SCREEN_NONE;
 			struct usager *u = form_usager(r, app);
-			if (u) {
+			if (u && r->id == 0) {
+				/* A new usager: first look for the same person among those I see. */
+				usager_free(r->pending);
+				r->pending = u;
+				r->match_ticket = db_send_usager_matches(app_db(app), u, 5);
+			} else if (u) {
 				r->save_ticket = db_send_usager_save(app_db(app), app_session(app), u);
 				usager_free(u);
 			}
@@ -594,6 +657,23 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 			if (r->dups->n == 0)
 				r->dup_focus = false;
 		}
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == r->match_ticket) {
+		r->match_ticket = 0;
+		if (r->pending == NULL || r->form == NULL)
+			return SCREEN_NONE;
+		struct db_usager_dups *m = reply->error ? NULL : reply->data;
+		if (m && m->n > 0) {
+			reply->data = NULL;
+			r->matches = m;
+			app_message(app, true, "Usager peut-être déjà enregistré");
+			return SCREEN_REDRAW;
+		}
+		/* No match (or the check failed: the database still refuses a duplicate e-mail). */
+		r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
+		usager_free(r->pending);
+		r->pending = NULL;
 		return SCREEN_REDRAW;
 	}
 	if (reply->kind == DB_REPLY_USAGER_SAVED && reply->ticket == r->save_ticket) {
