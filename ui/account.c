@@ -504,8 +504,13 @@ account_data(void *state, struct app *app, struct db_reply *reply)
 			if (a->mode == MODE_SAVE)
 				a->mode = MODE_LIST;
 		} else {
-			/* The prompt stays open with the path as typed, to be corrected. */
-			app_message(app, true, "Enregistrement impossible : %s", err);
+			/*
+			 * The prompt stays open with the path as typed, to be corrected;
+			 * it shows the path, so the status line gives just the reason.
+			 */
+			const char *why = strstr(err, "» : ");
+			app_message(app, true, "Enregistrement impossible : %s",
+			            why && a->mode == MODE_SAVE ? why + strlen("» : ") : err);
 		}
 		free(err);
 		return SCREEN_REDRAW;
