@@ -230,7 +230,8 @@ record_dup_row(void *vctx, int index, int y, int x, int width, bool selected)
 		cal_format_date_fr(d->birth_date[1], birth);
 	char *line = xasprintf("%s %s (n° %d, %s) · %s", selected ? "▸" : " ", d->name[1], d->id[1],
 			       birth, d->reasons ? d->reasons : "");
-	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	draw_text_pad(y, x, width,
+		      selected && r->dup_focus ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
 }
 
@@ -342,8 +343,6 @@ record_draw_view(struct record *r, struct app *app)
 	}
 	field_line(y++, 1, half - 2, "Proches", buf);
 	field_line(y++, 1, half - 2, "Organisations", r->rec->organisations);
-	draw_text(y++, 1, half - 2, theme_attr(SLOT_GRID),
-		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
 
 	/* Statistics, on the right. */
 	int sy = 2, sx = half + 1, sw = COLS - sx - 1;
@@ -365,6 +364,8 @@ record_draw_view(struct record *r, struct app *app)
 	}
 	if (sy > y)
 		y = sy;
+	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_GRID),
+		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
 
 	/* Probable duplicates. */
 	if (r->dups && r->dups->n > 0) {
