@@ -94,7 +94,7 @@ is() { # got expected description
 q() { sql -c "$1" 2>&1; }
 ms() { date +%s%N | cut -c1-13; }
 
-echo "1..39"
+echo "1..42"
 
 if [ "$use_rdv_migrate" = 1 ]; then
 	cluster_start
