@@ -398,7 +398,8 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			}
 			free(a->save_path);
 			a->save_path = xstrdup(path);
-			/* The prompt stays open until the file is written: a failure keeps it as typed. */
+			/* The prompt stays open until the file is written: a failure keeps it as
+			 * typed. */
 			a->content_ticket = db_send_export_content(app_db(app), e->id);
 			app_message(app, false, "Enregistrement…");
 			return SCREEN_REDRAW;

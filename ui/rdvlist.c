@@ -66,8 +66,8 @@ struct rdvlist {
 	struct export_job job;
 };
 
-static const enum action list_hints[] = {ACT_SELECT,     ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF,
-                                         ACT_GO_ACCOUNT, ACT_HELP,   ACT_NONE};
+static const enum action list_hints[] = {
+    ACT_SELECT, ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF, ACT_GO_ACCOUNT, ACT_HELP, ACT_NONE};
 
 static rdv_date
 today(struct app *app)
