@@ -262,6 +262,7 @@ reply_data_free(enum db_reply_kind kind, void *data)
 		db_usager_record_free(data);
 		break;
 	case DB_REPLY_USAGER_DUPLICATES:
+	case DB_REPLY_USAGER_MATCHES:
 		db_usager_dups_free(data);
 		break;
 	case DB_REPLY_USAGER_SAVED:

@@ -127,31 +127,35 @@ rdvlist_filters_json(const struct rdvlist_filters *f)
 
 #define RDVLIST_NPARAMS 9
 
-/* Agents of an rdv ("Prénom Nom", by name), from the rdvs.agent_ids cache. */
-#define RDVLIST_AGENTS(ids)                                                                        \
-	"(SELECT string_agg(btrim(coalesce(a.first_name, '') || ' ' || a.last_name), ', '"         \
-	"                   ORDER BY a.last_name, a.first_name, a.id)"                             \
-	"   FROM rdv.agents a WHERE a.id = ANY (" ids "))"
-
+/*
+ * One page of the list, latest first. The agents' names come from
+ * rdv.rdv_agent_names() (014_lists.sql): row-level security on agents would
+ * hide a colleague of another service (a secretary) on an rdv the agent does
+ * see, and the function names every agent of the rdvs the caller may see.
+ */
 static const char list_sql[] =
-    "SELECT r.id, to_char(r.starts_at AT TIME ZONE t.time_zone, 'YYYY-MM-DD\"T\"HH24:MI'),"
-    "       (extract(epoch FROM r.ends_at - r.starts_at) / 60)::int, r.status::text, m.name,"
-    "       coalesce((SELECT s.name FROM rdv.services s WHERE s.id = m.service_id), ''),"
-    "       CASE m.location_type"
+    "WITH page AS ("
+    "  SELECT r.id, r.starts_at, r.ends_at, r.status, r.lieu_id, r.name, m.name AS motif,"
+    "         m.service_id, m.location_type, o.name AS org, t.time_zone AS tz,"
+    "         count(*) OVER () AS total" RDVLIST_FROM_WHERE
+    "   ORDER BY r.starts_at DESC, r.id DESC"
+    "   LIMIT $10::int OFFSET $11::int)"
+    "SELECT p.id, to_char(p.starts_at AT TIME ZONE p.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
+    "       (extract(epoch FROM p.ends_at - p.starts_at) / 60)::int, p.status::text, p.motif,"
+    "       coalesce((SELECT s.name FROM rdv.services s WHERE s.id = p.service_id), ''),"
+    "       CASE p.location_type"
     "            WHEN 'public_office' THEN coalesce((SELECT l.name FROM rdv.lieux l"
-    "                                                 WHERE l.id = r.lieu_id), '')"
+    "                                                 WHERE l.id = p.lieu_id), '')"
     "            WHEN 'home' THEN 'À domicile' WHEN 'phone' THEN 'Par téléphone'"
     "            ELSE 'Visioconférence' END,"
-    "       coalesce(" RDVLIST_AGENTS(
-        "r.agent_ids") ", ''),"
-                       "       coalesce((SELECT string_agg(u.first_name || ' ' || u.last_name, ', "
-                       "' ORDER BY p.id)"
-                       "                   FROM rdv.participations p JOIN rdv.usagers u ON u.id = "
-                       "p.usager_id"
-                       "                  WHERE p.rdv_id = r.id), coalesce(r.name, '')),"
-                       "       o.name, count(*) OVER ()" RDVLIST_FROM_WHERE
-                       " ORDER BY r.starts_at DESC, r.id DESC"
-                       " LIMIT $10::int OFFSET $11::int";
+    "       coalesce(an.names, ''),"
+    "       coalesce((SELECT string_agg(u.first_name || ' ' || u.last_name, ', ' ORDER BY pa.id)"
+    "                   FROM rdv.participations pa JOIN rdv.usagers u ON u.id = pa.usager_id"
+    "                  WHERE pa.rdv_id = p.id), coalesce(p.name, '')),"
+    "       p.org, p.total"
+    "  FROM page p"
+    "  LEFT JOIN rdv.rdv_agent_names(ARRAY(SELECT id FROM page)) an ON an.rdv_id = p.id"
+    " ORDER BY p.starts_at DESC, p.id DESC";
 
 static const char count_sql[] =
     "SELECT count(*), coalesce(array_to_string(array_agg(DISTINCT r.organisation_id"
@@ -172,6 +176,10 @@ static const char count_sql[] =
  * the server computes the next one while the client zips or lays out this
  * one. A 20th column carries starts_at, the key of the next chunk.
  *
+ * The agents' names and e-mails come from rdv.rdv_agent_names()
+ * (014_lists.sql), which names every agent of the rdvs the caller may see,
+ * including colleagues row-level security on agents hides from them.
+ *
  * Set-based: agents and participants are aggregated for all selected rdvs
  * at once and joined by hash, not looked up rdv by rdv (a per-row lateral
  * query re-checks row-level security on every lookup, 80 s for 100,000
@@ -184,14 +192,7 @@ static const char export_sql[] =
     "         t.time_zone AS tz" RDVLIST_FROM_WHERE
     "     AND ($10::timestamptz IS NULL OR (r.starts_at, r.id) < ($10::timestamptz, $11::int))"
     "   ORDER BY r.starts_at DESC, r.id DESC LIMIT $12::int),"
-    " ag AS ("
-    "  SELECT x.rdv_id,"
-    "         string_agg(btrim(coalesce(a.first_name, '') || ' ' || a.last_name), ', '"
-    "                    ORDER BY a.last_name, a.first_name, a.id) AS names,"
-    "         string_agg(a.email, ', ' ORDER BY a.last_name, a.first_name, a.id) AS emails"
-    "    FROM (SELECT s.id AS rdv_id, unnest(s.agent_ids) AS agent_id FROM sel s) x"
-    "    JOIN rdv.agents a ON a.id = x.agent_id"
-    "   GROUP BY x.rdv_id),"
+    " ag AS (SELECT * FROM rdv.rdv_agent_names(ARRAY(SELECT id FROM sel))),"
     " pt AS ("
     "  SELECT p.rdv_id, p.id, u.first_name || ' ' || u.last_name AS name, u.birth_date,"
     "         CASE WHEN resp.id IS NULL THEN u.city_name ELSE resp.city_name END AS city_name,"

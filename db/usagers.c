@@ -95,7 +95,9 @@ db_send_usager_search(struct db *db, const char *text, int limit)
 /*
  * One statement: the usager ('u'), their relatives ('r') and their rdvs
  * ('p'), all under row-level security: an rdv the agent may not see is not
- * in the history, nor in the statistics. Times in the territory's wall
+ * in the history, nor in the statistics. The agents of an rdv come from
+ * rdv.rdv_agent_names() (014_lists.sql), so that a colleague of another
+ * service (a secretary) is named too. Times in the territory's wall
  * clock ($2).
  */
 static const char record_sql[] =
@@ -116,10 +118,7 @@ static const char record_sql[] =
     "SELECT 'p', r.id::text, to_char(r.starts_at AT TIME ZONE $2, 'YYYY-MM-DD\"T\"HH24:MI'),"
     "       (extract(epoch FROM r.ends_at - r.starts_at)::int / 60)::text,"
     "       m.name,"
-    "       (SELECT string_agg(a.first_name || ' ' || upper(a.last_name), ', '"
-    "                          ORDER BY a.last_name, a.first_name)"
-    "          FROM rdv.rdv_agents ra JOIN rdv.agents a ON a.id = ra.agent_id"
-    "         WHERE ra.rdv_id = r.id),"
+    "       (SELECT an.names FROM rdv.rdv_agent_names(ARRAY[r.id]) an),"
     "       l.name, o.name, pa.status::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
     "  FROM rdv.participations pa JOIN rdv.rdvs r ON r.id = pa.rdv_id"
     "  JOIN rdv.organisations o ON o.id = r.organisation_id"
@@ -289,6 +288,47 @@ db_send_usager_duplicates(struct db *db, int for_usager, int limit)
 	const char *params[] = {id, lim};
 	return db_request_queue(db, DB_REPLY_USAGER_DUPLICATES, dups_sql, 2, params, dups_parse, NULL,
 				NULL);
+}
+
+/*
+ * Usagers matching one about to be created (reference R-30): same first
+ * and last names (folded: case, accents, punctuation) and birth date, same
+ * phone number (E.164), or same e-mail. Under row-level security: only
+ * usagers the agent may see are named. Same columns as dups_sql, side 0
+ * empty. $1 first name, $2 last name, $3 birth date, $4 phone, $5 e-mail,
+ * $6 the usager being edited (0: none), $7 rows.
+ */
+static const char matches_sql[] =
+    "SELECT 0, u.id, concat_ws(' · ',"
+    "         CASE WHEN u.birth_date = $3::date AND rdv.text_fold(u.first_name || ' ' || u.last_name)"
+    "                   = rdv.text_fold($1::text || ' ' || $2::text) THEN 'mêmes nom, prénom et date de naissance' END,"
+    "         CASE WHEN u.phone_number_formatted = rdv.phone_e164($4::text) THEN 'même téléphone' END,"
+    "         CASE WHEN lower(u.email) = lower(btrim($5::text)) THEN 'même e-mail' END),"
+    "       '', '', NULL, u.first_name, u.last_name, u.birth_date::text"
+    "  FROM rdv.usagers u"
+    " WHERE u.deleted_at IS NULL AND u.id <> $6::int"
+    "   AND ((u.birth_date = $3::date"
+    "         AND rdv.text_fold(u.first_name || ' ' || u.last_name) = rdv.text_fold($1::text || ' ' || $2::text))"
+    "        OR u.phone_number_formatted = rdv.phone_e164($4::text)"
+    "        OR lower(u.email) = lower(btrim($5::text)))"
+    " ORDER BY u.last_name, u.first_name, u.id"
+    " LIMIT $7::int";
+
+unsigned long
+db_send_usager_matches(struct db *db, const struct usager *u, int limit)
+{
+	char id[16], lim[16], birth[11];
+	snprintf(id, sizeof id, "%d", u->id);
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *params[] = {u->first_name ? u->first_name : "",
+				u->last_name ? u->last_name : "",
+				u->have_birth_date ? cal_format_date(u->birth_date, birth) : NULL,
+				u->phone && *u->phone ? u->phone : NULL,
+				u->email && *u->email ? u->email : NULL,
+				id,
+				lim};
+	return db_request_queue(db, DB_REPLY_USAGER_MATCHES, matches_sql, 7, params, dups_parse,
+				NULL, NULL);
 }
 
 /* ------------------------------------------------------------ save */

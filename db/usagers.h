@@ -47,7 +47,7 @@ struct db_usager_rdv {
 	rdv_time start;       /* the territory's wall clock */
 	int duration_min;
 	char *motif;
-	char *agents;         /* "Julien BERNARD, Nadia HADDAD", or NULL */
+	char *agents;         /* "Julien Bernard, Nadia Haddad", or NULL */
 	char *lieu;           /* or NULL */
 	char *organisation;
 	enum rdv_status status;  /* the usager's participation */
@@ -99,6 +99,14 @@ void db_usager_dups_free(struct db_usager_dups *d);
  * the agent sees (for_usager 0). Reply DB_REPLY_USAGER_DUPLICATES.
  */
 unsigned long db_send_usager_duplicates(struct db *db, int for_usager, int limit);
+
+/*
+ * Usagers the agent sees that u, about to be saved, would duplicate: same
+ * names and birth date, same phone or same e-mail (id[1], name[1],
+ * birth_date[1] and reasons of each item; u->id itself left out). Reply
+ * DB_REPLY_USAGER_MATCHES.
+ */
+unsigned long db_send_usager_matches(struct db *db, const struct usager *u, int limit);
 
 /* ------------------------------------------------------------ save and merge */
 

@@ -384,6 +384,9 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		           ? SCREEN_NONE
 		           : SCREEN_REDRAW;
 	case MODE_SAVE:
+		/* The file is being fetched: keys neither edit the path nor run commands. */
+		if (a->content_ticket)
+			return SCREEN_NONE;
 		switch (form_key(a->save, ch, is_code)) {
 		case FORM_SUBMIT: {
 			const struct db_export *e = selected_export(a);
@@ -395,8 +398,10 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			}
 			free(a->save_path);
 			a->save_path = xstrdup(path);
+			/* The prompt stays open until the file is written: a failure keeps it as
+			 * typed. */
 			a->content_ticket = db_send_export_content(app_db(app), e->id);
-			a->mode = MODE_LIST;
+			app_message(app, false, "Enregistrement…");
 			return SCREEN_REDRAW;
 		}
 		case FORM_CANCEL:
@@ -495,10 +500,19 @@ account_data(void *state, struct app *app, struct db_reply *reply)
 		}
 		const struct db_export_content *c = reply->data;
 		char *err = NULL;
-		if (export_file_write(a->save_path, c->data, c->size, &err))
+		if (export_file_write(a->save_path, c->data, c->size, &err)) {
 			app_message(app, false, "Export enregistré dans « %s »", a->save_path);
-		else
-			app_message(app, true, "Enregistrement impossible : %s", err);
+			if (a->mode == MODE_SAVE)
+				a->mode = MODE_LIST;
+		} else {
+			/*
+			 * The prompt stays open with the path as typed, to be corrected;
+			 * it shows the path, so the status line gives just the reason.
+			 */
+			const char *why = strstr(err, "» : ");
+			app_message(app, true, "Enregistrement impossible : %s",
+			            why && a->mode == MODE_SAVE ? why + strlen("» : ") : err);
+		}
 		free(err);
 		return SCREEN_REDRAW;
 	}

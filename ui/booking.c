@@ -38,6 +38,12 @@ booking_open(struct app *app, void *arg)
 	struct booking *b = xcalloc(1, sizeof *b);
 	b->req = arg;
 	picker_init(&b->picker);
+	/* Opened for a usager: straight to the confirmation (Échap picks another). */
+	if (b->req->usager_id) {
+		b->picker.picked_id = b->req->usager_id;
+		b->picker.picked_name = xstrdup(b->req->usager_name ? b->req->usager_name : "?");
+		b->mode = MODE_CONFIRM;
+	}
 	return b;
 }
 
@@ -49,6 +55,7 @@ booking_close(void *state)
 	free(b->req->motif_name);
 	free(b->req->agent_name);
 	free(b->req->lieu_name);
+	free(b->req->usager_name);
 	free(b->req);
 	free(b);
 }

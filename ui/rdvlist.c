@@ -66,8 +66,8 @@ struct rdvlist {
 	struct export_job job;
 };
 
-static const enum action list_hints[] = {ACT_FILTER,     ACT_EXPORT_XLSX, ACT_EXPORT_PDF,
-                                         ACT_GO_ACCOUNT, ACT_HELP,        ACT_NONE};
+static const enum action list_hints[] = {
+    ACT_SELECT, ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF, ACT_GO_ACCOUNT, ACT_HELP, ACT_NONE};
 
 static rdv_date
 today(struct app *app)
@@ -566,6 +566,27 @@ rdvlist_page_move(struct rdvlist *s, struct app *app, int delta, bool select_las
 	return SCREEN_REDRAW;
 }
 
+/*
+ * Entrée opens the selected rdv as Entrée does in the agenda (its status and
+ * the actions on it); e opens the rdv form. Both load the rdv afresh.
+ */
+static int
+rdvlist_open_selected(struct rdvlist *s, struct app *app, bool edit)
+{
+	if (s->page == NULL || s->list.selected < 0 || s->list.selected >= s->page->n) {
+		app_message(app, true, "Aucun rendez-vous sélectionné");
+		return SCREEN_REDRAW;
+	}
+	const struct rdvlist_item *it = &s->page->items[s->list.selected];
+	struct agenda_target *t = xcalloc(1, sizeof *t);
+	t->item_id = it->id;
+	t->day = cal_time_date(it->starts);
+	t->minute = cal_time_minute(it->starts);
+	t->step = it->duration_min;
+	app_push(app, edit ? &rdv_screen : &rdv_status_screen, t);
+	return SCREEN_REDRAW;
+}
+
 static int
 rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
@@ -626,6 +647,9 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		if (s->page && s->list.selected <= 0 && s->offset > 0)
 			return rdvlist_page_move(s, app, -1, true) | SCREEN_REDRAW;
 		break;
+	case ACT_SELECT:
+	case ACT_EDIT:
+		return rdvlist_open_selected(s, app, action == ACT_EDIT);
 	case ACT_CANCEL:
 		return SCREEN_REDRAW;
 	default:

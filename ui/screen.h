@@ -82,6 +82,18 @@ struct booking_request {
 	int duration_min;
 	char *agent_name;
 	char *lieu_name;        /* NULL: no lieu */
+	int usager_id;          /* chosen before the search (0: pick one) */
+	char *usager_name;      /* its name, or NULL */
+};
+
+/*
+ * "Trouver un RDV" opened for a usager ("prendre RDV pour cet usager", from
+ * the usager record): the booking starts with the usager chosen. Passed as
+ * the arg of app_push(); the search screen owns and frees it. NULL: nobody.
+ */
+struct search_request {
+	int usager_id;
+	char *usager_name;
 };
 
 /*

@@ -66,6 +66,7 @@ struct search {
 	size_t selected;  /* index into order[] */
 	int scroll;       /* first line shown */
 	int per_line;     /* slots per line at the last layout */
+	struct search_request *request; /* the usager booked for, or NULL */
 };
 
 static const enum action search_hints[] = {ACT_SELECT, ACT_WEEK_NEXT, ACT_JUMP_NEXT, ACT_CANCEL,
@@ -159,8 +160,8 @@ fill_choices(struct search *s)
 static void *
 search_open(struct app *app, void *arg)
 {
-	(void)arg;
 	struct search *s = xcalloc(1, sizeof *s);
+	s->request = arg;
 	s->form = form_new();
 	s->f_service = form_add_choice(s->form, "Service", false);
 	s->f_motif = form_add_choice(s->form, "Motif", true);
@@ -192,6 +193,9 @@ static void
 search_close(void *state)
 {
 	struct search *s = state;
+	if (s->request)
+		free(s->request->usager_name);
+	free(s->request);
 	results_clear(s);
 	form_free(s->form);
 	db_choices_free(s->choices);
@@ -497,7 +501,10 @@ search_draw(void *state, struct app *app)
 {
 	struct search *s = state;
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	draw_text(0, 0, COLS / 2, theme_attr(SLOT_TITLE), " Trouver un RDV");
+	char *title = s->request ? xasprintf(" Trouver un RDV pour %s", s->request->usager_name)
+				 : xstrdup(" Trouver un RDV");
+	draw_text(0, 0, COLS / 2, theme_attr(SLOT_TITLE), title);
+	free(title);
 	draw_text_right(0, COLS / 2, COLS - COLS / 2 - 1, theme_attr(SLOT_TITLE),
 			app_session(app)->organisation_name);
 	if (s->choices == NULL) {
@@ -614,6 +621,10 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		b->agent_name = xstrdup(db_slots_agent_name(s->week, sl->agent_id));
 		const struct db_choice_lieu *l = sl->has_lieu ? find_lieu(s, (int)sl->lieu_id) : NULL;
 		b->lieu_name = l ? xasprintf("%s (%s)", l->name, l->address) : NULL;
+		if (s->request) {
+			b->usager_id = s->request->usager_id;
+			b->usager_name = xstrdup(s->request->usager_name);
+		}
 		app_push(app, &booking_screen, b);
 		return SCREEN_REDRAW;
 	}
@@ -626,6 +637,13 @@ static int
 search_data(void *state, struct app *app, struct db_reply *reply)
 {
 	struct search *s = state;
+	/*
+	 * Opened for a usager: once the booking screen above has booked, the
+	 * search has done its job; back to where it was opened (the record).
+	 * The booking screen closes first (replies go top down).
+	 */
+	if (s->request && reply->kind == DB_REPLY_BOOKED && reply->error == NULL)
+		return SCREEN_CLOSE;
 	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == s->choices_ticket) {
 		s->choices_ticket = 0;
 		if (reply->error) {

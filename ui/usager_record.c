@@ -23,6 +23,12 @@
  * one), upcoming rdvs and the history. m edits the record in place; a new
  * usager opens straight in the form. What was typed stays when the database
  * says no, and the message says why in French.
+ *
+ * ↑↓ move over the rdvs (upcoming, then the history); Entrée opens the
+ * selected one as the agenda does (its status), e modifies it; r looks for a
+ * slot in "Trouver un RDV" with this usager already chosen for the booking.
+ * F9 (or Tab) moves the cursor to the probable duplicates, or says there are
+ * none.
  */
 
 struct record {
@@ -33,17 +39,22 @@ struct record {
 	struct db_usager_dups *dups;
 	unsigned long dups_ticket;
 	struct list dup_list;
-	int scroll;                     /* rdv lines scrolled */
+	bool dup_focus;                 /* ↑↓ move over the duplicates, not the rdvs */
+	struct list rdv_list;           /* lines: header, upcoming, header, history */
 	struct form *form;              /* non-NULL while editing */
 	char *form_error;               /* why the last save failed */
 	unsigned long save_ticket;
+	/* Creating: usagers the new one may duplicate, shown before saving. */
+	unsigned long match_ticket;
+	struct usager *pending;         /* what is saved once confirmed */
+	struct db_usager_dups *matches; /* non-NULL: the warning is shown */
 };
 
 enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
        F_NOTES };
 
-static const enum action record_hints[] = {ACT_EDIT_USAGER, ACT_MERGE, ACT_WEEK_NEXT, ACT_CANCEL,
-					   ACT_NONE};
+static const enum action record_hints[] = {ACT_SELECT, ACT_NEW_RDV, ACT_EDIT_USAGER, ACT_DUPLICATES,
+					   ACT_MERGE, ACT_CANCEL, ACT_NONE};
 
 static void
 record_load(struct record *r, struct app *app)
@@ -112,7 +123,47 @@ record_close(void *state)
 	usager_stats_clear(&r->stats);
 	form_free(r->form);
 	free(r->form_error);
+	usager_free(r->pending);
+	db_usager_dups_free(r->matches);
 	free(r);
+}
+
+/* Back to the form from the duplicate warning (or past it). */
+static void
+matches_clear(struct record *r)
+{
+	db_usager_dups_free(r->matches);
+	r->matches = NULL;
+	usager_free(r->pending);
+	r->pending = NULL;
+}
+
+/*
+ * The warning shown before creating a usager that looks like existing
+ * ones: who, and why. Returns the rows used.
+ */
+static int
+matches_draw(const struct record *r, int y)
+{
+	int y0 = y;
+	char *head = xasprintf("Attention : %s peut-être déjà enregistré%s :",
+			       r->matches->n > 1 ? "ces usagers sont" : "cet usager est",
+			       r->matches->n > 1 ? "s" : "");
+	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_STATUS_ERROR) | A_BOLD, head);
+	free(head);
+	for (size_t i = 0; i < r->matches->n && y < LINES - 3; i++) {
+		const struct db_usager_dup *d = &r->matches->items[i];
+		char birth[11] = "";
+		if (d->have_birth_date[1])
+			cal_format_date_fr(d->birth_date[1], birth);
+		char *line = xasprintf("  %s%s%s (fiche n° %d) · %s", d->name[1], *birth ? ", né(e) le " : "",
+				       birth, d->id[1], d->reasons ? d->reasons : "");
+		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), line);
+		free(line);
+	}
+	draw_text(y++, 1, COLS - 2, A_BOLD,
+		  "Entrée : créer quand même · Échap : revenir au formulaire");
+	return y - y0;
 }
 
 /* Statistics of the rdvs the agent sees; upcoming = from now on. */
@@ -146,7 +197,7 @@ field_line(int y, int x, int width, const char *label, const char *value)
 
 /* "mar. 13/05/2026 10:00  Suivi social · Julien BERNARD · MDS Centre  [À venir]". */
 static void
-rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today)
+rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today, bool selected)
 {
 	rdv_date day = cal_time_date(v->start);
 	char date[11], hhmm[6];
@@ -161,7 +212,10 @@ rdv_line(int y, int x, int width, const struct db_usager_rdv *v, rdv_date today)
 	char *line = xasprintf("%s %s %s  %s · %s%s%s", cal_weekday_abbr_fr(cal_weekday(day)), date, hhmm,
 			       v->motif ? v->motif : "?", v->agents ? v->agents : "—",
 			       v->lieu ? " · " : "", v->lieu ? v->lieu : "");
-	draw_text(y, x, width - sw - 1, theme_attr(SLOT_NORMAL), line);
+	int attr = selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL);
+	if (selected)
+		draw_fill(y, x, width - sw, attr, L' ');
+	draw_text(y, x, width - sw - 1, attr, line);
 	free(line);
 	free(status);
 }
@@ -176,8 +230,82 @@ record_dup_row(void *vctx, int index, int y, int x, int width, bool selected)
 		cal_format_date_fr(d->birth_date[1], birth);
 	char *line = xasprintf("%s %s (n° %d, %s) · %s", selected ? "▸" : " ", d->name[1], d->id[1],
 			       birth, d->reasons ? d->reasons : "");
-	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
+	draw_text_pad(y, x, width,
+		      selected && r->dup_focus ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
+}
+
+/* Upcoming rdvs: from now on. */
+static int
+upcoming_count(const struct record *r, rdv_time now)
+{
+	int nup = 0;
+	for (size_t i = 0; r->rec && i < r->rec->nrdvs; i++)
+		nup += r->rec->rdvs[i].start >= now;
+	return nup;
+}
+
+/*
+ * The rdv shown on a line of the rdv list (line 0 and nup + 1 are the
+ * headers): upcoming ones in time order, then the history, latest first.
+ * NULL for a header.
+ */
+static const struct db_usager_rdv *
+rdv_at_line(const struct record *r, int nup, int line)
+{
+	size_t n = r->rec ? r->rec->nrdvs : 0;
+	if (line <= 0 || line == nup + 1 || line >= (int)n + 2)
+		return NULL;
+	if (line <= nup)
+		return &r->rec->rdvs[n - (size_t)nup + (size_t)line - 1];
+	return &r->rec->rdvs[n - (size_t)nup - (size_t)(line - nup - 2) - 1];
+}
+
+/* Keep the rdv cursor off the headers, moving on in the direction dir. */
+static void
+rdv_cursor_fix(struct record *r, int nup, int dir)
+{
+	struct list *l = &r->rdv_list;
+	if (l->count <= 2) {
+		l->selected = -1;
+		return;
+	}
+	if (l->selected < 0)
+		l->selected = 0;
+	for (int tries = 0; tries < 3 && rdv_at_line(r, nup, l->selected) == NULL; tries++) {
+		int next = l->selected + (dir < 0 ? -1 : 1);
+		if (next < 0 || next >= l->count) {
+			dir = -dir;
+			next = l->selected + (dir < 0 ? -1 : 1);
+		}
+		l->selected = next;
+	}
+}
+
+struct rdv_row_ctx {
+	struct record *r;
+	int nup;
+	rdv_date today;
+	char buf[160];
+};
+
+static void
+record_rdv_row(void *vctx, int index, int y, int x, int width, bool selected)
+{
+	struct rdv_row_ctx *ctx = vctx;
+	struct record *r = ctx->r;
+	const struct db_usager_rdv *v = rdv_at_line(r, ctx->nup, index);
+	if (v == NULL) {
+		if (index == 0)
+			snprintf(ctx->buf, sizeof ctx->buf, "Rendez-vous à venir (%d)", ctx->nup);
+		else
+			snprintf(ctx->buf, sizeof ctx->buf, "Historique (%d)",
+				 (int)r->rec->nrdvs - ctx->nup);
+		draw_fill(y, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+		draw_text(y, x, width, theme_attr(SLOT_HEADER), ctx->buf);
+		return;
+	}
+	rdv_line(y, x, width, v, ctx->today, selected && !r->dup_focus);
 }
 
 static void
@@ -236,44 +364,26 @@ record_draw_view(struct record *r, struct app *app)
 	}
 	if (sy > y)
 		y = sy;
+	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_GRID),
+		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
 
 	/* Probable duplicates. */
 	if (r->dups && r->dups->n > 0) {
 		y++;
-		snprintf(buf, sizeof buf, "Doublons probables : %zu  (↑↓ choisir, F10 fusionner)", r->dups->n);
+		snprintf(buf, sizeof buf, "Doublons probables : %zu  (%s↑↓ choisir, F10 fusionner)",
+			 r->dups->n, r->dup_focus ? "" : "F9 puis ");
 		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), buf);
 		int h = (int)r->dups->n < 3 ? (int)r->dups->n : 3;
 		list_draw(&r->dup_list, y, 1, COLS - 2, h, record_dup_row, r);
 		y += h;
 	}
 
-	/* Upcoming then history (most recent first), scrolled together. */
+	/* Upcoming then history (most recent first), one list with the cursor. */
 	y++;
-	rdv_time now = app_now(app);
-	int nup = 0;
-	for (size_t i = 0; i < r->rec->nrdvs; i++)
-		nup += r->rec->rdvs[i].start >= now;
-	int nlines = (int)r->rec->nrdvs + 2;
+	struct rdv_row_ctx ctx = {.r = r, .nup = upcoming_count(r, app_now(app)), .today = today};
 	int rows = LINES - 1 - y;
-	if (r->scroll > nlines - rows)
-		r->scroll = nlines - rows > 0 ? nlines - rows : 0;
-	for (int line = r->scroll, yy = y; line < nlines && yy < LINES - 1; line++, yy++) {
-		if (line == 0) {
-			snprintf(buf, sizeof buf, "Rendez-vous à venir (%d)", nup);
-			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
-		} else if (line <= nup) {
-			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[r->rec->nrdvs - (size_t)nup + (size_t)line - 1],
-				 today);
-		} else if (line == nup + 1) {
-			snprintf(buf, sizeof buf, "Historique (%d)", (int)r->rec->nrdvs - nup);
-			draw_fill(yy, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-			draw_text(yy, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
-		} else {
-			size_t k = r->rec->nrdvs - (size_t)nup - (size_t)(line - nup - 2);
-			rdv_line(yy, 1, COLS - 2, &r->rec->rdvs[k - 1], today);
-		}
-	}
+	if (rows > 0)
+		list_draw(&r->rdv_list, y, 1, COLS - 2, rows, record_rdv_row, &ctx);
 }
 
 static void
@@ -295,6 +405,10 @@ record_draw(void *state, struct app *app)
 		form_draw(r->form, 2, 1, COLS - 2, 20);
 		draw_text(2 + r->form->n + 1, 1, COLS - 2, theme_attr(SLOT_GRID),
 			  "Entrée : enregistrer · Échap : annuler · ↑↓/Tab : champ suivant");
+		if (r->matches) {
+			matches_draw(r, 2 + r->form->n + 3);
+			return;
+		}
 		/* The reason, wrapped: it names the field and, for an e-mail, who has it. */
 		const char *rest = r->form_error;
 		for (int y = 2 + r->form->n + 3; rest && *rest && y < LINES - 1; y++) {
@@ -354,17 +468,107 @@ form_usager(struct record *r, struct app *app)
 	return u;
 }
 
+/*
+ * F9: the cursor goes to the probable duplicates (F10 then merges with the
+ * selected one), or the agent is told there are none. Tab (toggle) brings
+ * it back to the rdvs.
+ */
+static int
+record_duplicates_focus(struct record *r, struct app *app, bool toggle)
+{
+	if (toggle && r->dup_focus) {
+		r->dup_focus = false;
+		return SCREEN_REDRAW;
+	}
+	if (r->dups == NULL) {
+		app_message(app, false, "Recherche des doublons en cours…");
+		return SCREEN_REDRAW;
+	}
+	if (r->dups->n == 0) {
+		r->dup_focus = false;
+		app_message(app, false, "Aucun doublon probable trouvé pour cet usager.");
+		return SCREEN_REDRAW;
+	}
+	r->dup_focus = true;
+	if (r->dup_list.selected < 0)
+		r->dup_list.selected = 0;
+	app_message(app, false, "%zu doublon%s probable%s : ↑↓ choisir, F10 fusionner, Tab : rendez-vous",
+		    r->dups->n, r->dups->n > 1 ? "s" : "", r->dups->n > 1 ? "s" : "");
+	return SCREEN_REDRAW;
+}
+
+/*
+ * Entrée on an rdv opens it as Entrée does in the agenda (its status, the
+ * actions on it); e opens the rdv form. On a duplicate, Entrée opens that
+ * usager's record.
+ */
+static int
+record_open_selected(struct record *r, struct app *app, bool edit)
+{
+	if (r->rec == NULL)
+		return SCREEN_NONE;
+	if (r->dup_focus) {
+		if (edit || r->dups == NULL || r->dup_list.selected < 0 ||
+		    (size_t)r->dup_list.selected >= r->dups->n)
+			return SCREEN_NONE;
+		app_push(app, &usager_record_screen,
+			 usager_screen_arg_new(r->dups->items[r->dup_list.selected].id[1], 0, NULL));
+		return SCREEN_REDRAW;
+	}
+	const struct db_usager_rdv *v =
+	    rdv_at_line(r, upcoming_count(r, app_now(app)), r->rdv_list.selected);
+	if (v == NULL) {
+		app_message(app, true, "Aucun rendez-vous sélectionné");
+		return SCREEN_REDRAW;
+	}
+	struct agenda_target *t = xcalloc(1, sizeof *t);
+	t->item_id = v->rdv_id;
+	t->day = cal_time_date(v->start);
+	t->minute = cal_time_minute(v->start);
+	t->step = v->duration_min;
+	app_push(app, edit ? &rdv_screen : &rdv_status_screen, t);
+	return SCREEN_REDRAW;
+}
+
+/* "Prendre RDV pour cet usager": Trouver un RDV, the usager chosen for the booking. */
+static int
+record_book(struct record *r, struct app *app)
+{
+	if (r->rec == NULL)
+		return SCREEN_NONE;
+	struct search_request *q = xcalloc(1, sizeof *q);
+	q->usager_id = r->id;
+	q->usager_name = usager_display_name(r->rec->usager);
+	app_push(app, &search_screen, q);
+	return SCREEN_REDRAW;
+}
+
 static int
 record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct record *r = state;
+	if (r->form && r->matches) {
+		/* The duplicate warning: create anyway, or back to the form as typed. */
+		if (action == ACT_SELECT && r->save_ticket == 0) {
+			r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
+			matches_clear(r);
+		} else if (action == ACT_CANCEL) {
+			matches_clear(r);
+		}
+		return SCREEN_REDRAW;
+	}
 	if (r->form) {
 		switch (form_key(r->form, ch, is_code)) {
 		case FORM_SUBMIT: {
-			if (r->save_ticket)
+			if (r->save_ticket || r->match_ticket)
 				return SCREEN_NONE;
 			struct usager *u = form_usager(r, app);
-			if (u) {
+			if (u && r->id == 0) {
+				/* A new usager: first look for the same person among those I see. */
+				usager_free(r->pending);
+				r->pending = u;
+				r->match_ticket = db_send_usager_matches(app_db(app), u, 5);
+			} else if (u) {
 				r->save_ticket = db_send_usager_save(app_db(app), app_session(app), u);
 				usager_free(u);
 			}
@@ -396,21 +600,34 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		app_push(app, &merge_screen, usager_screen_arg_new(r->id, other, NULL));
 		return SCREEN_REDRAW;
 	}
-	case ACT_SLOT_PREV:
-	case ACT_SLOT_NEXT:
-		list_key(&r->dup_list, action, (int)ch, is_code);
-		return SCREEN_REDRAW;
-	case ACT_WEEK_NEXT:
-		r->scroll += LINES / 2;
-		return SCREEN_REDRAW;
-	case ACT_WEEK_PREV:
-		r->scroll = r->scroll > LINES / 2 ? r->scroll - LINES / 2 : 0;
-		return SCREEN_REDRAW;
+	case ACT_DUPLICATES:
+		return record_duplicates_focus(r, app, false);
+	case ACT_SELECT:
+		return record_open_selected(r, app, false);
+	case ACT_EDIT:
+		return record_open_selected(r, app, true);
+	case ACT_NEW_RDV:
+		return record_book(r, app);
 	case ACT_CANCEL:
 		return SCREEN_CLOSE;
 	default:
+		break;
+	}
+	if (!is_code && ch == L'\t')
+		return record_duplicates_focus(r, app, true);
+	if (r->dup_focus) {
+		if (action == ACT_SLOT_PREV || action == ACT_SLOT_NEXT) {
+			list_key(&r->dup_list, action, (int)ch, is_code);
+			return SCREEN_REDRAW;
+		}
 		return SCREEN_NONE;
 	}
+	int before = r->rdv_list.selected;
+	if (r->rec && list_key(&r->rdv_list, action, (int)ch, is_code)) {
+		rdv_cursor_fix(r, upcoming_count(r, app_now(app)), r->rdv_list.selected - before);
+		return SCREEN_REDRAW;
+	}
+	return SCREEN_NONE;
 }
 
 static int
@@ -427,6 +644,8 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 		r->rec = reply->data;
 		reply->data = NULL;
 		record_stats(r, app);
+		list_set_count(&r->rdv_list, (int)r->rec->nrdvs + 2);
+		rdv_cursor_fix(r, upcoming_count(r, app_now(app)), 1);
 		return SCREEN_REDRAW;
 	}
 	if (reply->kind == DB_REPLY_USAGER_DUPLICATES && reply->ticket == r->dups_ticket) {
@@ -436,7 +655,26 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 			r->dups = reply->data;
 			reply->data = NULL;
 			list_set_count(&r->dup_list, (int)r->dups->n);
+			if (r->dups->n == 0)
+				r->dup_focus = false;
 		}
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == r->match_ticket) {
+		r->match_ticket = 0;
+		if (r->pending == NULL || r->form == NULL)
+			return SCREEN_NONE;
+		struct db_usager_dups *m = reply->error ? NULL : reply->data;
+		if (m && m->n > 0) {
+			reply->data = NULL;
+			r->matches = m;
+			app_message(app, true, "Usager peut-être déjà enregistré");
+			return SCREEN_REDRAW;
+		}
+		/* No match (or the check failed: the database still refuses a duplicate e-mail). */
+		r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
+		usager_free(r->pending);
+		r->pending = NULL;
 		return SCREEN_REDRAW;
 	}
 	if (reply->kind == DB_REPLY_USAGER_SAVED && reply->ticket == r->save_ticket) {

@@ -347,8 +347,10 @@ INSERT INTO rdv.plages_ouverture (id, organisation_id, agent_id, lieu_id, title,
                                   start_time, end_time, rrule, created_at, updated_at)
 SELECT id, pg_temp.sid('org', org), pg_temp.sid('agent', agent), pg_temp.sid('lieu', lieu), title,
        first_day, start_time, end_time, rrule,
-       (least(first_day - 10, (SELECT today FROM seed_param)) + time '10:00') AT TIME ZONE 'Europe/Paris',
-       (least(first_day - 10, (SELECT today FROM seed_param)) + time '10:00') AT TIME ZONE 'Europe/Paris'
+       least(first_day - 10 + time '10:00', (SELECT today FROM seed_param) - 1 + time '23:59')
+           AT TIME ZONE 'Europe/Paris',
+       least(first_day - 10 + time '10:00', (SELECT today FROM seed_param) - 1 + time '23:59')
+           AT TIME ZONE 'Europe/Paris'
 FROM seed_plage ORDER BY ord;
 
 INSERT INTO rdv.plage_motifs (plage_id, motif_id)
@@ -379,8 +381,10 @@ ORDER BY v.ord;
 INSERT INTO rdv.absences (id, agent_id, title, first_day, start_time, end_day, end_time, rrule,
                           created_at, updated_at)
 SELECT id, pg_temp.sid('agent', agent), title, first_day, start_time, end_day, end_time, rrule,
-       (least(first_day - 7, (SELECT today FROM seed_param)) + time '08:30') AT TIME ZONE 'Europe/Paris',
-       (least(first_day - 7, (SELECT today FROM seed_param)) + time '08:30') AT TIME ZONE 'Europe/Paris'
+       least(first_day - 7 + time '08:30', (SELECT today FROM seed_param) - 1 + time '23:58')
+           AT TIME ZONE 'Europe/Paris',
+       least(first_day - 7 + time '08:30', (SELECT today FROM seed_param) - 1 + time '23:58')
+           AT TIME ZONE 'Europe/Paris'
 FROM seed_absence ORDER BY ord;
 
 -- ------------------------------------------------------------------ usagers
@@ -746,6 +750,24 @@ FROM seed_rdv r
 JOIN (VALUES (-5, 5, 0), (-2, 6, 20), (0, 4, 40), (3, 8, 60)) s(w, cnt, first) ON s.w = r.workshop
 JOIN seed_pool pl ON pl.org = 'mds' AND pl.kind = 'adult' AND pl.n > s.first AND pl.n <= s.first + s.cnt;
 
+-- Created 2 to 21 days before the day, at 09:30; never after the seed's
+-- "now": an rdv further ahead was booked in the last three days, during
+-- office hours (so every rdv is created before it starts, and none in the
+-- future). Cancellations come after the booking and before now.
+ALTER TABLE seed_rdv ADD COLUMN created timestamp, ADD COLUMN cancelled timestamp;
+UPDATE seed_rdv r SET created = CASE
+        WHEN r.day - 2 - floor(pg_temp.seed_rnd('created', r.ord::text) * 20)::int < p.today
+            THEN r.day - 2 - floor(pg_temp.seed_rnd('created', r.ord::text) * 20)::int + time '09:30'
+        ELSE p.today - 1 - r.ord % 3 + time '09:30' + (r.ord * 7 % 480) * interval '1 minute' END
+FROM seed_param p;
+UPDATE seed_rdv r SET cancelled = CASE r.status
+        WHEN 'excused' THEN least(r.day - 1 + time '18:12', greatest(p.today - 1 + time '18:12',
+                                                                     r.created + interval '1 hour'))
+        WHEN 'revoked' THEN least(r.day - 2 + time '10:05', greatest(p.today - 1 + time '10:05',
+                                                                     r.created + interval '1 hour'))
+        WHEN 'noshow' THEN r.day + r.st + interval '45 minutes' END
+FROM seed_param p;
+
 INSERT INTO rdv.rdvs (id, uuid, organisation_id, motif_id, lieu_id, starts_at, ends_at, status,
                       cancelled_at, context, name, max_participants_count, created_by,
                       created_by_agent_id, created_at)
@@ -755,16 +777,12 @@ SELECT r.id,
        (r.day + r.st) AT TIME ZONE 'Europe/Paris',
        (r.day + r.st + r.duration * interval '1 minute') AT TIME ZONE 'Europe/Paris',
        r.status::rdv.rdv_status,
-       CASE r.status
-           WHEN 'excused' THEN (r.day - 1 + time '18:12') AT TIME ZONE 'Europe/Paris'
-           WHEN 'revoked' THEN (r.day - 2 + time '10:05') AT TIME ZONE 'Europe/Paris'
-           WHEN 'noshow' THEN (r.day + r.st + interval '45 minutes') AT TIME ZONE 'Europe/Paris' END,
+       r.cancelled AT TIME ZONE 'Europe/Paris',
        r.context,
        CASE WHEN r.workshop IS NOT NULL THEN r.name END,
        CASE WHEN r.workshop IS NOT NULL THEN 8 END,
        r.created_by::rdv.created_by, pg_temp.sid('agent', r.created_by_agent),
-       (r.day - 2 - floor(pg_temp.seed_rnd('created', r.ord::text) * 20)::int + time '09:30')
-           AT TIME ZONE 'Europe/Paris'
+       r.created AT TIME ZONE 'Europe/Paris'
 FROM seed_rdv r ORDER BY r.ord;
 
 -- The triggers copy each rdv's time and status here and keep rdvs.agent_ids.
@@ -778,9 +796,7 @@ SELECT r.id, pg_temp.sid('agent', 'francois') FROM seed_rdv r
 WHERE r.motif = 'domicile' AND pg_temp.seed_rnd('duo', r.ord::text) < 0.25;
 
 INSERT INTO rdv.participations (rdv_id, usager_id, status, created_at)
-SELECT r.id, u.id, p.status::rdv.rdv_status,
-       (r.day - 2 - floor(pg_temp.seed_rnd('created', r.ord::text) * 20)::int + time '09:30')
-           AT TIME ZONE 'Europe/Paris'
+SELECT r.id, u.id, p.status::rdv.rdv_status, r.created AT TIME ZONE 'Europe/Paris'
 FROM seed_part p JOIN seed_rdv r ON r.ord = p.rdv_ord JOIN seed_usager u ON u.ord = p.u_ord
 ORDER BY r.ord, u.ord;
 

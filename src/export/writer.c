@@ -36,6 +36,37 @@ export_format_name(enum export_format f)
 }
 
 /*
+ * Why a file could not be written, in French: the C library speaks English
+ * under C.UTF-8, and these messages reach the status line and the CLI.
+ */
+static const char *
+errno_fr(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "dossier introuvable";
+	case EACCES:
+	case EPERM:
+		return "permission refusée";
+	case EISDIR:
+		return "c'est un dossier";
+	case ENOTDIR:
+		return "un élément du chemin n'est pas un dossier";
+	case ENOSPC:
+#ifdef EDQUOT
+	case EDQUOT:
+#endif
+		return "plus de place sur le disque";
+	case EROFS:
+		return "système de fichiers en lecture seule";
+	case ENAMETOOLONG:
+		return "nom de fichier trop long";
+	default:
+		return strerror(e);
+	}
+}
+
+/*
  * A new empty file beside path (same directory, so the final rename is
  * atomic), readable by its owner only: exports hold personal data. Caller
  * frees the name.
@@ -46,7 +77,7 @@ temp_beside(const char *path, char **err)
 	char *tmp = xasprintf("%s.part-XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		*err = xasprintf("impossible de créer « %s » : %s", path, strerror(errno));
+		*err = xasprintf("impossible de créer « %s » : %s", path, errno_fr(errno));
 		free(tmp);
 		return NULL;
 	}
@@ -138,7 +169,7 @@ export_file_write(const char *path, const void *data, size_t size, char **err)
 		saved = errno;
 	}
 	if (!ok) {
-		*err = xasprintf("impossible d'écrire « %s » : %s", path, strerror(saved));
+		*err = xasprintf("impossible d'écrire « %s » : %s", path, errno_fr(saved));
 		unlink(tmp);
 	}
 	free(tmp);

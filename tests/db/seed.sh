@@ -95,7 +95,7 @@ is() { # got expected description
 q() { sql -c "$1" 2>&1; }
 ms() { date +%s%N | cut -c1-13; }
 
-echo "1..39"
+echo "1..42"
 
 if [ "$use_rdv_migrate" = 1 ]; then
 	cluster_start
@@ -302,6 +302,26 @@ is "$(q "SELECT count(*) FILTER (WHERE created_by = 'usager'), count(*) FILTER (
          FROM rdv.rdvs")" \
 	"41|0|0|329|3" \
 	"authors (agents and usagers), participations, collective workshops"
+
+# Times of creation (issue 11): nothing is created after the seed's "now"
+# (seed_today, 2026-05-13, taken at its start), every rdv is created before
+# it starts, a cancellation comes after the booking and before now.
+NOWTS="'2026-05-13 00:00 Europe/Paris'::timestamptz"
+is "$(q "SELECT count(*) FILTER (WHERE created_at > $NOWTS), count(*) FILTER (WHERE created_at >= starts_at),
+                count(*) FILTER (WHERE cancelled_at > $NOWTS AND status IN ('excused', 'revoked')),
+                count(*) FILTER (WHERE cancelled_at <= created_at)
+         FROM rdv.rdvs")" \
+	"0|0|0|0" \
+	"rdvs: none created after now or after it starts; cancellations between booking and now"
+is "$(q "SELECT (SELECT count(*) FROM rdv.participations WHERE created_at > $NOWTS),
+                (SELECT count(*) FROM rdv.plages_ouverture WHERE created_at > $NOWTS),
+                (SELECT count(*) FROM rdv.absences WHERE created_at > $NOWTS),
+                (SELECT count(*) FROM rdv.usagers WHERE created_at > $NOWTS)")" \
+	"0|0|0|0" "participations, plages, absences, usagers: none created after now"
+is "$(q "SELECT count(*) FROM rdv.rdvs WHERE starts_at > $NOWTS + interval '21 days'")" \
+	"$(q "SELECT count(*) FROM rdv.rdvs WHERE starts_at > $NOWTS + interval '21 days'
+	        AND created_at BETWEEN $NOWTS - interval '3 days' AND $NOWTS")" \
+	"rdvs booked more than three weeks ahead were booked in the last three days"
 
 is "$(q "SELECT count(*) FROM rdv.notification_outbox")" "0" \
 	"the demo queues no notification mail"

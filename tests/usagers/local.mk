@@ -10,6 +10,7 @@ TESTS += $(USAGERS_TESTS)
 USAGERS_PGTAP = tests/usagers/merge.pgtap tests/usagers/search.pgtap
 TESTS += $(USAGERS_PGTAP)
 EXTRA_DIST += $(USAGERS_PGTAP)
-USAGERS_UI = tests/usagers/ui_search_record.sh tests/usagers/ui_merge.sh
+USAGERS_UI = tests/usagers/ui_search_record.sh tests/usagers/ui_merge.sh \
+	tests/usagers/ui_record_actions.sh
 TESTS += $(USAGERS_UI)
 EXTRA_DIST += $(USAGERS_UI)
