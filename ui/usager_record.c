@@ -742,7 +742,9 @@ record_input(void *state)
 	struct record *r = state;
 	if (r->form == NULL)
 		return INPUT_NONE;
-	return INPUT_FORM | (form_dirty(r->form) ? INPUT_UNSAVED : 0);
+	/* On the duplicate warning, Échap goes back to the form as typed. */
+	return INPUT_FORM | (form_dirty(r->form) ? INPUT_UNSAVED : 0) |
+	       (r->matches ? INPUT_ESC_KEEPS : 0);
 }
 
 const struct screen_ops usager_record_screen = {

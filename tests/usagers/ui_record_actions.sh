@@ -150,6 +150,9 @@ tmux_wait "même téléphone" 10
 ok $? "the same phone warns"
 like "$(tmux_screen)" "Élodie BÉZIER, né(e) le 14/06/1987 (fiche n° $elodie) · même téléphone" "naming her"
 tmux_keys Escape Escape
+# The form holds what was typed: leaving it asks first (app_key).
+tmux_wait "Abandonner les modifications" 5
+tmux_keys o
 tmux_wait "Rechercher :" 5
 
 # A usager of the CCAS only: julien (MDS) may not see her, so no warning names her.
