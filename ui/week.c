@@ -24,7 +24,7 @@
 #define GUTTER 6          /* "09:00 " */
 #define DEFAULT_FIRST (8 * 60)
 #define DEFAULT_LAST (18 * 60)
-#define MAX_ROWS 256
+#define MAX_ROWS (CAL_MIN_PER_DAY / 5) /* the most rows a layout uses */
 #define MAX_AGENTS 8
 #define MAX_COLUMNS (7 * MAX_AGENTS)
 
