@@ -5,9 +5,10 @@
 # a real cluster, every cell of the week view shows the highest-priority
 # item the database holds there (rdv > indisponibilité > jour férié > plage >
 # empty) and the hour column stays within 00:00–23:59: in the monochrome
-# theme at 120×40 (one agent) and 80×24 (two agents side by side), also after
-# scrolling to 00:00 and back; in the default theme an absence never takes a
-# plage's colour. tests/ui/agenda_draw.py reads the screens.
+# theme at 120×40 (one agent) and 80×24 (two agents side by side), in the
+# week and the day views, also after scrolling to 00:00 and back; in the
+# default theme an absence never takes a plage's colour.
+# tests/ui/agenda_draw.py reads the screens.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -175,6 +176,14 @@ tmux_keys -N 30 k
 sleep 0.2
 v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
 ok $? "and up again ($v)"
+tmux_keys v
+tmux_wait "mercredi 13 mai 2026" 5
+v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
+ok $? "the day view, two agents, the same ($v)"
+tmux_keys l l
+tmux_wait "jeudi 14 mai 2026" 5
+v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
+ok $? "the day view of the holiday ($v)"
 
 # Seeded random weeks, monochrome, at both sizes, scrolled to 00:00 and back.
 for seed in 1 2 3; do
@@ -186,6 +195,10 @@ for seed in 1 2 3; do
 	side_by_side
 	v=$(screen_ok 120 40 "$JULIEN,$CAMILLE")
 	ok $? "seed $seed, 120×40, two agents ($v)"
+	tmux_keys v
+	tmux_wait "mercredi 13 mai 2026" 5
+	v=$(screen_ok 120 40 "$JULIEN,$CAMILLE")
+	ok $? "seed $seed, 120×40, day view ($v)"
 	session "s${seed}b" 80 24 "--theme monochrome"
 	side_by_side
 	v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
