@@ -24,6 +24,7 @@
 #define GUTTER 6          /* "09:00 " */
 #define DEFAULT_FIRST (8 * 60)
 #define DEFAULT_LAST (18 * 60)
+#define MAX_ROWS (CAL_MIN_PER_DAY / 5) /* the most rows a layout uses */
 #define MAX_AGENTS 8
 #define MAX_COLUMNS (7 * MAX_AGENTS)
 
@@ -49,8 +50,8 @@ struct week {
 	struct db_choices *choices; /* agents' names, for headers and the selection */
 	unsigned long choices_ticket;
 	char status_text[64];
-	/* Layout, recomputed at each draw. */
-	int step, first_min, last_min;
+	/* Layout, recomputed at each draw: rows used from first_min, step apart. */
+	int step, first_min, rows;
 };
 
 static const enum action week_hints[] = {ACT_DAY_PREV, ACT_DAY_NEXT, ACT_WEEK_NEXT, ACT_NEW_RDV,
@@ -155,49 +156,16 @@ week_columns(const struct week *w, struct app *app, struct column cols[MAX_COLUM
 	return n;
 }
 
-/* Choose the time range and the minutes per row so that the day fits. */
+/* Choose the hours shown (the core decides, the same for every view). */
 static void
 week_layout(struct week *w, int rows)
 {
-	int first = DEFAULT_FIRST, last = DEFAULT_LAST;
-	const struct agenda *a = week_agenda(w);
-	for (size_t i = 0; a && i < a->n; i++) {
-		const struct agenda_item *it = &a->items[i];
-		if (it->kind == AGENDA_HOLIDAY || (it->start == 0 && it->end == CAL_MIN_PER_DAY))
-			continue;
-		if (w->view == VIEW_DAY && it->day != w->cursor_day)
-			continue;
-		if (it->start < first)
-			first = it->start - it->start % 60;
-		if (it->end > last)
-			last = it->end + (60 - it->end % 60) % 60;
-	}
-	if (w->cursor_min < first)
-		first = w->cursor_min - w->cursor_min % 60;
-	if (w->cursor_min >= last)
-		last = w->cursor_min + 60 - w->cursor_min % 60;
-	static const int steps[] = {5, 10, 15, 20, 30, 60};
-	w->step = 60;
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-		if ((last - first + steps[i] - 1) / steps[i] <= rows) {
-			w->step = steps[i];
-			break;
-		}
-	/* Still too long at an hour a row: scroll to keep the cursor in view. */
-	if ((last - first) / w->step > rows) {
-		int span = rows * w->step;
-		int start = w->cursor_min - span / 2;
-		start -= start % 60;
-		if (start < first)
-			start = first;
-		if (start + span > last)
-			start = last - span;
-		first = start;
-		last = start + span;
-	}
-	w->first_min = first;
-	w->last_min = last;
-	w->cursor_min -= (w->cursor_min - first) % w->step;
+	rdv_date day0 = w->view == VIEW_DAY ? w->cursor_day : w->monday;
+	struct agenda_layout l =
+	    agenda_layout(week_agenda(w), day0, w->view == VIEW_DAY ? 1 : 7, &w->cursor_min, rows);
+	w->first_min = l.first;
+	w->step = l.step;
+	w->rows = l.rows;
 }
 
 static int
@@ -246,49 +214,72 @@ rdv_shown(const struct agenda_item *it, struct app *app)
 	return !(rdv_status_is_cancelled(it->status) && !app_session(app)->display_cancelled_rdv);
 }
 
-/* Draw the cells of one column: a day of one agent. */
+static int
+rdv_attr(const struct agenda_item *it)
+{
+	if (it->other_org)
+		return theme_attr(SLOT_OTHER);
+	if (it->status == RDV_UNKNOWN || it->status == RDV_SEEN)
+		return theme_motif_attr(it->color, rdv_slot(it->status));
+	return theme_attr(rdv_slot(it->status));
+}
+
+/* The look of a cell's owner: theme slot and fill glyph (monochrome reads glyphs). */
+static int
+cell_attr(const struct agenda_cell *c, wchar_t *fill)
+{
+	bool colour = theme_has_colour();
+	*fill = L' ';
+	switch (c->layer) {
+	case AGENDA_LAYER_RDV:
+		return rdv_attr(c->item);
+	case AGENDA_LAYER_ABSENCE:
+		*fill = L'╱';
+		return theme_attr(SLOT_ABSENCE);
+	case AGENDA_LAYER_HOLIDAY:
+		*fill = L'░';
+		return theme_attr(SLOT_HOLIDAY);
+	case AGENDA_LAYER_PLAGE:
+		*fill = colour ? L' ' : L'·';
+		return theme_attr(c->item->other_org ? SLOT_OTHER : SLOT_PLAGE);
+	case AGENDA_LAYER_EMPTY:
+		break;
+	}
+	return theme_attr(SLOT_NORMAL);
+}
+
+/*
+ * Draw the cells of one column: a day of one agent. Each row is painted as
+ * its owner (agenda_column: rdv > indisponibilité > férié > plage > vide);
+ * rdv rows then get their text, in lanes when rdvs overlap.
+ */
 static void
 draw_column(struct week *w, struct app *app, struct column col, int x, int width, int top, int rows,
 	    int allday_row)
 {
 	const struct agenda *a = week_agenda(w);
 	int agent = w->agent_ids[col.agent];
-	bool colour = theme_has_colour();
 	rdv_date today_ = today(app);
+	bool show_cancelled = app_session(app)->display_cancelled_rdv;
 	const struct agenda_item *holiday = NULL;
 	for (size_t i = 0; a && i < a->n; i++)
 		if (a->items[i].day == col.day && a->items[i].kind == AGENDA_HOLIDAY)
 			holiday = &a->items[i];
-	bool blocked = holiday && !holiday->worked;
-	/* Background: holiday, absences, plages. */
+	struct agenda_cell cells[MAX_ROWS];
+	if (rows > MAX_ROWS)
+		rows = MAX_ROWS;
+	agenda_column(a, agent, col.day, w->first_min, w->step, rows, show_cancelled, cells);
 	for (int r = 0; r < rows; r++) {
-		int t = w->first_min + r * w->step;
-		int attr = theme_attr(SLOT_NORMAL);
-		wchar_t fill = L' ';
-		const char *label = NULL;
-		if (blocked) {
-			attr = theme_attr(SLOT_HOLIDAY);
-			fill = L'░';
-		}
-		for (size_t i = 0; a && i < a->n; i++) {
-			const struct agenda_item *it = &a->items[i];
-			if (it->day != col.day || it->agent_id != agent || !covers(it, t, w->step))
-				continue;
-			if (it->kind == AGENDA_PLAGE && !blocked) {
-				attr = theme_attr(it->other_org ? SLOT_OTHER : SLOT_PLAGE);
-				fill = colour ? L' ' : L'·';
-				if (it->start >= t && it->start < t + w->step)
-					label = it->other_org ? "Autre organisation"
-							      : it->detail ? it->detail : it->title;
-			} else if (it->kind == AGENDA_ABSENCE) {
-				attr = theme_attr(SLOT_ABSENCE);
-				fill = L'╱';
-				if (it->start >= t && it->start < t + w->step)
-					label = it->title;
-			}
-		}
+		wchar_t fill;
+		int attr = cell_attr(&cells[r], &fill);
 		draw_fill(top + r, x, width, attr, fill);
-		if (label) {
+		if (!cells[r].label)
+			continue;
+		const struct agenda_item *it = cells[r].item;
+		const char *label = it->kind == AGENDA_PLAGE && it->other_org ? "Autre organisation"
+				    : it->kind == AGENDA_PLAGE && it->detail ? it->detail
+									     : it->title;
+		if (label && *label) {
 			char *text = xasprintf(" %s ", label);
 			draw_text(top + r, x, width, attr, text);
 			free(text);
@@ -299,7 +290,7 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 		draw_text_pad(allday_row, x, width, theme_attr(SLOT_HOLIDAY), text);
 		free(text);
 	}
-	/* Rdvs on top, in lanes when they overlap (an acknowledged overlap). */
+	/* Rdv text in lanes when rdvs overlap (an acknowledged overlap). */
 	int lane_end[4] = {0};
 	for (size_t i = 0; a && i < a->n; i++) {
 		const struct agenda_item *it = &a->items[i];
@@ -328,13 +319,7 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 			r0 = 0;
 		if (r1 > rows)
 			r1 = rows;
-		int attr;
-		if (it->other_org)
-			attr = theme_attr(SLOT_OTHER);
-		else if (it->status == RDV_UNKNOWN || it->status == RDV_SEEN)
-			attr = theme_motif_attr(it->color, rdv_slot(it->status));
-		else
-			attr = theme_attr(rdv_slot(it->status));
+		int attr = rdv_attr(it);
 		char hhmm[6];
 		cal_format_hhmm(it->start, hhmm);
 		for (int r = r0; r < r1; r++) {
@@ -433,11 +418,11 @@ week_draw(void *state, struct app *app)
 		draw_fill(allday_row, x, cw, theme_attr(SLOT_NORMAL), L' ');
 	}
 
-	/* Time gutter. */
+	/* Time gutter: the layout's rows only, never past 23:59; blank below. */
 	for (int r = 0; r < rows; r++) {
 		int t = w->first_min + r * w->step;
 		char hhmm[8] = "";
-		if (t % 60 == 0 || w->step >= 60 || r == 0)
+		if (r < w->rows && (t % 60 == 0 || w->step >= 60 || r == 0))
 			cal_format_hhmm(t, hhmm);
 		int attr = t == w->cursor_min ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_GRID);
 		draw_text_pad(header_rows + r, 0, GUTTER - 1, attr, hhmm);
@@ -445,7 +430,9 @@ week_draw(void *state, struct app *app)
 
 	for (int i = 0; i < ncols; i++) {
 		int x = GUTTER + i * colw, cw = i == ncols - 1 ? COLS - x : colw;
-		draw_column(w, app, cols[i], x, cw - 1, header_rows, rows, allday_row);
+		draw_column(w, app, cols[i], x, cw - 1, header_rows, w->rows, allday_row);
+		for (int r = w->rows; r < rows; r++)
+			draw_fill(header_rows + r, x, cw - 1, theme_attr(SLOT_NORMAL), L' ');
 		/* Column separator: heavier between days than between agents. */
 		bool day_edge = cols[i].agent == w->nagents - 1;
 		for (int r = 0; r < rows; r++)
@@ -453,7 +440,7 @@ week_draw(void *state, struct app *app)
 		if (cols[i].day == w->cursor_day && cols[i].agent == w->cursor_agent) {
 			/* The cursor: the cell at the cursor's time, keeping its text. */
 			int r = (w->cursor_min - w->first_min) / w->step;
-			if (r >= 0 && r < rows)
+			if (r >= 0 && r < w->rows)
 				mvchgat(header_rows + r, x, cw - 1, (attr_t)(theme_attr(SLOT_CURSOR) & ~A_COLOR),
 					(short)PAIR_NUMBER(theme_attr(SLOT_CURSOR)), NULL);
 		}
@@ -486,6 +473,10 @@ week_target(const struct week *w, enum agenda_kind kind)
 		if (it->kind == AGENDA_PLAGE)
 			t->lieu_id = it->lieu_id;
 	}
+	/* The item drawn there, when of that kind, is the one meant. */
+	struct agenda_cell c = agenda_cell_at(a, t->agent_id, w->cursor_day, w->cursor_min, w->step, true);
+	if (c.item && c.item->kind == kind && c.item->kind != AGENDA_HOLIDAY && !c.item->other_org)
+		t->item_id = c.item->id;
 	return t;
 }
 

@@ -179,3 +179,161 @@ agenda_warnings(const struct agenda *a, int agent_id, rdv_time start, rdv_time e
 		warning_add(out, &n, xstrdup("En dehors des plages d'ouverture de l'agent."));
 	return n;
 }
+
+enum agenda_layer
+agenda_item_layer(const struct agenda_item *it)
+{
+	switch (it->kind) {
+	case AGENDA_RDV:
+		return AGENDA_LAYER_RDV;
+	case AGENDA_ABSENCE:
+		return AGENDA_LAYER_ABSENCE;
+	case AGENDA_HOLIDAY:
+		return it->worked ? AGENDA_LAYER_EMPTY : AGENDA_LAYER_HOLIDAY;
+	case AGENDA_PLAGE:
+		return AGENDA_LAYER_PLAGE;
+	}
+	return AGENDA_LAYER_EMPTY;
+}
+
+/* Whether x should own a cell rather than y, both of the same layer. */
+static bool
+owner_before(const struct agenda_item *x, const struct agenda_item *y)
+{
+	if (x->start != y->start)
+		return x->start < y->start;
+	if (x->end != y->end)
+		return x->end > y->end;
+	if (x->id != y->id)
+		return x->id < y->id;
+	return x < y;
+}
+
+struct agenda_cell
+agenda_cell_at(const struct agenda *a, int agent_id, rdv_date day, int t, int step,
+	       bool show_cancelled)
+{
+	struct agenda_cell c = {AGENDA_LAYER_EMPTY, NULL, false};
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it->day != day || it->start >= t + step || it->end <= t)
+			continue;
+		if (it->kind == AGENDA_HOLIDAY ? it->agent_id != 0 : it->agent_id != agent_id)
+			continue;
+		if (it->kind == AGENDA_RDV && !show_cancelled && rdv_status_is_cancelled(it->status))
+			continue;
+		enum agenda_layer l = agenda_item_layer(it);
+		if (l == AGENDA_LAYER_EMPTY || l < c.layer)
+			continue;
+		if (l > c.layer || owner_before(it, c.item)) {
+			c.layer = l;
+			c.item = it;
+		}
+	}
+	return c;
+}
+
+void
+agenda_column(const struct agenda *a, int agent_id, rdv_date day, int first, int step, int rows,
+	      bool show_cancelled, struct agenda_cell *cells)
+{
+	for (int r = 0; r < rows; r++) {
+		int t = first + r * step;
+		struct agenda_cell c = agenda_cell_at(a, agent_id, day, t, step, show_cancelled);
+		const struct agenda_item *prev = r > 0 ? cells[r - 1].item : NULL;
+		if (c.layer == AGENDA_LAYER_PLAGE) {
+			/* Its first row shown (where it starts, or the top), once. */
+			c.label = true;
+			for (int k = 0; k < r && c.label; k++)
+				c.label = cells[k].item != c.item;
+		} else if (c.layer == AGENDA_LAYER_ABSENCE)
+			c.label = prev != c.item;
+		cells[r] = c;
+	}
+}
+
+static int
+floor_div(int x, int y)
+{
+	return x >= 0 ? x / y : -((-x + y - 1) / y);
+}
+
+/* Widen [*first, *last) to the hour holding minute m. */
+static void
+widen_hour(int *first, int *last, int m)
+{
+	if (m < 0)
+		m = 0;
+	if (m > CAL_MIN_PER_DAY - 1)
+		m = CAL_MIN_PER_DAY - 1;
+	int h = m - m % 60;
+	if (h < *first)
+		*first = h;
+	if (h + 60 > *last)
+		*last = h + 60;
+}
+
+struct agenda_layout
+agenda_layout(const struct agenda *a, rdv_date day0, int ndays, int *cursor_min, int avail_rows)
+{
+	enum { DEFAULT_FIRST = 8 * 60, DEFAULT_LAST = 18 * 60 };
+	int first = DEFAULT_FIRST, last = DEFAULT_LAST;
+	for (size_t i = 0; a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it->kind == AGENDA_HOLIDAY || it->day < day0 || it->day >= day0 + ndays ||
+		    it->end <= it->start)
+			continue;
+		/* An edge at 00:00 or 24:00 is the day's, not the item's. */
+		if (it->start > 0)
+			widen_hour(&first, &last, it->start);
+		if (it->end < CAL_MIN_PER_DAY)
+			widen_hour(&first, &last, it->end - 1);
+	}
+	int cursor = *cursor_min;
+	if (cursor < 0)
+		cursor = 0;
+	if (cursor > CAL_MIN_PER_DAY - 1)
+		cursor = CAL_MIN_PER_DAY - 1;
+	widen_hour(&first, &last, cursor);
+
+	struct agenda_layout l = {first, 60, 0};
+	if (avail_rows <= 0) {
+		*cursor_min = cursor - cursor % 60;
+		return l;
+	}
+	static const int steps[] = {5, 10, 15, 20, 30, 60};
+	bool fits = false;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if ((last - first + steps[i] - 1) / steps[i] <= avail_rows) {
+			l.step = steps[i];
+			fits = true;
+			break;
+		}
+	if (fits) {
+		/* Rows to spare show later hours, then earlier ones, never past 24:00. */
+		int span = avail_rows * l.step;
+		if (span >= CAL_MIN_PER_DAY) {
+			l.first = 0;
+		} else {
+			l.first = first;
+			if (l.first + span > CAL_MIN_PER_DAY)
+				l.first = CAL_MIN_PER_DAY - span;
+		}
+		l.rows = (CAL_MIN_PER_DAY - l.first) / l.step;
+		if (l.rows > avail_rows)
+			l.rows = avail_rows;
+	} else {
+		/* An hour a row and still too long: a window around the cursor. */
+		int span = avail_rows * 60;
+		int start = floor_div(cursor - span / 2, 60) * 60;
+		if (start > last - span)
+			start = last - span;
+		if (start < first)
+			start = first;
+		l.first = start;
+		l.rows = avail_rows;
+	}
+	cursor -= (cursor - l.first) % l.step;
+	*cursor_min = cursor;
+	return l;
+}

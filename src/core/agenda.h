@@ -80,7 +80,68 @@ void agenda_add_holidays(struct agenda *a, int zone, bool open_on_whit_monday,
 size_t agenda_warnings(const struct agenda *a, int agent_id, rdv_time start, rdv_time end,
 		       int exclude_rdv, rdv_time now, char ***out);
 
-/* Sort by day, start, kind (holidays and absences under plages under rdvs). */
+/* Sort by day, kind, start (a stable order; drawing order is agenda_cell_at's). */
 void agenda_sort(struct agenda *a);
+
+/*
+ * Drawing: what owns a cell of the grid (an agent's day column over the
+ * minutes [t, t + step) of one row). Every view (week, day, agents side by
+ * side) and every theme paints what these functions say, nothing else.
+ *
+ * Fixed priority, highest first: rdv > indisponibilité > jour férié (not
+ * worked) > plage d'ouverture > empty. Among items of the same layer the
+ * owner is the earliest start, then the longest, then the lowest id.
+ */
+enum agenda_layer {
+	AGENDA_LAYER_EMPTY,
+	AGENDA_LAYER_PLAGE,
+	AGENDA_LAYER_HOLIDAY,
+	AGENDA_LAYER_ABSENCE,
+	AGENDA_LAYER_RDV,
+};
+
+struct agenda_cell {
+	enum agenda_layer layer;
+	const struct agenda_item *item; /* the owner; NULL when empty */
+	/*
+	 * The owner's name belongs on this row: a plage on its first visible
+	 * row, an indisponibilité on the first row of each visible run (so a
+	 * multi-day absence is named on every day, and again after an rdv).
+	 */
+	bool label;
+};
+
+/* The layer an item draws in; AGENDA_LAYER_EMPTY for a worked holiday. */
+enum agenda_layer agenda_item_layer(const struct agenda_item *it);
+
+/*
+ * The owner of agent_id's cell on day over [t, t + step). Holidays (agent
+ * 0) apply to every agent; cancelled rdvs count only when show_cancelled.
+ */
+struct agenda_cell agenda_cell_at(const struct agenda *a, int agent_id, rdv_date day, int t,
+				  int step, bool show_cancelled);
+
+/* The rows first, first + step, … of one column (rows cells), labels set. */
+void agenda_column(const struct agenda *a, int agent_id, rdv_date day, int first, int step,
+		   int rows, bool show_cancelled, struct agenda_cell *cells);
+
+/* The hours shown by a view. */
+struct agenda_layout {
+	int first;  /* minute of the first row, a multiple of step */
+	int step;   /* minutes per row: 5, 10, 15, 20, 30 or 60 */
+	int rows;   /* rows used (≤ the rows available): never past 23:59 */
+};
+
+/*
+ * Choose the hours for avail_rows rows: 08:00–18:00 widened to the items of
+ * the days [day0, day0 + ndays) and to the cursor's hour, at the finest step
+ * that fits; when the day does not fit at an hour a row, a window scrolled to
+ * keep the cursor in view. Items running on from the previous day or into the
+ * next (starting at 00:00, ending at 24:00) widen the range by their inner
+ * edge only. Always 0 <= first and first + rows * step <= 24:00, and the
+ * cursor's row is shown; *cursor_min (0 … 1439) is moved to its row's start.
+ */
+struct agenda_layout agenda_layout(const struct agenda *a, rdv_date day0, int ndays,
+				   int *cursor_min, int avail_rows);
 
 #endif

@@ -1,4 +1,4 @@
-check_PROGRAMS += tests/agenda/t_agenda tests/agenda/t_form tests/agenda/t_keys_theme
+check_PROGRAMS += tests/agenda/t_agenda tests/agenda/t_draw tests/agenda/t_form tests/agenda/t_keys_theme
 check_PROGRAMS += tests/agenda/t_status
 tests_agenda_t_status_SOURCES = tests/agenda/t_status.c
 tests_agenda_t_status_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LIBS) $(CORE_LIBS)
@@ -9,8 +9,10 @@ tests_agenda_t_theme_contrast_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LI
 TESTS += tests/agenda/t_theme_contrast
 tests_agenda_t_agenda_SOURCES = tests/agenda/t_agenda.c
 tests_agenda_t_agenda_LDADD = src/core/libcore.a $(CORE_LIBS)
+tests_agenda_t_draw_SOURCES = tests/agenda/t_draw.c
+tests_agenda_t_draw_LDADD = src/core/libcore.a $(CORE_LIBS)
 tests_agenda_t_form_SOURCES = tests/agenda/t_form.c
 tests_agenda_t_form_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LIBS) $(CORE_LIBS)
 tests_agenda_t_keys_theme_SOURCES = tests/agenda/t_keys_theme.c
 tests_agenda_t_keys_theme_LDADD = ui/libui.a src/core/libcore.a $(NCURSES_LIBS) $(CORE_LIBS)
-TESTS += tests/agenda/t_agenda tests/agenda/t_form tests/agenda/t_keys_theme
+TESTS += tests/agenda/t_agenda tests/agenda/t_draw tests/agenda/t_form tests/agenda/t_keys_theme
