@@ -42,26 +42,30 @@ BEGIN
         INSERT INTO rdv.audit_log (agent_id, db_role, table_name, row_id, action,
                                    old_values, new_values, organisation_ids)
         SELECT me, session_user, 'participations', n.id::text, 'INSERT', NULL, to_jsonb(n),
-               coalesce((SELECT array_agg(r.organisation_id) FROM rdv.rdvs r
-                         WHERE r.id = n.rdv_id AND r.organisation_id IS NOT NULL), '{}')
-        FROM new_rows n ORDER BY n.id;
+               CASE WHEN r.organisation_id IS NULL THEN '{}' ELSE ARRAY[r.organisation_id] END
+        FROM new_rows n LEFT JOIN rdv.rdvs r ON r.id = n.rdv_id
+        ORDER BY n.id;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO rdv.audit_log (agent_id, db_role, table_name, row_id, action,
                                    old_values, new_values, organisation_ids)
         SELECT me, session_user, 'participations', o.id::text, 'DELETE', to_jsonb(o), NULL,
-               coalesce((SELECT array_agg(r.organisation_id) FROM rdv.rdvs r
-                         WHERE r.id = o.rdv_id AND r.organisation_id IS NOT NULL), '{}')
-        FROM old_rows o ORDER BY o.id;
+               CASE WHEN r.organisation_id IS NULL THEN '{}' ELSE ARRAY[r.organisation_id] END
+        FROM old_rows o LEFT JOIN rdv.rdvs r ON r.id = o.rdv_id
+        ORDER BY o.id;
     ELSE
         INSERT INTO rdv.audit_log (agent_id, db_role, table_name, row_id, action,
                                    old_values, new_values, organisation_ids)
-        SELECT me, session_user, 'participations', n.id::text, 'UPDATE', x.o, x.n,
-               coalesce((SELECT array_agg(DISTINCT r.organisation_id ORDER BY r.organisation_id)
-                         FROM rdv.rdvs r
-                         WHERE r.id IN (o.rdv_id, n.rdv_id) AND r.organisation_id IS NOT NULL), '{}')
+        SELECT me, session_user, 'participations', n.id::text, 'UPDATE', to_jsonb(o), to_jsonb(n),
+               CASE WHEN ro.organisation_id IS NULL AND rn.organisation_id IS NULL THEN '{}'
+                    WHEN ro.organisation_id IS NULL THEN ARRAY[rn.organisation_id]
+                    WHEN rn.organisation_id IS NULL OR rn.organisation_id = ro.organisation_id
+                        THEN ARRAY[ro.organisation_id]
+                    ELSE ARRAY[least(ro.organisation_id, rn.organisation_id),
+                               greatest(ro.organisation_id, rn.organisation_id)] END
         FROM old_rows o
         JOIN new_rows n ON n.id = o.id
-        CROSS JOIN LATERAL (SELECT to_jsonb(o) AS o, to_jsonb(n) AS n) x
+        LEFT JOIN rdv.rdvs ro ON ro.id = o.rdv_id
+        LEFT JOIN rdv.rdvs rn ON rn.id = n.rdv_id
         ORDER BY n.id;
     END IF;
     RETURN NULL;

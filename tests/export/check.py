@@ -8,6 +8,10 @@
                                           in order? Whitespace is ignored, since cells wrap
                                           inside their columns; prints "N/M" rows found in order
   check.py count TEXT NEEDLE              occurrences of NEEDLE in TEXT, whitespace ignored
+  check.py broken TEXT [--email] < WORDS  the words (whitespace-separated on stdin) that TEXT
+                                          (pdftotext -raw) does not hold in one piece; with
+                                          --email, an address may break before "@", "." or "-"
+                                          only (prints nothing when all are whole)
 """
 import re
 import sys
@@ -78,12 +82,26 @@ def count(text, needle):
     print(squash(open(text, encoding='utf-8').read()).count(squash(needle)))
 
 
+def broken(text, email):
+    hay = open(text, encoding='utf-8').read()
+    for word in sys.stdin.read().split():
+        if email:
+            pattern = ''.join((r'\s*' if i > 0 and ch in '@.-' else '') + re.escape(ch)
+                              for i, ch in enumerate(word))
+        else:
+            pattern = re.escape(word)
+        if not re.search(pattern, hay):
+            print(word)
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'xlsx2tsv':
         xlsx2tsv('--types' in sys.argv)
     elif cmd == 'pdfrows':
         pdfrows(sys.argv[2], sys.argv[3])
+    elif cmd == 'broken':
+        broken(sys.argv[2], '--email' in sys.argv)
     elif cmd == 'count':
         count(sys.argv[2], sys.argv[3])
     else:

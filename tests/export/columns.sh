@@ -49,6 +49,16 @@ text=$(cat "$T/all.txt")
 like "$text" "Liste des RDV — exportée le 13/05/2026 à 10h00" "pdf: the title carries the date"
 like "$text" "Filtres : aucun (tous les rendez-vous que je vois) · 7 rendez-vous" "pdf: and the filters"
 like "$text" "Page 1" "pdf: pages are numbered"
+# Headers wrap between words only (not "anné/e", "Organisati/on"); an e-mail
+# address breaks before "@", "." or "-" only.
+is "$(head -1 "$T/expected.tsv" | $CHECK broken "$T/all.txt")" "" \
+	"pdf: no header word is broken across lines"
+like "$text" "Organisation" "pdf: the Organisation header in one piece"
+emails=$(cut -f 21 "$T/expected.tsv" | tail -n +2 | tr -d ',')
+is "$(printf '%s\n' "$emails" | $CHECK broken "$T/all.txt" --email)" "" \
+	"pdf: e-mail addresses break only before @, . or -"
+ok "$(grep -q '^@example.fr' "$T/all.txt" && echo 0 || echo 1)" \
+	"pdf: (a long address does wrap, at its @)"
 is "$(pdfinfo "$T/all.pdf" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\).*/\1x\2/p')" "841.89x595.28" \
 	"pdf: A4 landscape"
 like "$(pdffonts "$T/all.pdf")" "DejaVuSans" "pdf: the font is embedded"
