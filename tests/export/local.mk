@@ -5,7 +5,8 @@ EXPORT_TESTS = \
 	tests/export/columns.sh \
 	tests/export/security.sh \
 	tests/export/demo_pages.sh \
-	tests/export/ui_export.sh
+	tests/export/ui_export.sh \
+	tests/export/xlsx_reader.sh
 TESTS += $(EXPORT_TESTS)
 EXTRA_DIST += $(EXPORT_TESTS) tests/export/fixture.sql tests/export/expected.tsv \
 	tests/export/check.py
