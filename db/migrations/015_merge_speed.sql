@@ -1,4 +1,5 @@
--- 015_merge_speed: participations audited and counted once per statement.
+-- 015_merge_speed: participations audited and counted once per statement;
+-- calendar UIDs of plages and absences fit for calendars (last section).
 --
 -- A usager merge moves every participation of one usager in one UPDATE.
 -- With the row triggers of 001 (participations_count) and 003
@@ -124,3 +125,83 @@ CREATE TRIGGER participations_count_update AFTER UPDATE ON rdv.participations
 CREATE TRIGGER participations_count_delete AFTER DELETE ON rdv.participations
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rdv.participations_count_statement();
+
+-- ------------------------------------------------------------------ calendar UIDs of plages and absences
+--
+-- 004 names a plage's or an absence's calendar event
+-- "plage_ouverture_<id>@RDV Solidarités": a space, a non-ASCII letter, and
+-- the same UID in every deployment (two départements' plage 12 collide in a
+-- calendar subscribed to both). From now on the UID is
+-- "plage-<id>@<domain>" / "absence-<id>@<domain>", where <domain> is the
+-- deployment's: the first one `rdv notify` proposes (its notify.uid_domain,
+-- else the domain of smtp.from, else the host name) is kept here for good,
+-- so UIDs never change with later configuration.
+--
+-- Calendars already hold events under the old UIDs, and a calendar matches
+-- an update or a cancellation to its event by UID only: an object that was
+-- notified before this migration keeps its old UID forever (recorded below
+-- from the outbox), or its next update would add a second event and its
+-- deletion would leave the first one behind.
+
+CREATE TABLE rdv.calendar_uid_domain (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    domain text NOT NULL CHECK (domain ~ '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$'),
+    chosen_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE rdv.calendar_uid_domain IS
+    'rdv-tui: right-hand side of plage and absence calendar UIDs, chosen once by rdv notify';
+
+CREATE TABLE rdv.calendar_uids_legacy (
+    object_type text NOT NULL CHECK (object_type IN ('plage', 'absence')),
+    object_id integer NOT NULL,
+    uid text NOT NULL,
+    PRIMARY KEY (object_type, object_id)
+);
+COMMENT ON TABLE rdv.calendar_uids_legacy IS
+    'rdv-tui: plages and absences notified before 015, which keep the UID calendars know';
+INSERT INTO rdv.calendar_uids_legacy (object_type, object_id, uid)
+SELECT DISTINCT ON (o.object_type, o.object_id) o.object_type, o.object_id, o.payload->>'uid'
+FROM rdv.notification_outbox o
+WHERE o.object_type IN ('plage', 'absence') AND o.payload->>'uid' IS NOT NULL
+ORDER BY o.object_type, o.object_id, o.id;
+
+-- Only rdv.calendar_uid() reads and writes them.
+ALTER TABLE rdv.calendar_uid_domain ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rdv.calendar_uids_legacy ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON rdv.calendar_uid_domain, rdv.calendar_uids_legacy FROM PUBLIC;
+
+-- The UID of a plage's or an absence's calendar event; domain: the one
+-- proposed, kept only if none was chosen before. For the worker only.
+CREATE FUNCTION rdv.calendar_uid(object_type text, object_id integer, domain text) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
+DECLARE
+    uid text;
+    chosen text;
+BEGIN
+    IF NOT pg_catalog.pg_has_role(session_user, 'rdv_notifier', 'MEMBER') THEN
+        RAISE EXCEPTION 'réservé au service de notification' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF calendar_uid.object_type IS NULL OR calendar_uid.object_type NOT IN ('plage', 'absence')
+       OR calendar_uid.object_id IS NULL THEN
+        RAISE EXCEPTION 'objet de calendrier invalide' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT l.uid INTO uid FROM rdv.calendar_uids_legacy l
+    WHERE l.object_type = calendar_uid.object_type AND l.object_id = calendar_uid.object_id;
+    IF FOUND THEN
+        RETURN uid;
+    END IF;
+    SELECT c.domain INTO chosen FROM rdv.calendar_uid_domain c;
+    IF chosen IS NULL THEN
+        IF calendar_uid.domain IS NULL
+           OR pg_catalog.lower(calendar_uid.domain) !~ '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' THEN
+            RAISE EXCEPTION 'domaine des UID de calendrier invalide : %', calendar_uid.domain
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        INSERT INTO rdv.calendar_uid_domain (domain) VALUES (pg_catalog.lower(calendar_uid.domain))
+        ON CONFLICT (only_row) DO NOTHING;
+        SELECT c.domain INTO chosen FROM rdv.calendar_uid_domain c;
+    END IF;
+    RETURN calendar_uid.object_type || '-' || calendar_uid.object_id || '@' || chosen;
+END $$;
+REVOKE ALL ON FUNCTION rdv.calendar_uid(text, integer, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rdv.calendar_uid(text, integer, text) TO rdv_notifier;
