@@ -53,8 +53,8 @@ struct pdf_out {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	const struct export_table *t;
-	double *x, *w;       /* column left edges and widths */
-	PangoLayout **cells; /* one layout per column, for values not cached */
+	double *x, *w;             /* column left edges and widths */
+	PangoLayout **cells;       /* one layout per column, for values not cached */
 	struct cell_cache *caches; /* one per column */
 	GHashTable *widths;        /* e-mail pieces → width in points */
 	PangoLayout *measure;      /* lays out the pieces measured */
@@ -63,14 +63,14 @@ struct pdf_out {
 	double head_h;
 	PangoLayout *text; /* titles and foot */
 	PangoFontDescription *cell_font, *head_font, *title_font, *sub_font, *foot_font;
-	PangoContext *ctx;  /* shared by every layout: one font cache */
+	PangoContext *ctx;        /* shared by every layout: one font cache */
 	struct cell_entry **row;  /* the cells of the row being drawn (borrowed) */
 	struct cell_entry *plain; /* per column: the value not cached */
 	cairo_glyph_t *batch;     /* glyphs of the page not drawn yet, in place */
 	int nbatch, batch_cap;
 	cairo_scaled_font_t *batch_font; /* their font */
-	int page; /* pages begun */
-	double y; /* next row's top on the current page */
+	int page;                        /* pages begun */
+	double y;                        /* next row's top on the current page */
 	long rows;
 };
 
@@ -127,7 +127,8 @@ cell_entry_glyphs(struct cell_entry *e)
 		int x = logical.x;
 		for (int i = 0; i < gs->num_glyphs; i++) {
 			PangoGlyphInfo *gi = &gs->glyphs[i];
-			if (gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+			if (gi->glyph != PANGO_GLYPH_EMPTY &&
+			    !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
 				cairo_glyph_t *g = &r->glyphs[r->n++];
 				g->index = gi->glyph;
 				g->x = (double)(x + gi->geometry.x_offset) / PANGO_SCALE;
@@ -547,7 +548,8 @@ pdf_out_open(const char *path, const struct export_table *t, char **err)
 	p->wrapped = g_string_new(NULL);
 	columns_place(p);
 	for (int c = 0; c < t->ncols; c++) {
-		p->caches[c].map = g_hash_table_new_full(g_str_hash, g_str_equal, free, cell_entry_free);
+		p->caches[c].map =
+		    g_hash_table_new_full(g_str_hash, g_str_equal, free, cell_entry_free);
 		p->cells[c] = layout_new(p, p->cell_font, p->w[c] - 2 * PAD_X);
 		struct cell_entry *head = &p->heads[c];
 		head->layout = layout_new(p, p->head_font, p->w[c] - 2 * PAD_X);

@@ -43,7 +43,7 @@ struct export_table {
 	const char *subtitle;  /* the filters, in French */
 	const char *generated; /* "Exporté le 13/05/2026 à 10h00" */
 	const char *const *headers;
-	const double *widths; /* relative column widths */
+	const double *widths;          /* relative column widths */
 	const enum export_kind *kinds; /* per column (may be NULL: all text) */
 	int ncols;
 };

@@ -256,8 +256,8 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	const char *domain = strchr(smtp->from, '@') + 1;
 	char *to = header_address(it->to_name, it->to_email);
 	char *subject_h = header_text(subject, strlen("Subject: "));
-	char *from_h = header_address(smtp->from_name ? smtp->from_name : "RDV Service Public",
-	                              smtp->from);
+	char *from_h =
+	    header_address(smtp->from_name ? smtp->from_name : "RDV Service Public", smtp->from);
 
 	struct curl_slist *headers = NULL;
 	headers = slist_addf(headers, "Date: %s", date);

@@ -81,8 +81,8 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 		/* Plages and absences: the deployment's UID, chosen in the database. */
 		if (strcmp(it->object_type, "rdv") != 0) {
 			char *uid = NULL;
-			if (!outbox_calendar_uid(db, it->object_type, it->object_id, opt->uid_domain,
-			                         &uid, err)) {
+			if (!outbox_calendar_uid(db, it->object_type, it->object_id,
+			                         opt->uid_domain, &uid, err)) {
 				outbox_release(db);
 				return false;
 			}
