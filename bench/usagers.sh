@@ -13,8 +13,13 @@
 #   merge                rdv.usager_merge() of a usager with 1,000
 #                        participations (all moved, 10 of them deduplicated)
 #                        into another, rolled back after each run: p50/p95.
-#                        Floor: the same participations moved by a bare
-#                        UPDATE.
+#                        Floors: the same participations moved by a bare
+#                        UPDATE (its triggers firing: audit and counts),
+#                        and the physical one, the same UPDATE with every
+#                        trigger off (session_replication_role = replica,
+#                        as the superuser).
+#
+# USAGERS_BENCH_SEARCH=0 skips the search figures (to measure the merge alone).
 #
 # Environment (from `make bench`): RDV, top_srcdir, top_builddir, PG_BINDIR.
 set -u
@@ -23,6 +28,7 @@ set -u
 : "${RDV:=$top_builddir/rdv}"
 : "${USAGERS_BENCH_SCALE:=1}"
 : "${USAGERS_BENCH_RUNS:=40}"
+: "${USAGERS_BENCH_SEARCH:=1}"
 TODAY=2026-05-13
 PGBENCH=$PG_BINDIR/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
@@ -78,6 +84,7 @@ sq() { printf '%s' "$1" | sed "s/'/''/g"; }
 
 echo "données : $n_usagers usagers ($n_visible visibles par l'agent), chargées en $((t1 - t0)) s"
 echo
+if [ "$USAGERS_BENCH_SEARCH" != 0 ]; then
 echo "Recherche au fil de la frappe (ms par frappe, 1 connexion ouverte, $USAGERS_BENCH_RUNS essais)"
 printf '%-22s %6s %8s %8s %10s %10s\n' "texte tapé" "lignes" "p50" "p95" "plancher50" "plancher95"
 all="$T/all_lat"
@@ -103,6 +110,7 @@ for word in "Lefèvre" "jean franc" "Gerrard" "$phone" "$birth"; do
 	done 3<"$T/chars"
 done
 echo "toutes frappes : p50 $(percentile "$all" 50) ms, p95 $(percentile "$all" 95) ms ($(wc -l <"$all") requêtes)"
+fi
 
 # The merge: A (1,000 participations in rdvs of the organisation) into B (10
 # participations, all in rdvs where A is too: deduplicated).
@@ -128,6 +136,13 @@ set -- $(run floor "BEGIN;
 UPDATE rdv.participations SET usager_id = 999002 WHERE usager_id = 999001
   AND rdv_id NOT IN (SELECT rdv_id FROM rdv.participations WHERE usager_id = 999002);
 ROLLBACK;" postgres) || exit 1
-printf '%-22s %8s %8s\n' "" "p50" "p95"
-printf '%-22s %8s %8s\n' "rdv.usager_merge" "$m50" "$m95"
-printf '%-22s %8s %8s\n' "plancher (UPDATE nu)" "$1" "$2"
+f50=$1 f95=$2
+set -- $(run floor "BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE rdv.participations SET usager_id = 999002 WHERE usager_id = 999001
+  AND rdv_id NOT IN (SELECT rdv_id FROM rdv.participations WHERE usager_id = 999002);
+ROLLBACK;" postgres) || exit 1
+printf '%-34s %8s %8s\n' "" "p50" "p95"
+printf '%-34s %8s %8s\n' "rdv.usager_merge" "$m50" "$m95"
+printf '%-34s %8s %8s\n' "plancher (UPDATE nu, déclencheurs)" "$f50" "$f95"
+printf '%-34s %8s %8s\n' "plancher physique (sans déclencheur)" "$1" "$2"

@@ -135,6 +135,21 @@ outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err)
 }
 
 bool
+outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
+                    char **uid, struct db_error **err)
+{
+	char idbuf[16];
+	snprintf(idbuf, sizeof idbuf, "%d", object_id);
+	const char *params[] = {object_type, idbuf, domain};
+	PGresult *res = db_exec(db, "SELECT rdv.calendar_uid($1, $2::integer, $3)", 3, params, err);
+	if (res == NULL)
+		return false;
+	*uid = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return true;
+}
+
+bool
 outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 {
 	char idbuf[32];

@@ -67,6 +67,14 @@ void outbox_item_free(struct outbox_item *it);
  */
 bool outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err);
 
+/*
+ * The calendar UID of a plage or an absence (rdv.calendar_uid()), inside the
+ * claim's transaction; domain: the deployment's, proposed (the database
+ * keeps the first one ever proposed). Caller frees *uid.
+ */
+bool outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
+                         char **uid, struct db_error **err);
+
 /* Record the claimed row as sent and commit. */
 bool outbox_mark_sent(struct db *db, long long id, struct db_error **err);
 

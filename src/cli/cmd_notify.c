@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/text.h"
 #include "core/xmalloc.h"
@@ -115,6 +116,8 @@ cmd_notify(int argc, char **argv)
 	char *from = setting("RDV_SMTP_FROM", "smtp.from");
 	char *starttls = setting("RDV_SMTP_STARTTLS", "smtp.starttls");
 	char *timeout = setting("RDV_SMTP_TIMEOUT", "smtp.timeout");
+	char *uid_domain = setting("RDV_NOTIFY_UID_DOMAIN", "notify.uid_domain");
+	char *from_name = NULL, *from_address = NULL;
 	char *conninfo = conninfo_arg ? xstrdup(conninfo_arg) : config_get("db");
 	int status = EXIT_BAD_INPUT;
 	opt.smtp.tls = NOTIFY_TLS_TRY;
@@ -131,11 +134,27 @@ cmd_notify(int argc, char **argv)
 		    url);
 		goto out;
 	}
+	bool from_configured = from != NULL;
 	if (from == NULL)
 		from = xstrdup("ne-pas-repondre@rdv-service-public.invalid");
-	if (strchr(from, '@') == NULL || strpbrk(from, " <>\t") != NULL) {
-		cli_usage_error("notify : adresse d'expédition « %s » invalide", from);
+	/* "adresse" or "Nom <adresse>": the envelope takes the address only. */
+	if (!notify_parse_from(from, &from_name, &from_address)) {
+		cli_usage_error("notify : adresse d'expédition « %s » invalide "
+		                "(adresse ou « Nom <adresse> » attendu)",
+		                from);
 		goto out;
+	}
+	/*
+	 * The deployment's domain for calendar UIDs: notify.uid_domain, else the
+	 * configured sender's domain, else this host's name.
+	 */
+	if (uid_domain == NULL && from_configured)
+		uid_domain = xstrdup(strchr(from_address, '@') + 1);
+	if (uid_domain == NULL) {
+		char host[256] = "";
+		if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+			snprintf(host, sizeof host, "localhost");
+		uid_domain = xstrdup(host);
 	}
 	if (starttls) {
 		if (strcmp(starttls, "try") == 0)
@@ -162,7 +181,9 @@ cmd_notify(int argc, char **argv)
 	opt.smtp.url = url;
 	opt.smtp.user = user;
 	opt.smtp.password = password;
-	opt.smtp.from = from;
+	opt.smtp.from = from_address;
+	opt.smtp.from_name = from_name;
+	opt.uid_domain = uid_domain;
 
 	struct db_error *err = NULL;
 	struct db *db = db_connect(conninfo, &err);
@@ -184,6 +205,9 @@ out:
 	free(user);
 	free(password);
 	free(from);
+	free(from_name);
+	free(from_address);
+	free(uid_domain);
 	free(starttls);
 	free(timeout);
 	free(conninfo);

@@ -42,7 +42,9 @@ static const double widths[RDV_EXPORT_NCOLS] = {
     24, 40, 24, 40, 40, 24, 44, 46, 44, 42, 54, 46, 46, 40, 26, 30, 42, 42, 28, 42, 54,
 };
 
-static const bool numeric[RDV_EXPORT_NCOLS] = {[0] = true};
+static const enum export_kind kinds[RDV_EXPORT_NCOLS] = {
+    [0] = EXPORT_NUMBER, [1] = EXPORT_DATE, [2] = EXPORT_TIME, [4] = EXPORT_DATE, [5] = EXPORT_TIME,
+};
 
 char *
 rdv_export_format_hhmm(int minute_of_day, char buf[8])
@@ -200,7 +202,7 @@ rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int 
 	    .generated = generated,
 	    .headers = rdv_export_headers,
 	    .widths = widths,
-	    .numeric = numeric,
+	    .kinds = kinds,
 	    .ncols = RDV_EXPORT_NCOLS,
 	};
 	bool ok = false;

@@ -25,13 +25,26 @@ enum export_format {
 int export_format_parse(const char *s);
 const char *export_format_name(enum export_format f);
 
+/*
+ * What a column holds, for a spreadsheet: text, a number, a date written
+ * "13/05/2026" or a time written "14h30" (dates and times become real date
+ * cells shown as jj/mm/aaaa and hh:mm; a cell that does not parse stays
+ * text). The PDF prints every cell as written.
+ */
+enum export_kind {
+	EXPORT_TEXT,
+	EXPORT_NUMBER,
+	EXPORT_DATE,
+	EXPORT_TIME,
+};
+
 struct export_table {
 	const char *title;     /* "Liste des RDV" */
 	const char *subtitle;  /* the filters, in French */
 	const char *generated; /* "Exporté le 13/05/2026 à 10h00" */
 	const char *const *headers;
-	const double *widths; /* relative column widths */
-	const bool *numeric;  /* columns written as numbers in a spreadsheet (may be NULL) */
+	const double *widths;          /* relative column widths */
+	const enum export_kind *kinds; /* per column (may be NULL: all text) */
 	int ncols;
 };
 

@@ -16,6 +16,62 @@ notify_is_cancel(const struct outbox_item *it)
 	       (n > 8 && strcmp(it->event + n - 8, "_deleted") == 0);
 }
 
+/* An observance that changes nothing: the same offset before and after. */
+static bool
+observance_is_noop(icalcomponent *c)
+{
+	icalproperty *from = icalcomponent_get_first_property(c, ICAL_TZOFFSETFROM_PROPERTY);
+	icalproperty *to = icalcomponent_get_first_property(c, ICAL_TZOFFSETTO_PROPERTY);
+	return from && to && icalproperty_get_tzoffsetfrom(from) == icalproperty_get_tzoffsetto(to);
+}
+
+/*
+ * Truncation leaves observances that change nothing: one where the cut
+ * falls, and libical adds one at 2038-01-19 (the end of 32-bit time) to
+ * zones without rules. Keep the first observance, drop the other no-ops;
+ * a zone left without any change (no daylight saving: Indian/Reunion,
+ * America/Cayenne, …) becomes the single observance a calendar expects,
+ * in force since 1970.
+ */
+static void
+ics_vtimezone_tidy(icalcomponent *vtz)
+{
+	icalcomponent *first = NULL;
+	struct icaltimetype first_start = icaltime_null_time();
+	for (icalcomponent *c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); c;
+	     c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+		struct icaltimetype t = icalcomponent_get_dtstart(c);
+		if (first == NULL || icaltime_compare(t, first_start) < 0) {
+			first = c;
+			first_start = t;
+		}
+	}
+	if (first == NULL)
+		return;
+	bool changes = false;
+	icalcomponent *c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	while (c) {
+		icalcomponent *next = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT);
+		if (c != first && observance_is_noop(c)) {
+			icalcomponent_remove_component(vtz, c);
+			icalcomponent_free(c);
+		} else if (!observance_is_noop(c)) {
+			changes = true;
+		}
+		c = next;
+	}
+	if (!changes) {
+		icalproperty *p = icalcomponent_get_first_property(first, ICAL_DTSTART_PROPERTY);
+		if (p)
+			icalproperty_set_dtstart(p, icaltime_from_string("19700101T000000"));
+		p = icalcomponent_get_first_property(first, ICAL_RRULE_PROPERTY);
+		if (p) {
+			icalcomponent_remove_property(first, p);
+			icalproperty_free(p);
+		}
+	}
+}
+
 /*
  * The zone's VTIMEZONE, cut to the observances from the year of the event
  * on (the system zone holds the whole history since 1891), with the IANA
@@ -35,6 +91,7 @@ ics_vtimezone(const char *tzid, const char *dtstart)
 	from.hour = from.minute = from.second = 0;
 	from.zone = icaltimezone_get_utc_timezone();
 	icaltimezone_truncate_vtimezone(vtz, from, icaltime_null_time(), 0);
+	ics_vtimezone_tidy(vtz);
 	icalproperty *p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
 	if (p)
 		icalproperty_set_tzid(p, tzid);
@@ -53,7 +110,8 @@ ics_local_time(icalproperty_kind kind, const char *value, const char *tzid)
 }
 
 char *
-notify_ics_build(const struct outbox_item *it, const char *organizer, const char *description)
+notify_ics_build(const struct outbox_item *it, const char *organizer, const char *organizer_name,
+                 const char *description)
 {
 	bool cancel = notify_is_cancel(it);
 	const char *tzid = it->time_zone;
@@ -96,7 +154,8 @@ notify_ics_build(const struct outbox_item *it, const char *organizer, const char
 
 	char *mailto = xasprintf("mailto:%s", organizer);
 	icalproperty *org = icalproperty_new_organizer(mailto);
-	icalproperty_add_parameter(org, icalparameter_new_cn("RDV Service Public"));
+	icalproperty_add_parameter(
+	    org, icalparameter_new_cn(organizer_name ? organizer_name : "RDV Service Public"));
 	icalcomponent_add_property(ev, org);
 	free(mailto);
 	for (size_t i = 0; i < it->nattendees; i++) {

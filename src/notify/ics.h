@@ -20,9 +20,10 @@ bool notify_is_cancel(const struct outbox_item *it);
 
 /*
  * The calendar as text (CRLF lines, folded). organizer: the sender's
- * address; description may be NULL. Caller frees.
+ * address, organizer_name its name (NULL: "RDV Service Public");
+ * description may be NULL. Caller frees.
  */
 char *notify_ics_build(const struct outbox_item *it, const char *organizer,
-                       const char *description);
+                       const char *organizer_name, const char *description);
 
 #endif

@@ -223,9 +223,11 @@ notify_mail_subject(const struct outbox_item *it)
 		const char *head = event_is(it, "_created")   ? "Nouveau RDV"
 		                   : event_is(it, "_updated") ? "RDV modifié"
 		                                              : "RDV annulé";
-		/* An update is named by the date the agent knew (reference §6.3). */
-		char *when = when_short(
-		    event_is(it, "_updated") && it->old_dtstart ? it->old_dtstart : it->dtstart);
+		/*
+		 * The date the rdv now has: an update's subject gives the new one,
+		 * its body the old and the new.
+		 */
+		char *when = when_short(it->dtstart);
 		out = xasprintf("%s : %s %s", head, what, when);
 		free(when);
 	} else {

@@ -26,7 +26,8 @@ struct notify_smtp {
 	const char *url;  /* smtp://host:port or smtps://host:port */
 	const char *user; /* NULL: no login */
 	const char *password;
-	const char *from; /* envelope sender, From: and ORGANIZER */
+	const char *from;      /* the sender's address: envelope, From: and ORGANIZER */
+	const char *from_name; /* the name shown in From: (NULL: "RDV Service Public") */
 	enum notify_tls tls;
 	long timeout_s;
 };
@@ -37,7 +38,21 @@ struct notify_options {
 	int backoff_s; /* delay after a first failure; doubles each time */
 	int backoff_max_s;
 	FILE *log; /* one line per mail sent */
+	/*
+	 * Proposed right-hand side of plage and absence calendar UIDs
+	 * ("plage-12@<domain>"); the database keeps the first one ever proposed
+	 * (rdv.calendar_uid()), so UIDs never change afterwards.
+	 */
+	const char *uid_domain;
 };
+
+/*
+ * Split smtp.from: "agenda@example.fr", "<agenda@example.fr>" or
+ * "Agenda de la Drôme <agenda@example.fr>" (the name may be quoted). False
+ * when there is no single plain address. *name is NULL when none is given.
+ * Caller frees both.
+ */
+bool notify_parse_from(const char *text, char **name, char **address);
 
 /*
  * Send one notification. On failure *error is set (caller frees) and

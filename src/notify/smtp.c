@@ -46,26 +46,52 @@ is_ascii_printable(const char *s)
 }
 
 /*
- * A header value for any text: as is when plain ASCII, else RFC 2047
- * encoded words of at most 45 bytes of UTF-8 each (75 characters encoded),
- * cut between characters. Caller frees.
+ * A header value for any text, folded (RFC 5322 §2.2.3, RFC 2047 §2):
+ * plain ASCII as is, folded at spaces so that no line passes 78
+ * characters; any other text as RFC 2047 encoded words ("=?UTF-8?B?…?=",
+ * at most 75 characters each, cut between characters), one per line, so
+ * that no line passes 76. used: what the line already holds ("Subject: ").
+ * Caller frees.
  */
 static char *
-header_text(const char *raw)
+header_text(const char *raw, size_t used)
 {
 	char *s = text_sanitize(raw);
-	if (is_ascii_printable(s))
-		return s;
-	size_t n = strlen(s), cap = n * 2 + 64, len = 0;
+	size_t n = strlen(s), len = 0, cap = n * 3 + 64;
 	char *out = xmalloc(cap);
 	out[0] = '\0';
+	if (is_ascii_printable(s)) {
+		/* Fold before a space when the word after it would pass the line. */
+		size_t line = used;
+		for (size_t i = 0; i < n;) {
+			size_t j = i + 1;
+			while (j < n && s[j] != ' ')
+				j++;
+			if (i > 0 && line + (j - i) > 78) {
+				len += (size_t)sprintf(out + len, "\r\n");
+				line = 0;
+			}
+			memcpy(out + len, s + i, j - i);
+			len += j - i;
+			out[len] = '\0';
+			line += j - i;
+			i = j;
+		}
+		free(s);
+		return out;
+	}
 	for (size_t i = 0; i < n;) {
+		/* 76 per line: "=?UTF-8?B?" and "?=" take 12, base64 the rest (4 per 3 bytes). */
+		size_t room = (i == 0 ? 76 - used : 76 - 1) - 12;
+		size_t max_bytes = room / 4 * 3;
+		if (max_bytes > 45)
+			max_bytes = 45; /* an encoded word is at most 75 characters */
 		size_t j = i;
 		while (j < n) {
 			size_t k = j + 1;
 			while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
 				k++;
-			if (k - i > 45)
+			if (k - i > max_bytes)
 				break;
 			j = k;
 		}
@@ -77,7 +103,7 @@ header_text(const char *raw)
 			cap = need * 2;
 			out = xrealloc(out, cap);
 		}
-		len += (size_t)sprintf(out + len, "%s=?UTF-8?B?%s?=", i ? " " : "", enc);
+		len += (size_t)sprintf(out + len, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", enc);
 		free(enc);
 		i = j;
 	}
@@ -96,7 +122,7 @@ header_address(const char *name, const char *email)
 	if (is_ascii_printable(clean) && strpbrk(clean, "\"\\") == NULL) {
 		out = xasprintf("\"%s\" <%s>", clean, email);
 	} else {
-		char *enc = header_text(clean);
+		char *enc = header_text(clean, 6);
 		out = xasprintf("%s <%s>", enc, email);
 		free(enc);
 	}
@@ -113,6 +139,44 @@ address_ok(const char *a)
 	for (; *a; a++)
 		if ((unsigned char)*a <= 0x20 || *a == '<' || *a == '>' || *a == ',' || *a == 0x7f)
 			return false;
+	return true;
+}
+
+bool
+notify_parse_from(const char *text, char **name, char **address)
+{
+	*name = *address = NULL;
+	const char *lt = strchr(text, '<');
+	if (lt == NULL) {
+		if (!address_ok(text))
+			return false;
+		*address = xstrdup(text);
+		return true;
+	}
+	const char *gt = strchr(lt, '>');
+	if (gt == NULL || gt[1] != '\0' || strchr(lt + 1, '<') != NULL)
+		return false;
+	char *addr = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	if (!address_ok(addr)) {
+		free(addr);
+		return false;
+	}
+	/* The name: what precedes "<", trimmed, unquoted. */
+	const char *a = text, *b = lt;
+	while (a < b && (*a == ' ' || *a == '\t'))
+		a++;
+	while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+		b--;
+	if (b - a >= 2 && *a == '"' && b[-1] == '"') {
+		a++;
+		b--;
+	}
+	if (memchr(a, '"', (size_t)(b - a)) != NULL) {
+		free(addr);
+		return false;
+	}
+	*name = b > a ? xstrndup(a, (size_t)(b - a)) : NULL;
+	*address = addr;
 	return true;
 }
 
@@ -180,7 +244,7 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	char *subject = notify_mail_subject(it);
 	char *body = notify_mail_body(it);
 	char *description = notify_mail_description(it);
-	char *ics = notify_ics_build(it, smtp->from, description);
+	char *ics = notify_ics_build(it, smtp->from, smtp->from_name, description);
 	char *filename = notify_mail_ics_filename(it);
 	const char *method = notify_is_cancel(it) ? "CANCEL" : "REQUEST";
 
@@ -191,11 +255,13 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	const char *domain = strchr(smtp->from, '@') + 1;
 	char *to = header_address(it->to_name, it->to_email);
-	char *subject_h = header_text(subject);
+	char *subject_h = header_text(subject, strlen("Subject: "));
+	char *from_h =
+	    header_address(smtp->from_name ? smtp->from_name : "RDV Service Public", smtp->from);
 
 	struct curl_slist *headers = NULL;
 	headers = slist_addf(headers, "Date: %s", date);
-	headers = slist_addf(headers, "From: \"RDV Service Public\" <%s>", smtp->from);
+	headers = slist_addf(headers, "From: %s", from_h);
 	headers = slist_addf(headers, "To: %s", to);
 	headers = slist_addf(headers, "Subject: %s", subject_h);
 	/* One Message-ID per outbox row: a resent mail is recognisably the same. */
@@ -276,6 +342,7 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	free(rcpt_env);
 	free(to);
 	free(subject_h);
+	free(from_h);
 	free(subject);
 	free(body);
 	free(description);

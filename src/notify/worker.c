@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/text.h"
@@ -78,6 +79,17 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 		error = xstrdup("contenu de la notification incomplet");
 		ok = false;
 	} else {
+		/* Plages and absences: the deployment's UID, chosen in the database. */
+		if (strcmp(it->object_type, "rdv") != 0) {
+			char *uid = NULL;
+			if (!outbox_calendar_uid(db, it->object_type, it->object_id,
+			                         opt->uid_domain, &uid, err)) {
+				outbox_release(db);
+				return false;
+			}
+			free(it->uid);
+			it->uid = uid;
+		}
 		ok = notify_smtp_send(&opt->smtp, it, &error, server_down);
 	}
 	*failed = !ok;

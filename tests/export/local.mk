@@ -7,7 +7,8 @@ EXPORT_TESTS = \
 	tests/export/demo_pages.sh \
 	tests/export/ui_export.sh \
 	tests/export/agent_names.sh \
-	tests/export/ui_lists_keys.sh
+	tests/export/ui_lists_keys.sh \
+	tests/export/xlsx_reader.sh
 TESTS += $(EXPORT_TESTS)
 EXTRA_DIST += $(EXPORT_TESTS) tests/export/fixture.sql tests/export/expected.tsv \
 	tests/export/check.py

@@ -19,9 +19,9 @@ out=$("$RDV" export rdvs --db "$(conn bruno)" --now $NOW --format xlsx -o "$T/br
 is "$?" "0" "bruno's export runs and is stored"
 id=$(printf '%s\n' "$out" | sed -n 's/.*(export \([0-9a-f-]*\)).*/\1/p')
 like "$id" "-" "the command prints the stored export's id"
-unzip -p "$T/bruno.xlsx" xl/worksheets/sheet1.xml | $CHECK xlsx2tsv | tail -n +2 >"$T/bruno.tsv"
+$CHECK xlsx2tsv "$T/bruno.xlsx" | tail -n +2 >"$T/bruno.tsv"
 is "$(cut -f 5,6,8 "$T/bruno.tsv" | tr '\t' ' ' | paste -sd ';' -)" \
-	"14/05/2026 09h15 Accueil social;13/05/2026 00h30 Visite à domicile;12/05/2026 09h00 Accueil social;11/05/2026 23h30 Accueil social;05/05/2026 16h45 Entretien téléphonique" \
+	"14/05/2026 09:15 Accueil social;13/05/2026 00:30 Visite à domicile;12/05/2026 09:00 Accueil social;11/05/2026 23:30 Accueil social;05/05/2026 16:45 Entretien téléphonique" \
 	"bruno's file holds exactly the 5 rdvs of his service"
 is "$(cut -f 7 "$T/bruno.tsv" | sort -u)" "Service social" "every row is of the Service social"
 is "$(cut -f 17 "$T/bruno.tsv" | sort -u)" "Maison des Solidarités d'Évry" "and of his organisation"
@@ -72,7 +72,7 @@ is "$(psql -X -t -A -d rdv -U cedric -c "SELECT rdv_id || ':' || author FROM rdv
 
 # Exports of the other agents: each their own visibility.
 "$RDV" export rdvs --db "$(conn cedric)" --now $NOW --format xlsx -o "$T/cedric.xlsx" >/dev/null
-unzip -p "$T/cedric.xlsx" xl/worksheets/sheet1.xml | $CHECK xlsx2tsv | tail -n +2 >"$T/cedric.tsv"
+$CHECK xlsx2tsv "$T/cedric.xlsx" | tail -n +2 >"$T/cedric.tsv"
 is "$(cut -f 5,8 "$T/cedric.tsv" | tr '\t' ' ' | paste -sd ';' -)" \
 	"20/05/2026 Consultation PMI;30/04/2026 Visio PMI" "cedric (PMI) exports the 2 PMI rdvs"
 "$RDV" export rdvs --db "$(conn denise)" --now $NOW --format pdf -o "$T/denise.pdf" >/dev/null

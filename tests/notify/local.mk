@@ -6,6 +6,7 @@ tests_notify_ics_check_LDADD = $(ICAL_LIBS)
 
 NOTIFY_TESTS = tests/notify/notify_cli.sh tests/notify/notify_outbox.sh \
 	tests/notify/notify_smtp.sh tests/notify/notify_resilience.sh \
-	tests/notify/notify_controls.sh
+	tests/notify/notify_controls.sh \
+	tests/notify/notify_details.sh
 TESTS += $(NOTIFY_TESTS)
 EXTRA_DIST += $(NOTIFY_TESTS) tests/notify/lib.sh tests/notify/mailparts.py

@@ -45,8 +45,8 @@ check "a bad smtp.url in the configuration file" \
 export RDV_SMTP_URL=smtps://mail.example.fr:465
 RDV_SMTP_STARTTLS=peut-etre check "a bad STARTTLS setting" \
 	"rdv: notify : STARTTLS « peut-etre » : try, required ou no attendu" "$RDV" notify
-RDV_SMTP_FROM="agenda <a@b.fr>" check "a bad sender address" \
-	"rdv: notify : adresse d'expédition « agenda <a@b.fr> » invalide" "$RDV" notify
+RDV_SMTP_FROM="agenda <a b@b.fr>" check "a bad sender address (a name may come with it, not a space in the address)" \
+	"rdv: notify : adresse d'expédition « agenda <a b@b.fr> » invalide (adresse ou « Nom <adresse> » attendu)" "$RDV" notify
 RDV_SMTP_TIMEOUT=0 check "a bad SMTP timeout" \
 	"rdv: notify : délai SMTP « 0 » : secondes entre 1 et 3600 attendues" "$RDV" notify
 

@@ -79,8 +79,8 @@ is "$(tr -d '\r' <"$T/out/3.att.ics" | sed -n '/BEGIN:VTIMEZONE/,/END:VTIMEZONE/
 when10="$(fr_day "$D10")"
 when1="$(fr_day "$D1")"
 is "$(printf '%s\n' "$M" | cut -f5 | sed -n '1p;3p;5p' | paste -sd'|' -)" \
-   "Nouveau RDV : Premier accueil social le $when10 à 19:00|RDV modifié : Premier accueil social le $when10 à 19:00|RDV annulé : Premier accueil social le $when1 à 19:00" \
-   "subjects (an update is named by the old date)"
+   "Nouveau RDV : Premier accueil social le $when10 à 19:00|RDV modifié : Premier accueil social le $when1 à 19:00|RDV annulé : Premier accueil social le $when1 à 19:00" \
+   "subjects (an update is named by its new date)"
 is "$(printf '%s\n' "$M" | sed -n 1p | cut -f4)" "Camille Dupont <camille.dupont@drome.example.fr>" "To: names the agent"
 body=$(tr -d '\r' <"$T/out/3.txt")
 is "$body" "Bonjour Camille Dupont,
@@ -120,7 +120,7 @@ is "$(printf '%s\n' "$line" | cut -f2,3,5,7 | tr '\t' '|')" \
    "plage mail: recipient, subject, attachment name"
 n=$(printf '%s\n' "$line" | cut -f1)
 c=$("$ICS_CHECK" "$T/out/$n.att.ics")
-like "$c" "UID plage_ouverture_$PL@RDV Solidarités" "plage UID"
+like "$c" "UID plage-$PL@drome.example.fr" "plage UID: ASCII, no space, the deployment's domain"
 like "$c" "RRULE FREQ=WEEKLY;UNTIL=20300328T225959Z;INTERVAL=2;BYDAY=MO,TH" "plage RRULE (UNTIL = end of the last day, Paris)"
 like "$c" "DTSTART Europe/Paris 20300107T180000" "plage DTSTART, first occurrence"
 like "$c" "METHOD REQUEST" "plage METHOD REQUEST"
