@@ -3,11 +3,11 @@
 # tests/export/fixture.sql to tab-separated text, and every cell it shows,
 # dates and times included, equals what the XML check (check.py xlsx2tsv)
 # reads from the sheet and its styles. Needs libreoffice (Debian:
-# libreoffice-calc-nogui); exits 77 without it.
+# libreoffice-calc-nogui); skipped (TAP "1..0 # SKIP") without it.
 if ! command -v libreoffice >/dev/null 2>&1; then
 	echo "1..0 # SKIP libreoffice introuvable (paquet Debian libreoffice-calc-nogui)"
 	echo "xlsx_reader.sh: libreoffice is not installed (Debian: libreoffice-calc-nogui)" >&2
-	exit 77
+	exit 0
 fi
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
