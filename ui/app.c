@@ -5,6 +5,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ struct app {
 	bool confirming;
 	wint_t confirm_ch;
 	bool confirm_is_code;
+	bool confirm_quit;          /* the question came from Ctrl+C: o quits */
 };
 
 /* The one wording, everywhere, of the question before typed input is lost. */
@@ -430,6 +432,11 @@ app_confirm_key(struct app *app, wint_t ch, bool is_code)
 		app->confirming = false;
 		app->message[0] = '\0';
 		app->redraw = true;
+		if (app->confirm_quit) {
+			app->confirm_quit = false;
+			app->quit = true;
+			return;
+		}
 		enum action waiting = keys_lookup(app->confirm_ch, app->confirm_is_code);
 		/* "Terminal trop petit … q pour quitter": there q quits, forms or not. */
 		if (too_small())
@@ -438,6 +445,7 @@ app_confirm_key(struct app *app, wint_t ch, bool is_code)
 			app_dispatch(app, waiting, app->confirm_ch, app->confirm_is_code);
 	} else if (ch == L'n' || ch == L'N' || ch == 27) {
 		app->confirming = false;
+		app->confirm_quit = false;
 		app_message(app, false, "Modifications conservées.");
 	}
 }
@@ -683,6 +691,31 @@ app_read_keys(struct app *app)
 	}
 }
 
+/* Ctrl+C (SIGINT, the terminal is in cbreak mode): quit, asking first if typed input would be lost. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+app_interrupt(struct app *app)
+{
+	interrupted = 0;
+	if (app->confirming)
+		return;
+	if (!app_unsaved(app)) {
+		app->quit = true;
+		return;
+	}
+	app->confirming = true;
+	app->confirm_quit = true;
+	app->redraw = true;
+}
+
 static void
 app_loop(struct app *app)
 {
@@ -701,6 +734,8 @@ app_loop(struct app *app)
 		int n = poll(fds, (nfds_t)nfds, link_poll_timeout(app));
 		if (n < 0 && errno != EINTR)
 			break;
+		if (interrupted)
+			app_interrupt(app);
 		if (nfds == 2 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
 			app_db_event(app);
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -765,6 +800,9 @@ ui_main(const struct ui_options *opt)
 		return 1;
 	}
 	cbreak();
+	struct sigaction sa = {.sa_handler = on_sigint};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll() returns at once */
 	noecho();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);

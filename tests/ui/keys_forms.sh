@@ -117,6 +117,14 @@ ok $? "Échap on the half-typed record asks"
 tmux_keys n
 tmux_wait "Modifications conservées." 5
 like "$(tmux_screen)" "Zoé" "n keeps what was typed"
+# Ctrl+C (SIGINT) asks too, and n keeps the record as typed.
+tmux_keys C-c
+tmux_wait "$QUESTION" 5
+ok $? "Ctrl+C on the half-typed record asks"
+is "$(tmux_exit_status 1)" "none" "… and does not quit"
+tmux_keys n
+tmux_wait "Modifications conservées." 5
+like "$(tmux_screen)" "Zoé" "n keeps what was typed after Ctrl+C"
 tmux_keys Escape
 tmux_wait "$QUESTION" 5
 tmux_keys o
@@ -171,6 +179,6 @@ like "$screen" "F5/5" "the help shows 5 beside F5"
 like "$screen" "F7/7" "and 7 beside F7"
 tmux_keys Escape
 tmux_wait_gone "Aide · touches" 5
-tmux_keys q
-is "$(tmux_exit_status 10)" "0" "q quits"
+tmux_keys C-c
+is "$(tmux_exit_status 10)" "0" "Ctrl+C quits at once, with nothing to lose"
 done_testing
