@@ -7,11 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/caltime.h"
 #include "core/usager.h"
 #include "core/xmalloc.h"
+#include "db/usagers.h"
 #include "ui/draw.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
+
+static int matches_draw(const struct usager_picker *p, int y, int x, int width, int height);
 
 void
 picker_init(struct usager_picker *p)
@@ -35,6 +39,7 @@ picker_free(struct usager_picker *p)
 {
 	form_free(p->find);
 	form_free(p->create);
+	db_usager_dups_free(p->matches);
 	db_usager_list_free(p->found);
 	free(p->last_query);
 	free(p->picked_name);
@@ -51,6 +56,9 @@ picker_reset(struct usager_picker *p)
 	p->last_query = NULL;
 	p->find_ticket = 0;
 	p->creating = false;
+	db_usager_dups_free(p->matches);
+	p->matches = NULL;
+	p->match_ticket = 0;
 	list_set_count(&p->list, 0);
 }
 
@@ -71,7 +79,10 @@ picker_draw(struct usager_picker *p, int y, int x, int width, int height)
 	if (p->creating) {
 		draw_text(y, x, width, A_BOLD, "Nouvel usager (Entrée : créer, Échap : revenir)");
 		form_draw(p->create, y + 2, x, width, 18);
-		return p->create->n + 2;
+		int used = p->create->n + 2;
+		if (p->matches)
+			used += matches_draw(p, y + used + 1, x, width, height - used - 1) + 1;
+		return used;
 	}
 	form_draw(p->find, y, x, width, 18);
 	int ly = y + 2;
@@ -86,6 +97,35 @@ picker_draw(struct usager_picker *p, int y, int x, int width, int height)
 		list_draw(&p->list, ly, x + 2, width - 2, height - 2, usager_row, p);
 	}
 	return height;
+}
+
+/*
+ * The warning before creating a usager who looks like known ones (the same
+ * as the usager record's): who, and why. Returns the rows used.
+ */
+static int
+matches_draw(const struct usager_picker *p, int y, int x, int width, int height)
+{
+	int y0 = y;
+	if (height < 2)
+		return 0;
+	char *head = xasprintf("Attention : %s peut-être déjà enregistré%s :",
+			       p->matches->n > 1 ? "ces usagers sont" : "cet usager est",
+			       p->matches->n > 1 ? "s" : "");
+	draw_text(y++, x, width, theme_attr(SLOT_STATUS_ERROR) | A_BOLD, head);
+	free(head);
+	for (size_t i = 0; i < p->matches->n && y < y0 + height - 1; i++) {
+		const struct db_usager_dup *d = &p->matches->items[i];
+		char birth[11] = "";
+		if (d->have_birth_date[1])
+			cal_format_date_fr(d->birth_date[1], birth);
+		char *line = xasprintf("  %s%s%s (fiche n° %d) · %s", d->name[1], *birth ? ", né(e) le " : "",
+				       birth, d->id[1], d->reasons ? d->reasons : "");
+		draw_text(y++, x, width, theme_attr(SLOT_MERGE_DIFF), line);
+		free(line);
+	}
+	draw_text(y++, x, width, A_BOLD, "Entrée : créer quand même · Échap : revenir au formulaire");
+	return y - y0;
 }
 
 static void
@@ -158,6 +198,22 @@ create_send(struct usager_picker *p, struct app *app)
 	p->create_ticket = db_send_usager_create(app_db(app), app_session(app), &u);
 }
 
+/* Before creating: look for the same person among the usagers I see. */
+static void
+matches_send(struct usager_picker *p, struct app *app)
+{
+	struct usager *u = usager_new();
+	u->first_name = xstrdup(form_text(p->create, p->c_first));
+	u->last_name = xstrdup(form_text(p->create, p->c_last));
+	u->have_birth_date = form_date(p->create, p->c_birth, &u->birth_date);
+	if (!form_empty(p->create, p->c_email))
+		u->email = xstrdup(form_text(p->create, p->c_email));
+	if (!form_empty(p->create, p->c_phone))
+		u->phone = xstrdup(form_text(p->create, p->c_phone));
+	p->match_ticket = db_send_usager_matches(app_db(app), u, 5);
+	usager_free(u);
+}
+
 static void
 picked(struct usager_picker *p, int id, const char *name)
 {
@@ -169,19 +225,31 @@ picked(struct usager_picker *p, int id, const char *name)
 unsigned
 picker_input(const struct usager_picker *p)
 {
-	return INPUT_FORM | (p->creating && form_dirty(p->create) ? INPUT_UNSAVED : 0);
+	/* On the duplicate warning, Échap goes back to the form as typed. */
+	return INPUT_FORM | (p->creating && form_dirty(p->create) ? INPUT_UNSAVED : 0) |
+	       (p->matches ? INPUT_ESC_KEEPS : 0);
 }
 
 enum picker_result
 picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	if (p->creating) {
-		if (p->create_ticket)
+		if (p->create_ticket || p->match_ticket)
 			return PICKER_NONE;
+		if (p->matches) {
+			/* The duplicate warning: create anyway, or back to the form as typed. */
+			if (action == ACT_SELECT || action == ACT_CANCEL) {
+				db_usager_dups_free(p->matches);
+				p->matches = NULL;
+				if (action == ACT_SELECT)
+					create_send(p, app);
+			}
+			return PICKER_CHANGED;
+		}
 		switch (form_key(p->create, ch, is_code)) {
 		case FORM_SUBMIT:
 			if (create_validate(p, app))
-				create_send(p, app);
+				matches_send(p, app);
 			return PICKER_CHANGED;
 		case FORM_CANCEL:
 			p->creating = false;
@@ -235,6 +303,19 @@ picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply)
 		if (reply->error)
 			app_message(app, true, "Recherche : %s", db_error_text(reply->error));
 		list_set_count(&p->list, p->found ? (int)p->found->n : 0);
+		return PICKER_CHANGED;
+	}
+	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == p->match_ticket && p->match_ticket) {
+		p->match_ticket = 0;
+		struct db_usager_dups *m = reply->error ? NULL : reply->data;
+		if (m && m->n > 0) {
+			reply->data = NULL;
+			p->matches = m;
+			app_message(app, true, "Usager peut-être déjà enregistré");
+			return PICKER_CHANGED;
+		}
+		/* No match (or the check failed: the database still refuses a duplicate e-mail). */
+		create_send(p, app);
 		return PICKER_CHANGED;
 	}
 	if (reply->kind == DB_REPLY_CREATED && reply->ticket == p->create_ticket && p->create_ticket) {

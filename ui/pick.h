@@ -7,6 +7,7 @@
 
 #include "db/db.h"
 #include "db/pick.h"
+#include "db/usagers.h"
 #include "ui/form.h"
 #include "ui/keys.h"
 #include "ui/list.h"
@@ -32,7 +33,9 @@ struct usager_picker {
 	struct form *find;
 	struct form *create;
 	int c_first, c_last, c_birth_name, c_birth, c_email, c_phone;
-	unsigned long find_ticket, create_ticket;
+	unsigned long find_ticket, create_ticket, match_ticket;
+	/* Non-NULL: usagers the new one may duplicate, shown before creating. */
+	struct db_usager_dups *matches;
 	char *last_query;
 	struct db_usager_list *found;
 	struct list list;

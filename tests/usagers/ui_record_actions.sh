@@ -5,7 +5,8 @@
 # through Trouver un RDV, the usager already chosen; creating a usager who
 # matches one the agent sees (names and birth date, phone) warns first,
 # with the matching records, and Échap goes back to the form as typed; a
-# match the agent may not see (another organisation) says nothing.
+# match the agent may not see (another organisation) says nothing; the
+# same warning when the usager is created inline from the rdv form.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -178,4 +179,33 @@ tmux_keys Enter
 tmux_wait "Fiche enregistrée." 10
 ok $? "creating $cfirst $clast ($cbirth) goes through without a warning"
 unlike "$(tmux_screen)" "peut-être déjà enregistré" "no warning"
+# The same warning when the usager is created inline, from the rdv form's picker.
+tmux_keys F2
+tmux_wait "Agenda de Julien" 10
+tmux_keys r
+tmux_wait "Motif \*" 5
+tmux_keys C-n
+tmux_text "bezier"
+tmux_wait "BÉZIER" 10
+tmux_keys C-n
+tmux_wait "Nouvel usager (Entrée" 5
+ok $? "Ctrl+N in the rdv form's picker opens an inline new usager"
+tmux_text "Élodie"
+tmux_keys Down Down Down
+tmux_text "14/06/1987"
+tmux_keys Enter
+tmux_wait "peut-être déjà enregistré" 10
+ok $? "inline: the same names and birth date warn"
+like "$(tmux_screen)" "(fiche n° $elodie) · mêmes nom, prénom et date de naissance" "inline: naming the record and why"
+is "$(sql -c "$ELODIES")" "2" "inline: nothing saved yet"
+tmux_keys Escape
+tmux_wait_gone "peut-être déjà enregistré" 5
+ok $? "inline: Échap goes back to the new usager as typed"
+like "$(tmux_screen)" "14/06/1987" "inline: as typed"
+tmux_keys Enter
+tmux_wait "Entrée : créer quand même" 10
+tmux_keys Enter
+tmux_wait_gone "Nouvel usager (Entrée" 10
+ok $? "inline: Entrée on the warning creates anyway"
+is "$(sql -c "$ELODIES")" "3" "inline: three records now"
 done_testing
