@@ -152,6 +152,19 @@ form_build(struct rdv_edit *e, struct app *app)
 		form_choice_add(f, e->f_agent, e->choices->agents[i].id, e->choices->agents[i].name);
 		form_choice_add(f, e->f_agent2, e->choices->agents[i].id, e->choices->agents[i].name);
 	}
+	/*
+	 * An agent of the rdv whom I may not list (a secretary on a basic
+	 * agent's rdv) stays on it: offer them as a choice, or saving would
+	 * silently take them off.
+	 */
+	for (int k = 0; o && k < 2 && k < o->nagents; k++) {
+		bool listed = false;
+		for (size_t i = 0; i < e->choices->nagents && !listed; i++)
+			listed = e->choices->agents[i].id == o->agent_ids[k];
+		if (!listed)
+			form_choice_add(f, k == 0 ? e->f_agent : e->f_agent2, o->agent_ids[k],
+					"collègue non listé (conservé)");
+	}
 	e->f_context = form_add_text(f, "Contexte", o ? o->context : NULL, false);
 	if (o) {
 		form_choice_select(f, e->f_motif, o->motif_id);

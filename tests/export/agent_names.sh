@@ -3,7 +3,8 @@
 # they may see, colleagues of other services included (here the secretary,
 # whom row-level security on agents hides from him): in Liste des RDV, in
 # the .xlsx and .pdf exports, from the CLI; and rdv.rdv_agent_names()
-# tells nothing about rdvs the caller cannot see.
+# tells nothing about rdvs the caller cannot see; his form of a shared rdv
+# keeps the colleague he may not list, and saves.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -81,5 +82,35 @@ tmux_screen >"$T/screen"
 is "$(grep -c "11/05/2026 09h00" "$T/screen")" "1" "one row at 09h00"
 like "$(grep "11/05/2026 09h00" "$T/screen")" "Élodie Bézier          Julien Bernard, So" \
 	"its Agent(s) column starts with julien then the secretary (cut to the column)"
-tmux_keys q
+
+# His form of that rdv keeps the secretary he may not list: saving must not take her off.
+# The cursor starts on the first row: move down to the 09h00 one.
+downs=$(grep "11/05/2026 [0-9][0-9]h[0-9][0-9]" "$T/screen" | grep -n "11/05/2026 09h00" | cut -d: -f1)
+i=1
+while [ "$i" -lt "${downs:-1}" ]; do
+	tmux_keys Down
+	i=$((i + 1))
+done
+tmux_keys e
+tmux_wait "Deuxième agent" 10
+ok $? "e opens the form of the shared rdv"
+like "$(tmux_screen)" "collègue non listé (conservé)" "the secretary shows as a colleague kept on the rdv"
+tmux_keys Enter
+# Warnings (outside plages, …) are confirmed once, if any.
+confirmed=0 tries=200
+while [ "$tries" -gt 0 ]; do
+	screen=$(tmux_screen)
+	case "$screen" in
+	*"Rendez-vous modifié."*) break ;;
+	*"Confirmer en ignorant"*) [ "$confirmed" = 0 ] && { tmux_keys Enter; confirmed=1; } ;;
+	esac
+	sleep 0.05
+	tries=$((tries - 1))
+done
+tmux_wait "Rendez-vous modifié." 10
+r=$?; [ "$r" = 0 ] || tmux_screen | grep -v "^ *$" | sed "s|^|# |"; ok $r "julien saves the rdv"
+is "$(sql -c "SELECT count(*) FROM rdv.rdv_agents ra JOIN rdv.agents a ON a.id = ra.agent_id
+              WHERE ra.rdv_id = $R AND a.db_role IN ('julien', 'sophie')")" "2" \
+	"julien and the secretary are both still on it"
+tmux_keys Escape
 done_testing
