@@ -57,8 +57,8 @@ abnormal_exit() {
 	return 1
 }
 
-# The screen is one the client could have drawn at W×H: the status line
-# (the agent's name) on the last row, or the "too small" notice.
+# The screen is one the client could have drawn at W×H: the status line on
+# the last row and a title on the first, or the "too small" notice.
 screen_sane() {
 	if [ "$W" -lt 80 ] || [ "$H" -lt 24 ]; then
 		tmux_screen | grep -qF "Terminal trop petit"
@@ -68,7 +68,11 @@ screen_sane() {
 	[ "$(wc -l <"$TMUX_DIR/screen")" -eq "$H" ] || return 1
 	# Where the monkey went: the title row, up to its first wide gap.
 	sed -n '1{s/^ *//;s/   .*//;p;}' "$TMUX_DIR/screen" >>"$TMUX_DIR/titles"
-	sed -n "${H}p" "$TMUX_DIR/screen" | grep -qF "$PERSON" &&
+	# The agent's name as the client loaded it, or (an admin may have renamed
+	# themself meanwhile) the connection state that ends the status line.
+	sed -n "${H}p" "$TMUX_DIR/screen" >"$TMUX_DIR/last"
+	{ grep -qF "$PERSON" "$TMUX_DIR/last" ||
+		grep -qE '(connecté|chargement…|reconnexion…|connexion perdue) *$' "$TMUX_DIR/last"; } &&
 		[ -n "$(sed -n '1p' "$TMUX_DIR/screen" | tr -d ' ')" ]
 }
 
