@@ -179,7 +179,9 @@ while :; do
 	[ \$s -eq 0 ] || exit \$s
 done
 EOF
+	# A tmux server of its own: a new session never races the old server's exit.
 	tmux_stop
+	TMUX_SOCK=$TMUX_DIR/tmux.$SEED.$AGENT.sock
 	tmux_start "$W" "$H" "sh $TMUX_DIR/run.sh"
 	if ! tmux_wait "$PERSON" 30; then
 		ok 1 "seed $SEED as $AGENT: the client starts"

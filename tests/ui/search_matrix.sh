@@ -127,7 +127,9 @@ while IFS='|' read -r login org person <&3; do
 		    AND m.id = ANY (rdv.my_motif_ids()) ORDER BY m.name, m.id" >"$TMUX_DIR/motifs" </dev/null
 	nm=$(wc -l <"$TMUX_DIR/motifs" | tr -d ' ')
 	ok $([ "$nm" -gt 0 ]; echo $?) "$login (organisation $org) may use $nm motif(s)"
+	# A tmux server of its own: a new session never races the old server's exit.
 	tmux_stop
+	TMUX_SOCK=$TMUX_DIR/tmux.$login.$org.sock
 	tmux_start 80 24 "$RDV tui --db '$CONN' --org $org --now $NOW 2>>$TMUX_DIR/stderr"
 	if ! tmux_wait "$person" 20; then
 		ok 1 "$login: the client starts"
