@@ -21,7 +21,6 @@
  * availability one key away. Entrée on a slot opens the booking.
  */
 
-#define MAX_LIEUX 32
 #define FORM_ROW 2
 #define LABEL_W 16
 #define CELL_W 19 /* "10:30 J. BERNARD  " */
@@ -38,7 +37,7 @@ struct lieu_first {
 /* One line of results: a lieu header, or a day with some of its slots. */
 struct line {
 	bool header;
-	int lieu_index;        /* into lieux_shown */
+	int64_t lieu_id;       /* header: the lieu it names */
 	rdv_date day;
 	size_t first, count;   /* slots of the line, indices into order[] */
 };
@@ -56,13 +55,16 @@ struct search {
 	bool motif_has_lieu;
 	unsigned long week_ticket, first_ticket;
 	struct db_slots_result *week, *first;
-	struct lieu_first firsts[MAX_LIEUX];
+	struct lieu_first *firsts; /* one per lieu of the choices, or none */
 	int nfirsts;
-	/* Display order of the week's slots, and the lines they make. */
+	/*
+	 * Display order of the week's slots (norder == week->n once laid out),
+	 * and the lines they make; lines grow only through lines_append().
+	 */
 	size_t *order;
 	size_t norder;
 	struct line *lines;
-	size_t nlines;
+	size_t nlines, lines_cap;
 	size_t selected;  /* index into order[] */
 	int scroll;       /* first line shown */
 	int per_line;     /* slots per line at the last layout */
@@ -88,7 +90,7 @@ find_motif(const struct search *s, int id)
 }
 
 static const struct db_choice_lieu *
-find_lieu(const struct search *s, int id)
+find_lieu(const struct search *s, int64_t id)
 {
 	for (size_t i = 0; s->choices && i < s->choices->nlieux; i++)
 		if (s->choices->lieux[i].id == id)
@@ -181,12 +183,15 @@ results_clear(struct search *s)
 	s->week = s->first = NULL;
 	free(s->order);
 	free(s->lines);
+	free(s->firsts);
 	s->order = NULL;
 	s->lines = NULL;
-	s->norder = s->nlines = 0;
+	s->firsts = NULL;
+	s->norder = s->nlines = s->lines_cap = 0;
 	s->selected = 0;
 	s->scroll = 0;
 	s->nfirsts = 0;
+	s->per_line = 0;
 }
 
 static void
@@ -234,9 +239,9 @@ search_send(struct search *s, struct app *app)
 	r.to = 0;
 	if (s->motif_has_lieu && s->lieu_id == 0) {
 		s->first_ticket = 0;
-		for (size_t i = 0; i < s->choices->nlieux && s->nfirsts < MAX_LIEUX; i++) {
+		s->firsts = xcalloc(s->choices->nlieux + 1, sizeof *s->firsts);
+		for (size_t i = 0; i < s->choices->nlieux; i++) {
 			struct lieu_first *lf = &s->firsts[s->nfirsts++];
-			memset(lf, 0, sizeof *lf);
 			lf->lieu_id = s->choices->lieux[i].id;
 			r.lieu_id = lf->lieu_id;
 			lf->ticket = db_send_slots(app_db(app), &r);
@@ -278,19 +283,27 @@ loading(const struct search *s)
 	return false;
 }
 
-/* Position of a lieu in display order: by next availability; -1 to drop it. */
+/*
+ * Position of a lieu in display order: by next availability. A lieu without
+ * one (not among the choices, or its search failed) still shows its slots,
+ * after the others: the week's slots are all listed, never dropped.
+ */
 static int
 lieu_rank(const struct search *s, int64_t lieu_id)
 {
 	if (!s->motif_has_lieu || s->lieu_id != 0)
 		return 0;
-	int rank = 0;
 	const struct lieu_first *me = NULL;
-	for (int i = 0; i < s->nfirsts; i++)
+	int nfound = 0;
+	for (int i = 0; i < s->nfirsts; i++) {
 		if (s->firsts[i].lieu_id == lieu_id)
 			me = &s->firsts[i];
+		if (s->firsts[i].found)
+			nfound++;
+	}
 	if (me == NULL || !me->found)
-		return -1;
+		return nfound;
+	int rank = 0;
 	for (int i = 0; i < s->nfirsts; i++) {
 		const struct lieu_first *o = &s->firsts[i];
 		if (o->found && (o->start < me->start || (o->start == me->start && o->lieu_id < me->lieu_id)))
@@ -299,24 +312,41 @@ lieu_rank(const struct search *s, int64_t lieu_id)
 	return rank;
 }
 
-static const struct search *sort_ctx;
+/* Sort key of one slot of the week. */
+struct order_key {
+	int rank;
+	int64_t lieu_id;
+	size_t index; /* into week->slots: the core's order within a lieu */
+};
 
 static int
 order_cmp(const void *pa, const void *pb)
 {
-	const struct slot *a = &sort_ctx->week->slots[*(const size_t *)pa];
-	const struct slot *b = &sort_ctx->week->slots[*(const size_t *)pb];
-	int ra = lieu_rank(sort_ctx, a->lieu_id), rb = lieu_rank(sort_ctx, b->lieu_id);
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
+	const struct order_key *a = pa, *b = pb;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
 	if (a->lieu_id != b->lieu_id)
 		return a->lieu_id < b->lieu_id ? -1 : 1;
-	/* The core's order within a lieu: start, then the plage registered first. */
-	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
-	return ia < ib ? -1 : ia > ib;
+	return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Group the week's slots by lieu then day, in lines of per_line slots. */
+/* Append one line, growing the array as needed; returns its index. */
+static size_t
+lines_append(struct search *s, struct line ln)
+{
+	if (s->nlines == s->lines_cap) {
+		s->lines_cap = s->lines_cap ? s->lines_cap * 2 : 16;
+		s->lines = xreallocarray(s->lines, s->lines_cap, sizeof *s->lines);
+	}
+	s->lines[s->nlines] = ln;
+	return s->nlines++;
+}
+
+/*
+ * Group the week's slots by lieu then day, in lines of per_line slots. Every
+ * write goes through lines_append() or within order[week->n]: no size is
+ * guessed in advance.
+ */
 static void
 results_layout(struct search *s, int per_line)
 {
@@ -324,35 +354,33 @@ results_layout(struct search *s, int per_line)
 	free(s->lines);
 	s->order = NULL;
 	s->lines = NULL;
-	s->norder = s->nlines = 0;
+	s->norder = s->nlines = s->lines_cap = 0;
 	s->per_line = per_line;
 	if (s->week == NULL || loading(s))
 		return;
-	s->order = xcalloc(s->week->n + 1, sizeof *s->order);
-	for (size_t i = 0; i < s->week->n; i++)
-		if (lieu_rank(s, s->week->slots[i].lieu_id) >= 0)
-			s->order[s->norder++] = i;
-	sort_ctx = s;
-	qsort(s->order, s->norder, sizeof *s->order, order_cmp);
-	s->lines = xcalloc(s->norder * 2 + 2, sizeof *s->lines);
-	int64_t lieu = -1;
-	bool any = false;
+	size_t n = s->week->n;
+	struct order_key *keys = xcalloc(n + 1, sizeof *keys);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (struct order_key){.rank = lieu_rank(s, s->week->slots[i].lieu_id),
+					     .lieu_id = s->week->slots[i].lieu_id,
+					     .index = i};
+	qsort(keys, n, sizeof *keys, order_cmp);
+	s->order = xcalloc(n + 1, sizeof *s->order);
+	for (size_t i = 0; i < n; i++)
+		s->order[i] = keys[i].index;
+	s->norder = n;
+	free(keys);
+	size_t cur = 0; /* index of the line being filled */
 	for (size_t k = 0; k < s->norder; k++) {
 		const struct slot *sl = &s->week->slots[s->order[k]];
 		rdv_date day = cal_time_date(sl->start);
-		if (!any || sl->lieu_id != lieu) {
-			s->lines[s->nlines++] = (struct line){.header = true, .lieu_index = (int)sl->lieu_id};
-			lieu = sl->lieu_id;
-			any = true;
-			s->lines[s->nlines++] = (struct line){.day = day, .first = k, .count = 0};
+		if (k == 0 || sl->lieu_id != s->week->slots[s->order[k - 1]].lieu_id) {
+			lines_append(s, (struct line){.header = true, .lieu_id = sl->lieu_id});
+			cur = lines_append(s, (struct line){.day = day, .first = k});
+		} else if (s->lines[cur].day != day || s->lines[cur].count >= (size_t)s->per_line) {
+			cur = lines_append(s, (struct line){.day = day, .first = k});
 		}
-		struct line *last = &s->lines[s->nlines - 1];
-		if (last->day != day || (int)last->count == per_line) {
-			s->lines = xreallocarray(s->lines, s->nlines + 2, sizeof *s->lines);
-			s->lines[s->nlines++] = (struct line){.day = day, .first = k, .count = 0};
-			last = &s->lines[s->nlines - 1];
-		}
-		last->count++;
+		s->lines[cur].count++;
 	}
 	if (s->selected >= s->norder)
 		s->selected = s->norder ? s->norder - 1 : 0;
@@ -395,23 +423,62 @@ format_short(rdv_time t)
 			 min % 60);
 }
 
+/* Width left of w columns from x once clipped to the window (0 when outside). */
+static int
+clip_w(int x, int w)
+{
+	if (x < 0 || x >= COLS)
+		return 0;
+	return w < COLS - x ? w : COLS - x;
+}
+
+/* The header of one lieu: name, address, next availability. */
+static char *
+lieu_header_text(const struct search *s, const struct db_choice_motif *m, int64_t lieu_id)
+{
+	if (!s->motif_has_lieu)
+		return xstrdup(m ? db_location_type_label(m->location_type) : "");
+	const struct db_choice_lieu *l = find_lieu(s, lieu_id);
+	const struct db_slots_name *named = l ? NULL : db_slots_lieu(s->week, lieu_id);
+	const char *name = l ? l->name : named ? named->name : "Lieu";
+	const char *address = l ? l->address : named && named->detail ? named->detail : "";
+	rdv_time first = 0;
+	bool found = false;
+	for (int i = 0; i < s->nfirsts; i++)
+		if (s->firsts[i].lieu_id == lieu_id && s->firsts[i].found) {
+			first = s->firsts[i].start;
+			found = true;
+		}
+	char *w = found ? format_short(first) : xstrdup("");
+	char *text = xasprintf("%s%s%s%s%s", name, address[0] ? " — " : "", address,
+			       found ? " · prochaine disponibilité le " : "", w);
+	free(w);
+	return text;
+}
+
+/*
+ * The results below the criteria, in rows lines from top. Every text is
+ * clipped to the window: nothing wraps onto the next line.
+ */
 static void
 draw_results(struct search *s, int top, int rows)
 {
+	int per_line = (COLS - 18) / CELL_W;
+	if (per_line < 1)
+		per_line = 1;
+	if (s->searched && !loading(s) && (per_line != s->per_line || s->lines == NULL))
+		results_layout(s, per_line);
+	if (rows <= 0)
+		return;
 	if (!s->searched) {
-		draw_text(top, 2, COLS - 4, theme_attr(SLOT_GRID),
+		draw_text(top, 2, clip_w(2, COLS - 4), theme_attr(SLOT_GRID),
 			  "Choisissez un motif puis Entrée pour afficher les créneaux.");
 		return;
 	}
 	if (loading(s)) {
-		draw_text(top, 2, COLS - 4, A_BOLD, "chargement…");
+		draw_text(top, 2, clip_w(2, COLS - 4), A_BOLD, "chargement…");
 		return;
 	}
-	int per_line = (COLS - 18) / CELL_W;
-	if (per_line < 1)
-		per_line = 1;
-	if (per_line != s->per_line || s->lines == NULL)
-		results_layout(s, per_line);
 	const struct db_choice_motif *m = find_motif(s, s->motif_id);
 	int d1, m1, y1, d2, m2, y2;
 	cal_ymd(s->from, &y1, &m1, &d1);
@@ -420,77 +487,66 @@ draw_results(struct search *s, int top, int rows)
 				  cal_weekday_abbr_fr(cal_weekday(s->from)), d1, m1,
 				  cal_weekday_abbr_fr(cal_weekday(s->from + 6)), d2, m2, y2, s->norder,
 				  s->norder > 1 ? "x" : "");
-	draw_text(top, 1, COLS - 2, theme_attr(SLOT_HEADER), summary);
+	draw_text(top, 1, clip_w(1, COLS - 2), theme_attr(SLOT_HEADER), summary);
 	free(summary);
 	top += 2;
 	rows -= 2;
+	if (rows <= 0)
+		return;
 	if (s->norder == 0) {
 		char *text = xasprintf("Aucune disponibilité du %02d/%02d au %02d/%02d/%d.", d1, m1, d2, m2, y2);
-		draw_text(top, 2, COLS - 4, A_BOLD, text);
+		draw_text(top, 2, clip_w(2, COLS - 4), A_BOLD, text);
 		free(text);
+		if (rows < 3)
+			return;
 		rdv_time when;
 		if (next_availability(s, &when)) {
 			char w[CAL_WHEN_FR_SIZE];
 			text = xasprintf("Prochaine disponibilité le %s — touche %s pour y aller.",
 					 cal_format_when_fr(when, w), keys_label(ACT_JUMP_NEXT));
-			draw_text(top + 2, 2, COLS - 4, theme_attr(SLOT_PLAGE), text);
+			draw_text(top + 2, 2, clip_w(2, COLS - 4), theme_attr(SLOT_PLAGE), text);
 			free(text);
 		} else {
-			draw_text(top + 2, 2, COLS - 4, A_NORMAL,
+			draw_text(top + 2, 2, clip_w(2, COLS - 4), A_NORMAL,
 				  "Aucune disponibilité dans les 6 prochains mois pour ces critères.");
 		}
 		return;
 	}
-	/* Keep the selected slot's line in view. */
+	/* Keep the selected slot's line in view, with its lieu's header when it fits. */
 	int sel_line = (int)line_of(s, s->selected);
 	if (sel_line < s->scroll + 1)
 		s->scroll = sel_line > 0 ? sel_line - 1 : 0;
 	if (sel_line >= s->scroll + rows)
 		s->scroll = sel_line - rows + 1;
+	if (s->scroll < 0)
+		s->scroll = 0;
 	for (int r = 0; r < rows && s->scroll + r < (int)s->nlines; r++) {
-		const struct line *ln = &s->lines[s->scroll + r];
+		size_t li = (size_t)s->scroll + (size_t)r;
+		const struct line *ln = &s->lines[li];
 		int y = top + r;
 		if (ln->header) {
-			char *text;
-			const struct db_choice_lieu *l = find_lieu(s, ln->lieu_index);
-			if (!s->motif_has_lieu)
-				text = xasprintf("%s", m ? db_location_type_label(m->location_type) : "");
-			else if (l == NULL)
-				text = xasprintf("Lieu %d", ln->lieu_index);
-			else {
-				rdv_time first = 0;
-				bool found = false;
-				for (int i = 0; i < s->nfirsts; i++)
-					if (s->firsts[i].lieu_id == l->id && s->firsts[i].found) {
-						first = s->firsts[i].start;
-						found = true;
-					}
-				char *w = found ? format_short(first) : xstrdup("");
-				text = xasprintf("%s — %s%s%s", l->name, l->address,
-						 found ? " · prochaine disponibilité le " : "", w);
-				free(w);
-			}
-			draw_text_pad(y, 1, COLS - 2, theme_attr(SLOT_TITLE), text);
+			char *text = lieu_header_text(s, m, ln->lieu_id);
+			draw_text_pad(y, 1, clip_w(1, COLS - 2), theme_attr(SLOT_TITLE), text);
 			free(text);
 			continue;
 		}
 		int d, mo;
 		cal_ymd(ln->day, NULL, &mo, &d);
-		bool first_of_day = s->scroll + r == 0 || s->lines[s->scroll + r - 1].header ||
-				    s->lines[s->scroll + r - 1].day != ln->day;
+		bool first_of_day = li == 0 || s->lines[li - 1].header || s->lines[li - 1].day != ln->day;
 		char *head = first_of_day ? xasprintf("  %s %02d/%02d", cal_weekday_abbr_fr(cal_weekday(ln->day)), d, mo)
 					  : xstrdup("");
-		draw_text(y, 0, 16, theme_attr(SLOT_HEADER), head);
+		draw_text(y, 0, clip_w(0, 16), theme_attr(SLOT_HEADER), head);
 		free(head);
-		for (size_t k = 0; k < ln->count; k++) {
+		for (size_t k = 0; k < ln->count && ln->first + k < s->norder; k++) {
 			size_t idx = ln->first + k;
+			int x = 16 + (int)k * CELL_W;
 			const struct slot *sl = &s->week->slots[s->order[idx]];
 			char hhmm[6];
 			cal_format_hhmm(cal_time_minute(sl->start), hhmm);
 			char *cell = xasprintf("%s %s", hhmm, db_slots_agent_name(s->week, sl->agent_id));
 			bool sel = s->focus == FOCUS_RESULTS && idx == s->selected;
 			int attr = sel ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_PLAGE);
-			draw_text_pad(y, 16 + (int)k * CELL_W, CELL_W - 2, attr, cell);
+			draw_text_pad(y, x, clip_w(x, CELL_W - 2), attr, cell);
 			free(cell);
 		}
 	}
@@ -508,7 +564,7 @@ search_draw(void *state, struct app *app)
 	draw_text_right(0, COLS / 2, COLS - COLS / 2 - 1, theme_attr(SLOT_TITLE),
 			app_session(app)->organisation_name);
 	if (s->choices == NULL) {
-		draw_text(FORM_ROW, 2, COLS - 4, A_BOLD, "chargement…");
+		draw_text(FORM_ROW, 2, clip_w(2, COLS - 4), A_BOLD, "chargement…");
 		return;
 	}
 	if (s->focus == FOCUS_FORM) {
@@ -609,7 +665,7 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		return SCREEN_REDRAW;
 	}
 	case ACT_SELECT: {
-		if (loading(s) || s->norder == 0)
+		if (loading(s) || s->order == NULL || s->selected >= s->norder)
 			return SCREEN_NONE;
 		const struct slot *sl = &s->week->slots[s->order[s->selected]];
 		const struct db_choice_motif *m = find_motif(s, s->motif_id);

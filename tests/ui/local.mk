@@ -1,6 +1,21 @@
 TESTS += tests/ui/agenda_draw.sh tests/ui/week_demo.sh tests/ui/week_colours.sh tests/ui/agenda_views.sh tests/ui/search_book.sh \
 	tests/ui/agenda_live.sh tests/ui/agenda_reconnect.sh tests/ui/agenda_failover.sh tests/ui/agenda_rdv.sh \
-	tests/ui/keys_forms.sh
+	tests/ui/keys_forms.sh tests/ui/search_matrix.sh tests/ui/monkey.sh
 EXTRA_DIST += tests/ui/agenda_draw.sh tests/ui/agenda_draw.py tests/ui/week_demo.sh tests/ui/week_colours.sh tests/ui/agenda_views.sh tests/ui/search_book.sh \
 	tests/ui/agenda_live.sh tests/ui/agenda_reconnect.sh tests/ui/agenda_failover.sh tests/ui/agenda_rdv.sh \
-	tests/ui/reconnect_lib.sh tests/ui/keys_forms.sh
+	tests/ui/reconnect_lib.sh tests/ui/keys_forms.sh \
+	tests/ui/search_matrix.sh tests/ui/monkey.sh
+# The monkey's deterministic key generator (tests/ui/monkey.sh).
+check_PROGRAMS += tests/ui/monkey_keys
+tests_ui_monkey_keys_SOURCES = tests/ui/monkey_keys.c
+
+# A longer monkey: every seed with every agent (7 logins), more keys; more seeds with
+# make fuzz-ui FUZZ_UI_SEEDS="11 12 13 14 15 16".
+FUZZ_UI_SEEDS = 11 12 13 14
+FUZZ_UI_KEYS = 3000
+fuzz-ui: rdv$(EXEEXT) tests/ui/monkey_keys$(EXEEXT)
+	@$(AM_TESTS_ENVIRONMENT) \
+	MONKEY_SEEDS='$(FUZZ_UI_SEEDS)' MONKEY_KEYS='$(FUZZ_UI_KEYS)' MONKEY_PAIRS=all \
+	MONKEY_AGENTS='julien sophie camille lea claire thomas nadia' \
+	$(SHELL) $(top_srcdir)/tests/ui/monkey.sh
+.PHONY: fuzz-ui
