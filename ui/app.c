@@ -454,6 +454,9 @@ static void
 app_key(struct app *app, wint_t ch, bool is_code)
 {
 	trace_event("key", (long)ch);
+	/* The key before (Échap of "Échap x") may have closed the last screen. */
+	if (app->quit || app->nscreens == 0)
+		return;
 	if (is_code && ch == KEY_RESIZE) {
 		for (int i = 0; i < app->nscreens; i++)
 			if (app->screens[i].ops->resize)
