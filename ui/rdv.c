@@ -31,6 +31,9 @@
 
 enum mode { M_LOADING, M_FORM, M_PICK, M_CHECKING, M_WARNINGS, M_SAVING };
 
+/* The form shows two agents; further agents of an rdv are kept as they are. */
+#define RDV_FORM_AGENTS 16
+
 struct rdv_edit {
 	struct agenda_target *target;
 	enum mode mode;
@@ -50,7 +53,7 @@ struct rdv_edit {
 	/* What is being saved, kept for a retry after the overlap warning. */
 	rdv_time start;
 	int duration;
-	int agents[2];
+	int agents[RDV_FORM_AGENTS];
 	int nagents;
 	bool usagers_changed; /* a usager added or removed by the agent */
 };
@@ -299,6 +302,10 @@ rdv_read(struct rdv_edit *e, struct app *app)
 	int second = form_choice_id(e->form, e->f_agent2);
 	if (second > 0 && second != e->agents[0])
 		e->agents[e->nagents++] = second;
+	/* Agents beyond the two the form shows stay on the rdv. */
+	for (int k = 2; e->orig && k < e->orig->nagents && e->nagents < RDV_FORM_AGENTS; k++)
+		if (e->orig->agent_ids[k] != e->agents[0] && (e->nagents < 2 || e->orig->agent_ids[k] != e->agents[1]))
+			e->agents[e->nagents++] = e->orig->agent_ids[k];
 	return true;
 }
 
