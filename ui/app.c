@@ -208,6 +208,16 @@ status_hints(struct app *app, char *buf, size_t size)
 	}
 }
 
+/* Display width of a string once sanitised. */
+static int
+status_width(const char *s)
+{
+	char *clean = text_sanitize(s);
+	int w = text_width(clean);
+	free(clean);
+	return w;
+}
+
 /*
  * The connection state at the right of the status line. It never says
  * "connecté" unless requests can go out right now; while down it counts down
@@ -219,11 +229,8 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 {
 	*attr = theme_attr(SLOT_STATUS_ERROR);
 	int need = 36;
-	if (app->message[0]) {
-		char *clean = text_sanitize(app->message);
-		need += text_width(clean) + 2;
-		free(clean);
-	}
+	if (app->message[0])
+		need += status_width(app->message) + 2;
 	bool wide = room >= need;
 	if (db_connected(app->db)) {
 		if (db_busy(app->db)) {
@@ -241,16 +248,6 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 		return buf;
 	}
 	return " ○ hors connexion · connexion… ";
-}
-
-/* Display width of a string once sanitised. */
-static int
-status_width(const char *s)
-{
-	char *clean = text_sanitize(s);
-	int w = text_width(clean);
-	free(clean);
-	return w;
 }
 
 /* Draw s cut with "…" to width columns. */
