@@ -15,8 +15,6 @@
 #include "ui/screen.h"
 #include "ui/theme.h"
 
-static int matches_draw(const struct usager_picker *p, int y, int x, int width, int height);
-
 void
 picker_init(struct usager_picker *p)
 {
@@ -80,8 +78,9 @@ picker_draw(struct usager_picker *p, int y, int x, int width, int height)
 		draw_text(y, x, width, A_BOLD, "Nouvel usager (Entrée : créer, Échap : revenir)");
 		form_draw(p->create, y + 2, x, width, 18);
 		int used = p->create->n + 2;
-		if (p->matches)
-			used += matches_draw(p, y + used + 1, x, width, height - used - 1) + 1;
+		int room = height - used - 1;
+		if (p->matches && room >= 2)
+			used += usager_matches_draw(p->matches, y + used + 1, x, width, y + used + room) + 1;
 		return used;
 	}
 	form_draw(p->find, y, x, width, 18);
@@ -100,22 +99,20 @@ picker_draw(struct usager_picker *p, int y, int x, int width, int height)
 }
 
 /*
- * The warning before creating a usager who looks like known ones (the same
- * as the usager record's): who, and why. Returns the rows used.
+ * The warning before creating a usager who looks like known ones (the
+ * usager record and the picker): who, and why, from row y; the matches stop
+ * at row last_row. Returns the rows used.
  */
-static int
-matches_draw(const struct usager_picker *p, int y, int x, int width, int height)
+int
+usager_matches_draw(const struct db_usager_dups *m, int y, int x, int width, int last_row)
 {
 	int y0 = y;
-	if (height < 2)
-		return 0;
 	char *head = xasprintf("Attention : %s peut-être déjà enregistré%s :",
-			       p->matches->n > 1 ? "ces usagers sont" : "cet usager est",
-			       p->matches->n > 1 ? "s" : "");
+			       m->n > 1 ? "ces usagers sont" : "cet usager est", m->n > 1 ? "s" : "");
 	draw_text(y++, x, width, theme_attr(SLOT_STATUS_ERROR) | A_BOLD, head);
 	free(head);
-	for (size_t i = 0; i < p->matches->n && y < y0 + height - 1; i++) {
-		const struct db_usager_dup *d = &p->matches->items[i];
+	for (size_t i = 0; i < m->n && y < last_row; i++) {
+		const struct db_usager_dup *d = &m->items[i];
 		char birth[11] = "";
 		if (d->have_birth_date[1])
 			cal_format_date_fr(d->birth_date[1], birth);

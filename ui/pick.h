@@ -58,5 +58,10 @@ int picker_draw(struct usager_picker *p, int y, int x, int width, int height);
  * PICKER_CHANGED or PICKER_PICKED (a usager just created).
  */
 enum picker_result picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply);
+/*
+ * The warning shown before creating a usager like known ones, from row y;
+ * the matches stop at row last_row. Returns the rows used.
+ */
+int usager_matches_draw(const struct db_usager_dups *m, int y, int x, int width, int last_row);
 
 #endif

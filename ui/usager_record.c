@@ -13,6 +13,7 @@
 #include "ui/draw.h"
 #include "ui/form.h"
 #include "ui/list.h"
+#include "ui/pick.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 #include "ui/usagers.h"
@@ -136,34 +137,6 @@ matches_clear(struct record *r)
 	r->matches = NULL;
 	usager_free(r->pending);
 	r->pending = NULL;
-}
-
-/*
- * The warning shown before creating a usager that looks like existing
- * ones: who, and why. Returns the rows used.
- */
-static int
-matches_draw(const struct record *r, int y)
-{
-	int y0 = y;
-	char *head = xasprintf("Attention : %s peut-être déjà enregistré%s :",
-			       r->matches->n > 1 ? "ces usagers sont" : "cet usager est",
-			       r->matches->n > 1 ? "s" : "");
-	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_STATUS_ERROR) | A_BOLD, head);
-	free(head);
-	for (size_t i = 0; i < r->matches->n && y < LINES - 3; i++) {
-		const struct db_usager_dup *d = &r->matches->items[i];
-		char birth[11] = "";
-		if (d->have_birth_date[1])
-			cal_format_date_fr(d->birth_date[1], birth);
-		char *line = xasprintf("  %s%s%s (fiche n° %d) · %s", d->name[1], *birth ? ", né(e) le " : "",
-				       birth, d->id[1], d->reasons ? d->reasons : "");
-		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_MERGE_DIFF), line);
-		free(line);
-	}
-	draw_text(y++, 1, COLS - 2, A_BOLD,
-		  "Entrée : créer quand même · Échap : revenir au formulaire");
-	return y - y0;
 }
 
 /* Statistics of the rdvs the agent sees; upcoming = from now on. */
@@ -406,7 +379,7 @@ record_draw(void *state, struct app *app)
 		draw_text(2 + r->form->n + 1, 1, COLS - 2, theme_attr(SLOT_GRID),
 			  "Entrée : enregistrer · Échap : annuler · ↑↓/Tab : champ suivant");
 		if (r->matches) {
-			matches_draw(r, 2 + r->form->n + 3);
+			usager_matches_draw(r->matches, 2 + r->form->n + 3, 1, COLS - 2, LINES - 3);
 			return;
 		}
 		/* The reason, wrapped: it names the field and, for an e-mail, who has it. */
