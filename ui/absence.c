@@ -169,18 +169,9 @@ absence_draw(void *state, struct app *app)
 	if (e->ed.state == EDITOR_EDIT || e->ed.state == EDITOR_SENDING) {
 		int y = 3 + form_draw(e->form, 2, 2, COLS - 4, 13);
 		rdv_date first;
-		if (form_date(e->form, e->f_first, &first)) {
-			char *desc = recurrence_describe(e->form, &e->rec, first);
-			if (desc) {
-				char *line = xasprintf("→ %s", desc);
-				draw_text(y, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
-				free(line);
-				free(desc);
-			}
-		}
-		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-		          e->ed.state == EDITOR_SENDING ? "enregistrement…"
-		                              : "Entrée : enregistrer · Échap : annuler");
+		if (form_date(e->form, e->f_first, &first))
+			recurrence_draw(e->form, &e->rec, first, y, theme_attr(SLOT_HEADER));
+		editor_draw_hint(&e->ed, y + 1, "Entrée : enregistrer · Échap : annuler");
 		return;
 	}
 	/* The rdvs the saved absence falls on. */
@@ -298,20 +289,11 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 	/* Nothing to delete before it is in; Échap while deleting closes. */
 	if (e->target->remove && (e->orig == NULL || e->ed.state == EDITOR_SENDING))
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	switch (editor_key(&e->ed, action)) {
-	case EDITOR_UNHANDLED:
-		break;
-	case EDITOR_SEND:
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND)
 		e->save_ticket = db_send_absence_delete(app_db(app), e->orig->id);
-		return SCREEN_REDRAW;
-	case EDITOR_BACK:
-	case EDITOR_CLOSE:
-		return SCREEN_CLOSE;
-	case EDITOR_STAY:
-		return SCREEN_NONE;
-	default:
-		return SCREEN_REDRAW;
-	}
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, true);
 	if (e->ed.state == EDITOR_DONE)
 		return after_key(e, app, action, ch, is_code);
 	switch (form_key(e->form, ch, is_code)) {

@@ -143,25 +143,17 @@ booking_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 {
 	struct booking *b = state;
 	enum editor_state was = b->ed.state;
-	switch (editor_key(&b->ed, action)) {
-	case EDITOR_UNHANDLED:
-		break;
-	case EDITOR_SEND:
-		if (was == EDITOR_CONFIRM)
-			book_check(b, app);
-		else
-			book_send(b, app);
-		return SCREEN_REDRAW;
-	case EDITOR_CLOSE:
-		return SCREEN_CLOSE;
-	case EDITOR_STAY:
-		return SCREEN_NONE;
-	default:
-		/* Échap on the warnings comes back to the confirmation, on it to the usager. */
-		if (was == EDITOR_WARNINGS)
-			b->ed.state = EDITOR_CONFIRM;
-		return SCREEN_REDRAW;
-	}
+	enum editor_step step = editor_key(&b->ed, action);
+	/* Confirmed: check the week first; confirmed with its warnings: book. */
+	if (step == EDITOR_SEND && was == EDITOR_CONFIRM)
+		book_check(b, app);
+	else if (step == EDITOR_SEND)
+		book_send(b, app);
+	/* Échap on the warnings comes back to the confirmation, on it to the usager. */
+	if (step == EDITOR_REDRAW && was == EDITOR_WARNINGS)
+		b->ed.state = EDITOR_CONFIRM;
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, false);
 	switch (picker_key(&b->picker, app, action, ch, is_code)) {
 	case PICKER_PICKED:
 		b->ed.state = EDITOR_CONFIRM;

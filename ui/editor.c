@@ -7,6 +7,7 @@
 
 #include "ui/draw.h"
 #include "ui/screen.h"
+#include "ui/theme.h"
 
 void
 editor_init(struct editor *ed, enum editor_state first)
@@ -127,5 +128,28 @@ editor_draw(const struct editor *ed, int y)
 		return true;
 	default:
 		return false;
+	}
+}
+
+void
+editor_draw_hint(const struct editor *ed, int y, const char *hint)
+{
+	draw_text(y, 2, COLS - 4, theme_attr(SLOT_GRID),
+		  ed->state == EDITOR_SENDING ? "enregistrement…" : hint);
+}
+
+int
+editor_result(enum editor_step step, bool back_closes)
+{
+	switch (step) {
+	case EDITOR_STAY:
+	case EDITOR_UNHANDLED:
+		return SCREEN_NONE;
+	case EDITOR_CLOSE:
+		return SCREEN_CLOSE;
+	case EDITOR_BACK:
+		return back_closes ? SCREEN_CLOSE : SCREEN_REDRAW;
+	default:
+		return SCREEN_REDRAW;
 	}
 }

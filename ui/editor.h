@@ -81,5 +81,13 @@ unsigned editor_input(const struct editor *ed, unsigned edit, bool unsaved);
  * Returns true when it drew something (LOADING: the screen stops there).
  */
 bool editor_draw(const struct editor *ed, int y);
+/* The keys' hint under a form at row y, or "enregistrement…" while sending. */
+void editor_draw_hint(const struct editor *ed, int y, const char *hint);
+/*
+ * What a step of editor_key() other than EDITOR_UNHANDLED and EDITOR_SEND
+ * means for the screen (screen.h SCREEN_*): EDITOR_BACK closes it when
+ * back_closes (a delete's question), else redraws.
+ */
+int editor_result(enum editor_step step, bool back_closes);
 
 #endif

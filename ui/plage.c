@@ -195,13 +195,8 @@ plage_draw(void *state, struct app *app)
 		char *sum = plage_summary(&shown);
 		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_HEADER), sum);
 		free(sum);
-		char *desc = recurrence_describe(e->form, &e->rec, e->save.first_day);
-		if (desc && e->rrule) {
-			char *line = xasprintf("→ %s", desc);
-			draw_text(y++, 2, COLS - 4, theme_attr(SLOT_NORMAL), line);
-			free(line);
-		}
-		free(desc);
+		if (e->rrule && recurrence_draw(e->form, &e->rec, e->save.first_day, y, theme_attr(SLOT_NORMAL)))
+			y++;
 		draw_warnings(y + 1, LINES - 4, &e->ed.warnings);
 		return;
 	}
@@ -211,19 +206,10 @@ plage_draw(void *state, struct app *app)
 	int rows = form_draw(e->form, 2, 2, left - 2, 13);
 	int y = 3 + rows;
 	rdv_date first;
-	if (form_date(e->form, e->f_date, &first)) {
-		char *desc = recurrence_describe(e->form, &e->rec, first);
-		if (desc) {
-			char *line = xasprintf("→ %s", desc);
-			draw_text(y, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
-			free(line);
-			free(desc);
-		}
-	}
-	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-	          e->ed.state == EDITOR_SENDING ? "enregistrement…"
-	                              : "Tab : champs ↔ motifs · Espace : cocher · Entrée : "
-	                                "enregistrer · Échap : annuler");
+	if (form_date(e->form, e->f_date, &first))
+		recurrence_draw(e->form, &e->rec, first, y, theme_attr(SLOT_HEADER));
+	editor_draw_hint(&e->ed, y + 1,
+	                 "Tab : champs ↔ motifs · Espace : cocher · Entrée : enregistrer · Échap : annuler");
 	int mx = left + 1, mw = COLS - mx - 1;
 	draw_text(2, mx, mw, e->in_motifs ? theme_attr(SLOT_HEADER) : theme_attr(SLOT_NORMAL),
 	          "Motifs * (Espace : cocher)");
@@ -357,23 +343,13 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	/* Nothing to delete before the plage is in. */
 	if (e->target->remove && e->orig == NULL)
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	switch (editor_key(&e->ed, action)) {
-	case EDITOR_UNHANDLED:
-		break;
-	case EDITOR_SEND:
-		if (e->target->remove)
-			e->save_ticket = db_send_plage_delete(app_db(app), e->orig->id);
-		else
-			plage_send(e, app);
-		return SCREEN_REDRAW;
-	case EDITOR_BACK:
-	case EDITOR_CLOSE:
-		return SCREEN_CLOSE;
-	case EDITOR_STAY:
-		return SCREEN_NONE;
-	default:
-		return SCREEN_REDRAW;
-	}
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND && e->target->remove)
+		e->save_ticket = db_send_plage_delete(app_db(app), e->orig->id);
+	else if (step == EDITOR_SEND)
+		plage_send(e, app);
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, true);
 	if (e->in_motifs)
 		return motifs_key(e, app, action, ch, is_code);
 	bool last = e->form->focus == e->form->n - 1;

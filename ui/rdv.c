@@ -333,19 +333,11 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 			return SCREEN_NONE;
 		}
 	}
-	switch (editor_key(&e->ed, action)) {
-	case EDITOR_UNHANDLED:
-		break;
-	case EDITOR_SEND:
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND)
 		rdv_save(e, app);
-		return SCREEN_REDRAW;
-	case EDITOR_CLOSE:
-		return SCREEN_CLOSE;
-	case EDITOR_STAY:
-		return SCREEN_NONE;
-	default:
-		return SCREEN_REDRAW;
-	}
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, false);
 	if (action == ACT_NEW) {
 		e->picking = true;
 		return SCREEN_REDRAW;
