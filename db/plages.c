@@ -267,24 +267,13 @@ db_send_plage_save(struct db *db, const struct db_session *s, const struct db_pl
 	return t;
 }
 
-static void *
-done_parse(PGresult *res, void *ctx, struct db_error **err)
-{
-	(void)ctx;
-	(void)err;
-	int *rows = xmalloc(sizeof *rows);
-	const char *tuples = PQcmdTuples(res);
-	*rows = *tuples ? atoi(tuples) : PQntuples(res);
-	return rows;
-}
-
 unsigned long
 db_send_plage_delete(struct db *db, int plage_id)
 {
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, done_parse, NULL,
+	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 
@@ -362,7 +351,7 @@ db_send_absence_delete(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, done_parse, NULL,
+	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 

@@ -164,8 +164,8 @@ db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id)
 	return db_request_queue(db, DB_REPLY_RDV, load_sql, 2, params, load_parse, NULL, NULL);
 }
 
-static void *
-done_parse(PGresult *res, void *ctx, struct db_error **err)
+void *
+db_rows_parse(PGresult *res, void *ctx, struct db_error **err)
 {
 	(void)ctx;
 	(void)err;
@@ -261,7 +261,7 @@ db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, rdv_status_name(st)};
-	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, db_rows_parse, NULL, NULL);
 }
 
 unsigned long
@@ -270,5 +270,5 @@ db_send_rdv_delete(struct db *db, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, db_rows_parse, NULL, NULL);
 }
