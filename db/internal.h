@@ -32,6 +32,8 @@ PGconn *db_pgconn(struct db *db);
 /* One row of a list of rdvs (db/rdvs.h): id, local start, motif, usagers. */
 struct db_rdv_brief;
 void db_rdv_brief_read(struct db_rdv_brief *b, const PGresult *res, int row);
+/* The rows a statement affected (or returned) as an int * reply data (db/rdvs.c). */
+void *db_rows_parse(PGresult *res, void *ctx, struct db_error **err);
 
 /* "3,7" (array_to_string) → {3, 7}; *n gets the count. Caller frees. */
 int *db_ids_parse(const char *text, int *n);

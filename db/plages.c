@@ -34,8 +34,12 @@ static const char plage_load_sql[] =
     "                   FROM rdv.plage_motifs pm WHERE pm.plage_id = p.id), '')"
     "  FROM rdv.plages_ouverture p WHERE p.id = $1::int";
 
+/* A row a warning (w_kind not NULL), or one row with the saved id. */
 static const char plage_save_sql[] =
-    "SELECT coalesce(saved_id, 0), warning FROM rdv.plage_save($1::int, $2::int, $3::int, $4::int,"
+    "SELECT coalesce(saved_id, 0), w_kind, w_day, w_title,"
+    "       extract(epoch FROM w_start)::int / 60, extract(epoch FROM w_end)::int / 60,"
+    "       w_motif, w_duration, w_length"
+    "  FROM rdv.plage_store($1::int, $2::int, $3::int, $4::int,"
     " $5, $6::date, $7::time, $8::time, $9, $10::int[], $11::boolean, $12::date)";
 
 static const char plage_delete_sql[] = "DELETE FROM rdv.plages_ouverture WHERE id = $1::int";
@@ -189,10 +193,31 @@ db_plage_saved_free(struct db_plage_saved *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->nwarnings; i++)
-		free(r->warnings[i]);
-	free(r->warnings);
+	warnings_clear(&r->warnings);
 	free(r);
+}
+
+enum { SAVED_ID, SAVED_KIND, SAVED_DAY, SAVED_TITLE, SAVED_START, SAVED_END, SAVED_MOTIF, SAVED_DURATION, SAVED_LENGTH };
+
+/* One row of rdv.plage_store's warnings as a core warning. */
+static struct warning
+saved_warning(PGresult *res, int i)
+{
+	const char *kind = PQgetvalue(res, i, SAVED_KIND);
+	bool overlap = strcmp(kind, "plage_overlap") == 0;
+	struct warning w;
+	if (overlap) {
+		w = warning_new(WARNING_PLAGE_OVERLAP, PQgetisnull(res, i, SAVED_TITLE) ? NULL
+		                                                 : PQgetvalue(res, i, SAVED_TITLE));
+		cal_parse_date(PQgetvalue(res, i, SAVED_DAY), &w.day);
+		w.start = atoi(PQgetvalue(res, i, SAVED_START));
+		w.end = atoi(PQgetvalue(res, i, SAVED_END));
+	} else {
+		w = warning_new(WARNING_MOTIF_TOO_LONG, PQgetvalue(res, i, SAVED_MOTIF));
+		w.minutes = atoi(PQgetvalue(res, i, SAVED_DURATION));
+		w.length = atoi(PQgetvalue(res, i, SAVED_LENGTH));
+	}
+	return w;
 }
 
 static void *
@@ -202,12 +227,11 @@ saved_parse(PGresult *res, void *ctx, struct db_error **err)
 	(void)err;
 	int n = PQntuples(res);
 	struct db_plage_saved *r = xcalloc(1, sizeof *r);
-	r->warnings = xcalloc((size_t)n + 1, sizeof *r->warnings);
 	for (int i = 0; i < n; i++) {
-		if (!PQgetisnull(res, i, 1))
-			r->warnings[r->nwarnings++] = xstrdup(PQgetvalue(res, i, 1));
+		if (!PQgetisnull(res, i, SAVED_KIND))
+			warnings_add(&r->warnings, saved_warning(res, i));
 		else
-			r->id = atoi(PQgetvalue(res, i, 0));
+			r->id = atoi(PQgetvalue(res, i, SAVED_ID));
 	}
 	return r;
 }
@@ -243,24 +267,13 @@ db_send_plage_save(struct db *db, const struct db_session *s, const struct db_pl
 	return t;
 }
 
-static void *
-done_parse(PGresult *res, void *ctx, struct db_error **err)
-{
-	(void)ctx;
-	(void)err;
-	int *rows = xmalloc(sizeof *rows);
-	const char *tuples = PQcmdTuples(res);
-	*rows = *tuples ? atoi(tuples) : PQntuples(res);
-	return rows;
-}
-
 unsigned long
 db_send_plage_delete(struct db *db, int plage_id)
 {
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, done_parse, NULL,
+	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 
@@ -338,7 +351,7 @@ db_send_absence_delete(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, done_parse, NULL,
+	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 

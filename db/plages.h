@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/caltime.h"
+#include "core/warning.h"
 #include "db/db.h"
 #include "db/rdvs.h"
 
@@ -74,11 +75,14 @@ struct db_plage_save {
 	rdv_date today;   /* overlaps are looked for from this day on */
 };
 
-/* Warnings (nothing saved) or the saved plage's id. */
+/*
+ * Warnings (nothing saved) or the saved plage's id. The database says the
+ * kinds and their parameters (rdv.plage_store, migration 019); the
+ * sentences are core/warning.h's.
+ */
 struct db_plage_saved {
-	int id;          /* 0 when warnings came back */
-	char **warnings; /* French sentences */
-	size_t nwarnings;
+	int id; /* 0 when warnings came back */
+	struct warnings warnings;
 };
 
 void db_plage_saved_free(struct db_plage_saved *r);

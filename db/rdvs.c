@@ -2,6 +2,7 @@
 #include "config.h"
 #include "db/rdvs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +26,13 @@ static const char load_sql[] =
     "  FROM rdv.rdvs r JOIN rdv.motifs m ON m.id = r.motif_id"
     " WHERE r.id = $1";
 
+/* Both take the same nine parameters (save_params); both return the rdv's id. */
+static const char book_sql[] =
+    "SELECT rdv.rdv_book($2::int, nullif($3::int, 0), $4::timestamp, $5::int, $6::int[], $7::int[],"
+    "                    $8::boolean, $9::text) WHERE $1::int = 0";
 static const char save_sql[] =
-    "SELECT rdv.rdv_save($1::int, $2::int, ($3::timestamp AT TIME ZONE $4), $5::int,"
-    "                    $6::int[], $7::int[], $8::boolean, $9)";
+    "SELECT $1::int FROM rdv.rdv_save($1::int, $3::int, ($4::timestamp AT TIME ZONE $10), $5::int,"
+    "                    $6::int[], $7::int[], $8::boolean, $9) WHERE $2::int >= 0";
 
 static const char status_sql[] = "SELECT rdv.rdv_set_status($1::int, $2::rdv.rdv_status)";
 
@@ -159,8 +164,8 @@ db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id)
 	return db_request_queue(db, DB_REPLY_RDV, load_sql, 2, params, load_parse, NULL, NULL);
 }
 
-static void *
-done_parse(PGresult *res, void *ctx, struct db_error **err)
+void *
+db_rows_parse(PGresult *res, void *ctx, struct db_error **err)
 {
 	(void)ctx;
 	(void)err;
@@ -170,23 +175,84 @@ done_parse(PGresult *res, void *ctx, struct db_error **err)
 	return rows;
 }
 
+struct save_params {
+	char id[16], motif[16], lieu[16], start[17], duration[16];
+	char *agents, *usagers;
+	const char *v[10];
+};
+
+static void
+save_params_fill(struct save_params *p, const struct db_session *s, const struct db_rdv_save *r)
+{
+	snprintf(p->id, sizeof p->id, "%d", r->rdv_id);
+	snprintf(p->motif, sizeof p->motif, "%d", r->motif_id);
+	snprintf(p->lieu, sizeof p->lieu, "%d", r->lieu_id > 0 ? r->lieu_id : 0);
+	cal_format_datetime(r->starts_at, p->start);
+	p->start[10] = ' ';
+	snprintf(p->duration, sizeof p->duration, "%d", r->duration_min);
+	p->agents = db_ids_format(r->agent_ids, r->agent_ids ? r->nagents : 0);
+	p->usagers = db_ids_format(r->usager_ids, r->usager_ids ? r->nusagers : 0);
+	const char *v[] = {p->id,      p->motif,   p->lieu, p->start, p->duration, p->agents,
+			   p->usagers, r->acknowledge_overlap ? "t" : "f", r->context,
+			   s ? s->time_zone : NULL};
+	memcpy(p->v, v, sizeof v);
+}
+
+static void
+save_params_free(struct save_params *p)
+{
+	free(p->agents);
+	free(p->usagers);
+}
+
+/* The rdv's id as a reply's data. Caller frees. */
+static void *
+id_parse(PGresult *res, void *ctx, struct db_error **err)
+{
+	(void)ctx;
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		*err = db_error_new("XX000", "réservation : réponse inattendue");
+		return NULL;
+	}
+	int *id = xmalloc(sizeof *id);
+	*id = atoi(PQgetvalue(res, 0, 0));
+	return id;
+}
+
 unsigned long
 db_send_rdv_save(struct db *db, const struct db_session *s, const struct db_rdv_save *r)
 {
-	char id[16], lieu[16], start[17], duration[16];
-	snprintf(id, sizeof id, "%d", r->rdv_id);
-	snprintf(lieu, sizeof lieu, "%d", r->lieu_id);
-	snprintf(duration, sizeof duration, "%d", r->duration_min);
-	cal_format_datetime(r->starts_at, start);
-	start[10] = ' ';
-	char *agents = db_ids_format(r->agent_ids, r->nagents);
-	char *usagers = db_ids_format(r->usager_ids, r->nusagers);
-	const char *params[] = {id,      lieu,   start, s->time_zone, duration, agents,
-				usagers, r->acknowledge_overlap ? "true" : "false", r->context};
-	unsigned long t = db_request_queue(db, DB_REPLY_DONE, save_sql, 9, params, done_parse, NULL, NULL);
-	free(agents);
-	free(usagers);
+	struct save_params p;
+	save_params_fill(&p, s, r);
+	bool book = r->rdv_id == 0;
+	unsigned long t = db_request_queue(db, book ? DB_REPLY_BOOKED : DB_REPLY_DONE, book ? book_sql : save_sql,
+					   book ? 9 : 10, p.v, id_parse, NULL, NULL);
+	save_params_free(&p);
 	return t;
+}
+
+int
+db_rdv_book(struct db *db, const struct db_rdv_save *r, struct db_error **err)
+{
+	struct save_params p;
+	save_params_fill(&p, NULL, r);
+	PGresult *res = db_exec(db, book_sql, 9, p.v, err);
+	save_params_free(&p);
+	if (res == NULL)
+		return 0;
+	struct db_error *e = NULL;
+	int *id = id_parse(res, NULL, &e);
+	PQclear(res);
+	if (id == NULL) {
+		if (err)
+			*err = e;
+		else
+			db_error_free(e);
+		return 0;
+	}
+	int v = *id;
+	free(id);
+	return v;
 }
 
 unsigned long
@@ -195,7 +261,7 @@ db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, rdv_status_name(st)};
-	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, db_rows_parse, NULL, NULL);
 }
 
 unsigned long
@@ -204,5 +270,5 @@ db_send_rdv_delete(struct db *db, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, done_parse, NULL, NULL);
+	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, db_rows_parse, NULL, NULL);
 }

@@ -34,22 +34,37 @@ void db_rdv_free(struct db_rdv *r);
 /* The reply is DB_REPLY_RDV with a struct db_rdv. */
 unsigned long db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id);
 
+/*
+ * One path to save an rdv, new or edited. rdv_id 0 books a new one in one
+ * transaction (rdv.rdv_book: the rdv, its agents, its participations; the
+ * start is in the motif's territory zone); otherwise rdv.rdv_save moves or
+ * edits it (the start is in the session's zone). An agent's time taken
+ * meanwhile fails with SQLSTATE 23P01 unless acknowledge_overlap
+ * ("Confirmer en ignorant les avertissements"): core/warning.h's
+ * WARNING_SLOT_TAKEN.
+ */
 struct db_rdv_save {
-	int rdv_id;
-	int lieu_id;
+	int rdv_id;               /* 0: book a new rdv */
+	int motif_id;             /* a new rdv's; an edit keeps its motif */
+	int lieu_id;              /* 0: none */
 	rdv_time starts_at;       /* local wall-clock */
 	int duration_min;
-	const int *agent_ids;
+	const int *agent_ids;     /* borrowed, at least one */
 	int nagents;
-	const int *usager_ids;
+	const int *usager_ids;    /* borrowed, at least one for an individual motif */
 	int nusagers;
 	bool acknowledge_overlap;
-	const char *context;
+	const char *context;      /* NULL: none */
 };
 
-/* The reply is DB_REPLY_DONE (data: int * rows affected). */
+/*
+ * The reply's data is an int * (the rdv's id); its kind is DB_REPLY_BOOKED
+ * for a new rdv, DB_REPLY_DONE for an edit. s may be NULL for a new rdv.
+ */
 unsigned long db_send_rdv_save(struct db *db, const struct db_session *s,
 			       const struct db_rdv_save *r);
+/* Blocking form of booking (rdv_id 0); the new rdv's id, or 0 with *err. */
+int db_rdv_book(struct db *db, const struct db_rdv_save *r, struct db_error **err);
 unsigned long db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st);
 /* Hard delete (admins only: row-level security); DB_REPLY_DONE with the rows deleted. */
 unsigned long db_send_rdv_delete(struct db *db, int rdv_id);

@@ -70,27 +70,6 @@ unsigned long db_send_slots(struct db *db, const struct db_slots_request *req);
  */
 bool db_slots_now(struct db *db, int motif_id, rdv_time *now, struct db_error **err);
 
-/*
- * Book an rdv in one transaction (rdv, its agents, its participations). A
- * slot taken meanwhile by another desk fails with SQLSTATE 23P01, which
- * db_error_text() words as "Ce créneau vient d'être pris".
- */
-struct db_booking {
-	int motif_id;
-	int lieu_id;            /* 0: none */
-	rdv_time starts_at;     /* local wall-clock time of the territory */
-	int duration_min;
-	const int *agent_ids;   /* borrowed, at least one */
-	int nagents;
-	const int *usager_ids;  /* borrowed, at least one for an individual motif */
-	int nusagers;
-	bool acknowledge_overlap; /* "Confirmer en ignorant les avertissements" */
-	const char *context;    /* NULL: none */
-};
-
-/* Blocking form; returns the new rdv id, or 0 with *err. */
-int db_book(struct db *db, const struct db_booking *b, struct db_error **err);
-/* Asynchronous form: the reply is DB_REPLY_BOOKED, data an int * (the rdv id). */
-unsigned long db_send_book(struct db *db, const struct db_booking *b);
+/* Booking a slot: db_send_rdv_save() with rdv_id 0 (db/rdvs.h), the one path. */
 
 #endif

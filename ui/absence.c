@@ -10,6 +10,7 @@
 #include "db/plages.h"
 #include "db/rdvs.h"
 #include "ui/draw.h"
+#include "ui/editor.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/recurrence.h"
@@ -25,21 +26,21 @@
  * pas annulés automatiquement").
  */
 
-enum mode {
-	M_LOADING,
-	M_FORM,
-	M_SAVING,
-	M_CHECKING, /* looking for the rdvs it falls on */
-	M_CONFLICTS,
-	M_CANCEL, /* "cancel this rdv?" */
-	M_CANCELLING,
-	M_DELETE,
-	M_DELETING,
+/*
+ * The editor's states (ui/editor.h): deleting is EDITOR_CONFIRM then
+ * EDITOR_SENDING; once saved (EDITOR_DONE), the rdvs it falls on.
+ */
+enum after {
+	AFTER_CHECKING, /* looking for the rdvs it falls on */
+	AFTER_CONFLICTS,
+	AFTER_CANCEL, /* "cancel this rdv?" */
+	AFTER_CANCELLING,
 };
 
 struct absence_edit {
 	struct agenda_target *target; /* NULL fields: opened without a cursor */
-	enum mode mode;
+	struct editor ed;
+	enum after after; /* EDITOR_DONE */
 	struct db_plage_options *options; /* for the agent's name */
 	struct db_absence *orig;
 	unsigned long options_ticket, load_ticket, save_ticket, conflicts_ticket;
@@ -60,7 +61,7 @@ absence_open(struct app *app, void *arg)
 	e->target = arg ? arg : xcalloc(1, sizeof *e->target);
 	if (e->target->agent_id == 0)
 		e->target->agent_id = app_session(app)->agent_id;
-	e->mode = e->target->remove ? M_DELETE : M_LOADING;
+	editor_init(&e->ed, e->target->remove ? EDITOR_CONFIRM : EDITOR_LOADING);
 	e->options_ticket =
 	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
 	if (e->target->item_id)
@@ -76,6 +77,7 @@ absence_close(void *state)
 	db_plage_options_free(e->options);
 	db_absence_free(e->orig);
 	db_absence_conflicts_free(e->conflicts);
+	editor_free(&e->ed);
 	free(e->target);
 	free(e);
 }
@@ -110,7 +112,7 @@ form_build(struct absence_edit *e, struct app *app)
 	form_set_hint(f, e->f_last, "même jour si répétée");
 	e->f_end = form_add_time(f, "Fin", end, true);
 	recurrence_add(f, &e->rec, o ? o->rrule : NULL, first);
-	e->mode = M_FORM;
+	e->ed.state = EDITOR_EDIT;
 }
 
 static void
@@ -134,14 +136,13 @@ absence_draw(void *state, struct app *app)
 {
 	struct absence_edit *e = state;
 	(void)app;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	const char *t = e->target->remove    ? " Agenda › Supprimer l'indisponibilité"
-	                : e->target->item_id ? " Agenda › Modifier l'indisponibilité"
-	                                     : " Agenda › Nouvelle indisponibilité";
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), t);
-	if (e->mode == M_DELETE || e->mode == M_DELETING) {
+	draw_title_bar(e->target->remove    ? " Agenda › Supprimer l'indisponibilité"
+	               : e->target->item_id ? " Agenda › Modifier l'indisponibilité"
+	                                    : " Agenda › Nouvelle indisponibilité",
+	               NULL);
+	if (e->target->remove) {
 		if (e->orig == NULL) {
-			draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+			draw_loading(2);
 			return;
 		}
 		char d1[11], d2[11], a[6], b[6];
@@ -152,34 +153,25 @@ absence_draw(void *state, struct app *app)
 		    e->orig->rrule[0] ? " (répétée : toutes ses occurrences)" : "");
 		draw_text(2, 2, COLS - 4, theme_attr(SLOT_HEADER), sum);
 		free(sum);
-		draw_text(4, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-		          e->mode == M_DELETING
-		              ? " suppression… "
-		              : " Supprimer cette indisponibilité ? Entrée : oui · Échap : non ");
+		if (e->ed.state == EDITOR_SENDING)
+			draw_busy(4, " suppression… ");
+		else
+			draw_yes_no(4, "Supprimer cette indisponibilité ?");
 		return;
 	}
-	if (e->mode == M_LOADING) {
-		draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+	if (e->ed.state == EDITOR_LOADING) {
+		editor_draw(&e->ed, 2);
 		return;
 	}
 	char *who = xasprintf("Agent : %s", e->options->agent_name);
 	draw_text(1, 2, COLS - 4, theme_attr(SLOT_NORMAL), who);
 	free(who);
-	if (e->mode == M_FORM || e->mode == M_SAVING) {
+	if (e->ed.state == EDITOR_EDIT || e->ed.state == EDITOR_SENDING) {
 		int y = 3 + form_draw(e->form, 2, 2, COLS - 4, 13);
 		rdv_date first;
-		if (form_date(e->form, e->f_first, &first)) {
-			char *desc = recurrence_describe(e->form, &e->rec, first);
-			if (desc) {
-				char *line = xasprintf("→ %s", desc);
-				draw_text(y, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
-				free(line);
-				free(desc);
-			}
-		}
-		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-		          e->mode == M_SAVING ? "enregistrement…"
-		                              : "Entrée : enregistrer · Échap : annuler");
+		if (form_date(e->form, e->f_first, &first))
+			recurrence_draw(e->form, &e->rec, first, y, theme_attr(SLOT_HEADER));
+		editor_draw_hint(&e->ed, y + 1, "Entrée : enregistrer · Échap : annuler");
 		return;
 	}
 	/* The rdvs the saved absence falls on. */
@@ -211,12 +203,11 @@ absence_draw(void *state, struct app *app)
 	int h = LINES - 11;
 	list_draw(&e->list, 7, 4, COLS - 8, h, conflict_row, e);
 	int y = 8 + (int)(e->conflicts->n < (size_t)h ? e->conflicts->n : (size_t)h);
-	if (e->mode == M_CANCEL && e->list.selected >= 0) {
-		draw_text(y, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-		          " Annuler ce rendez-vous (par le service) ? Entrée : oui · Échap : non ");
+	if (e->after == AFTER_CANCEL && e->list.selected >= 0) {
+		draw_yes_no(y, "Annuler ce rendez-vous (par le service) ?");
 	} else {
 		draw_text(y, 2, COLS - 4, theme_attr(SLOT_GRID),
-		          e->mode == M_CANCELLING
+		          e->after == AFTER_CANCELLING
 		              ? "annulation…"
 		              : "Entrée : annuler le rendez-vous choisi · Échap : terminer");
 	}
@@ -259,60 +250,68 @@ absence_read(struct absence_edit *e, struct app *app, struct db_absence *out)
 	return true;
 }
 
+/* Once saved: the rdvs it falls on, cancelled one by one. */
+static int
+after_key(struct absence_edit *e, struct app *app, enum action action, wint_t ch, bool is_code)
+{
+	switch (e->after) {
+	case AFTER_CONFLICTS:
+		if (list_key(&e->list, action, (int)ch, is_code))
+			return SCREEN_REDRAW;
+		if ((action == ACT_SELECT || action == ACT_DELETE) && e->list.selected >= 0) {
+			e->after = AFTER_CANCEL;
+			return SCREEN_REDRAW;
+		}
+		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
+	case AFTER_CANCEL:
+		if (action == ACT_SELECT) {
+			int id = e->conflicts->items[e->list.selected].id;
+			e->save_ticket = db_send_rdv_status(app_db(app), id, RDV_REVOKED);
+			e->after = AFTER_CANCELLING;
+			return SCREEN_REDRAW;
+		}
+		if (action == ACT_CANCEL) {
+			e->after = AFTER_CONFLICTS;
+			return SCREEN_REDRAW;
+		}
+		return SCREEN_NONE;
+	case AFTER_CHECKING:
+		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
+	default:
+		return SCREEN_NONE;
+	}
+}
+
 static int
 absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct absence_edit *e = state;
-	switch (e->mode) {
-	case M_DELETE:
-		if (action == ACT_SELECT && e->orig) {
-			e->save_ticket = db_send_absence_delete(app_db(app), e->orig->id);
-			e->mode = M_DELETING;
-			return SCREEN_REDRAW;
-		}
+	/* Nothing to delete before it is in; Échap while deleting closes. */
+	if (e->target->remove && (e->orig == NULL || e->ed.state == EDITOR_SENDING))
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	case M_FORM:
-		switch (form_key(e->form, ch, is_code)) {
-		case FORM_CHANGED:
-			return SCREEN_REDRAW;
-		case FORM_SUBMIT: {
-			struct db_absence a = {0};
-			if (absence_read(e, app, &a)) {
-				e->save_ticket = db_send_absence_save(app_db(app), &a);
-				e->mode = M_SAVING;
-			}
-			free(a.rrule);
-			return SCREEN_REDRAW;
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND)
+		e->save_ticket = db_send_absence_delete(app_db(app), e->orig->id);
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, true);
+	if (e->ed.state == EDITOR_DONE)
+		return after_key(e, app, action, ch, is_code);
+	switch (form_key(e->form, ch, is_code)) {
+	case FORM_CHANGED:
+		return SCREEN_REDRAW;
+	case FORM_SUBMIT: {
+		struct db_absence a = {0};
+		if (absence_read(e, app, &a)) {
+			e->save_ticket = db_send_absence_save(app_db(app), &a);
+			e->ed.state = EDITOR_SENDING;
 		}
-		case FORM_CANCEL:
-			return SCREEN_CLOSE;
-		default:
-			return SCREEN_NONE;
-		}
-	case M_CONFLICTS:
-		if (list_key(&e->list, action, (int)ch, is_code))
-			return SCREEN_REDRAW;
-		if ((action == ACT_SELECT || action == ACT_DELETE) && e->list.selected >= 0) {
-			e->mode = M_CANCEL;
-			return SCREEN_REDRAW;
-		}
-		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	case M_CANCEL:
-		if (action == ACT_SELECT) {
-			int id = e->conflicts->items[e->list.selected].id;
-			e->save_ticket = db_send_rdv_status(app_db(app), id, RDV_REVOKED);
-			e->mode = M_CANCELLING;
-			return SCREEN_REDRAW;
-		}
-		if (action == ACT_CANCEL) {
-			e->mode = M_CONFLICTS;
-			return SCREEN_REDRAW;
-		}
-		return SCREEN_NONE;
+		free(a.rrule);
+		return SCREEN_REDRAW;
+	}
+	case FORM_CANCEL:
+		return SCREEN_CLOSE;
 	default:
-		return action == ACT_CANCEL && e->mode != M_SAVING && e->mode != M_CANCELLING
-		           ? SCREEN_CLOSE
-		           : SCREEN_NONE;
+		return SCREEN_NONE;
 	}
 }
 
@@ -348,13 +347,14 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 		if (reply->error) {
 			app_message(app, true, "Indisponibilité non enregistrée : %s",
 			            db_error_text(reply->error));
-			e->mode = M_FORM;
+			editor_failed(&e->ed);
 			return SCREEN_REDRAW;
 		}
 		e->absence_id = *(int *)reply->data;
 		app_refresh_all(app);
 		conflicts_load(e, app);
-		e->mode = M_CHECKING;
+		e->ed.state = EDITOR_DONE;
+		e->after = AFTER_CHECKING;
 		return SCREEN_REDRAW;
 	} else if (reply->kind == DB_REPLY_ABSENCE_CONFLICTS &&
 	           reply->ticket == e->conflicts_ticket) {
@@ -365,7 +365,7 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 			            db_error_text(reply->error));
 			return SCREEN_CLOSE;
 		}
-		bool first = e->mode == M_CHECKING;
+		bool first = e->after == AFTER_CHECKING;
 		db_absence_conflicts_free(e->conflicts);
 		e->conflicts = reply->data;
 		reply->data = NULL;
@@ -381,12 +381,12 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 			app_message(app, false,
 			            "Indisponibilité enregistrée : %zu rendez-vous concerné%s.",
 			            all, all > 1 ? "s" : "");
-		if (e->mode != M_CANCEL && e->mode != M_CANCELLING)
-			e->mode = M_CONFLICTS;
+		if (e->after != AFTER_CANCEL && e->after != AFTER_CANCELLING)
+			e->after = AFTER_CONFLICTS;
 		return SCREEN_REDRAW;
 	} else if (reply->kind == DB_REPLY_DONE && reply->ticket == e->save_ticket) {
 		e->save_ticket = 0;
-		if (e->mode == M_DELETING) {
+		if (e->target->remove) {
 			if (reply->error || *(int *)reply->data == 0) {
 				app_message(app, true, "Suppression refusée : %s",
 				            reply->error
@@ -398,7 +398,7 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 			app_refresh_all(app);
 			return SCREEN_CLOSE;
 		}
-		e->mode = M_CONFLICTS;
+		e->after = AFTER_CONFLICTS;
 		if (reply->error) {
 			app_message(app, true, "Rendez-vous non annulé : %s",
 			            db_error_text(reply->error));
@@ -411,7 +411,7 @@ absence_data(void *state, struct app *app, struct db_reply *reply)
 	} else {
 		return SCREEN_NONE;
 	}
-	if (e->mode == M_LOADING && e->options && (e->target->item_id == 0 || e->orig))
+	if (e->ed.state == EDITOR_LOADING && e->options && (e->target->item_id == 0 || e->orig))
 		form_build(e, app);
 	return SCREEN_REDRAW;
 }
@@ -421,7 +421,7 @@ static int
 absence_changed(void *state, struct app *app)
 {
 	struct absence_edit *e = state;
-	if (e->absence_id && (e->mode == M_CONFLICTS || e->mode == M_CANCELLING) &&
+	if (e->absence_id && (e->after == AFTER_CONFLICTS || e->after == AFTER_CANCELLING) &&
 	    e->conflicts_ticket == 0)
 		conflicts_load(e, app);
 	return SCREEN_NONE;
@@ -440,15 +440,7 @@ static unsigned
 absence_input(void *state)
 {
 	struct absence_edit *e = state;
-	unsigned unsaved = form_dirty(e->form) ? INPUT_UNSAVED : 0;
-	switch (e->mode) {
-	case M_FORM:
-		return INPUT_FORM | unsaved;
-	case M_SAVING:
-		return unsaved;
-	default:
-		return INPUT_NONE;
-	}
+	return editor_input(&e->ed, INPUT_FORM, form_dirty(e->form));
 }
 
 const struct screen_ops absence_screen = {

@@ -205,9 +205,8 @@ static void
 admin_draw(void *state, struct app *app)
 {
 	struct admin *a = state;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	char *title = xasprintf(" Administration · %s", app_session(app)->organisation_name);
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), title);
+	draw_title_bar(title, NULL);
 	free(title);
 	if (!a->allowed) {
 		draw_text(2, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
@@ -484,9 +483,8 @@ admin_form_draw(void *state, struct app *app)
 	    {"Nouveau lieu", "Modifier le lieu"},
 	    {"Nouvel agent", "Modifier l'agent"},
 	};
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	char *title = xasprintf(" Administration › %s", what[e->kind][e->id != 0]);
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), title);
+	draw_title_bar(title, NULL);
 	free(title);
 	int y = 2;
 	if (e->kind == TAB_AGENTS && e->id) {

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "core/warning.h"
 #include "core/xmalloc.h"
+#include "ui/theme.h"
 
 /* Decode sanitised UTF-8 into wide characters fitting in width columns. */
 static wchar_t *
@@ -103,4 +105,49 @@ draw_cursor_take(int *y, int *x)
 	*x = cursor_x;
 	cursor_y = cursor_x = -1;
 	return true;
+}
+
+void
+draw_title_bar(const char *title, const char *right)
+{
+	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
+	draw_text(0, 0, right ? COLS / 2 : COLS, theme_attr(SLOT_TITLE), title);
+	if (right)
+		draw_text_right(0, COLS / 2, COLS - COLS / 2, theme_attr(SLOT_TITLE), right);
+}
+
+void
+draw_busy(int y, const char *what)
+{
+	draw_text(y, 2, COLS - 4, A_BOLD, what);
+}
+
+void
+draw_loading(int y)
+{
+	draw_busy(y, "chargement…");
+}
+
+int
+draw_warnings(int y, int bottom, const struct warnings *w)
+{
+	draw_text(y++, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), " Avertissements ");
+	for (size_t i = 0; i < w->n && y < bottom; i++) {
+		char *text = warning_text(&w->items[i]);
+		char *line = xasprintf("⚠ %s", text);
+		draw_text(y++, 4, COLS - 6, A_BOLD, line);
+		free(line);
+		free(text);
+	}
+	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_HEADER),
+		  "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au formulaire");
+	return y + 2;
+}
+
+void
+draw_yes_no(int y, const char *question)
+{
+	char *line = xasprintf(" %s Entrée : oui · Échap : non ", question);
+	draw_text(y, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), line);
+	free(line);
 }

@@ -136,8 +136,7 @@ merge_draw(void *state, struct app *app)
 {
 	struct merge *m = state;
 	int half = COLS / 2;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), " Fusionner deux usagers");
+	draw_title_bar(" Fusionner deux usagers", NULL);
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &m->side[i];
 		int x = i == 0 ? 1 : half + 1, w = half - 2;

@@ -10,6 +10,7 @@
 #include "db/choices.h"
 #include "db/plages.h"
 #include "ui/draw.h"
+#include "ui/editor.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/recurrence.h"
@@ -28,11 +29,11 @@
  * motifs in one statement.
  */
 
-enum mode { M_LOADING, M_FORM, M_SAVING, M_WARNINGS, M_DELETE, M_DELETING };
+/* The editor's states (ui/editor.h); deleting is EDITOR_CONFIRM then EDITOR_SENDING. */
 
 struct plage_edit {
 	struct agenda_target *target;
-	enum mode mode;
+	struct editor ed;
 	struct db_plage_options *options;
 	struct db_plage *orig;
 	unsigned long options_ticket, load_ticket, save_ticket;
@@ -43,7 +44,6 @@ struct plage_edit {
 	struct list motifs;
 	bool in_motifs; /* the keyboard is in the motif pane */
 	bool motifs_changed; /* a motif box ticked or cleared by the agent */
-	struct db_plage_saved *warned;
 	/* What is being saved, kept for the confirmation. */
 	struct db_plage_save save;
 	char *title, *rrule;
@@ -57,7 +57,7 @@ plage_open(struct app *app, void *arg)
 {
 	struct plage_edit *e = xcalloc(1, sizeof *e);
 	e->target = arg;
-	e->mode = e->target->remove ? M_DELETE : M_LOADING;
+	editor_init(&e->ed, e->target->remove ? EDITOR_CONFIRM : EDITOR_LOADING);
 	e->options_ticket =
 	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
 	if (e->target->item_id)
@@ -82,7 +82,7 @@ plage_close(void *state)
 	form_free(e->form);
 	db_plage_options_free(e->options);
 	db_plage_free(e->orig);
-	db_plage_saved_free(e->warned);
+	editor_free(&e->ed);
 	free(e->checked);
 	save_clear(e);
 	free(e->target);
@@ -118,7 +118,7 @@ form_build(struct plage_edit *e)
 			if (o->motif_ids[k] == opt->motifs[i].id)
 				e->checked[i] = true;
 	list_set_count(&e->motifs, (int)opt->nmotifs);
-	e->mode = M_FORM;
+	e->ed.state = EDITOR_EDIT;
 }
 
 static void
@@ -138,11 +138,10 @@ motif_row(void *ctx, int index, int y, int x, int width, bool selected)
 static void
 title_draw(struct plage_edit *e)
 {
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	const char *t = e->target->remove    ? " Agenda › Supprimer la plage d'ouverture"
-	                : e->target->item_id ? " Agenda › Modifier la plage d'ouverture"
-	                                     : " Agenda › Nouvelle plage d'ouverture";
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), t);
+	draw_title_bar(e->target->remove    ? " Agenda › Supprimer la plage d'ouverture"
+	               : e->target->item_id ? " Agenda › Modifier la plage d'ouverture"
+	                                    : " Agenda › Nouvelle plage d'ouverture",
+	               NULL);
 }
 
 /* "mercredi 20/05/2026 · 09:00–12:00 · Renfort accueil" */
@@ -161,9 +160,9 @@ plage_draw(void *state, struct app *app)
 	struct plage_edit *e = state;
 	const struct db_session *s = app_session(app);
 	title_draw(e);
-	if (e->mode == M_DELETE || e->mode == M_DELETING) {
+	if (e->target->remove) {
 		if (e->orig == NULL) {
-			draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+			draw_loading(2);
 			return;
 		}
 		char *sum = plage_summary(e->orig);
@@ -172,20 +171,20 @@ plage_draw(void *state, struct app *app)
 		if (e->orig->rrule[0])
 			draw_text(3, 2, COLS - 4, theme_attr(SLOT_NORMAL),
 			          "Plage répétée : toutes ses occurrences seront supprimées.");
-		draw_text(5, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-		          e->mode == M_DELETING
-		              ? " suppression… "
-		              : " Supprimer cette plage d'ouverture ? Entrée : oui · Échap : non ");
+		if (e->ed.state == EDITOR_SENDING)
+			draw_busy(5, " suppression… ");
+		else
+			draw_yes_no(5, "Supprimer cette plage d'ouverture ?");
 		return;
 	}
-	if (e->mode == M_LOADING) {
-		draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+	if (e->ed.state == EDITOR_LOADING) {
+		editor_draw(&e->ed, 2);
 		return;
 	}
 	char *who = xasprintf("Agent : %s · %s", e->options->agent_name, s->organisation_name);
 	draw_text(1, 2, COLS - 4, theme_attr(SLOT_NORMAL), who);
 	free(who);
-	if (e->mode == M_WARNINGS) {
+	if (e->ed.state == EDITOR_WARNINGS) {
 		int y = 3;
 		struct db_plage shown = {
 		    .title = e->title,
@@ -196,23 +195,9 @@ plage_draw(void *state, struct app *app)
 		char *sum = plage_summary(&shown);
 		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_HEADER), sum);
 		free(sum);
-		char *desc = recurrence_describe(e->form, &e->rec, e->save.first_day);
-		if (desc && e->rrule) {
-			char *line = xasprintf("→ %s", desc);
-			draw_text(y++, 2, COLS - 4, theme_attr(SLOT_NORMAL), line);
-			free(line);
-		}
-		free(desc);
-		y++;
-		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), " Avertissements ");
-		for (size_t i = 0; i < e->warned->nwarnings && y < LINES - 4; i++) {
-			char *w = xasprintf("⚠ %s", e->warned->warnings[i]);
-			draw_text(y++, 4, COLS - 6, A_BOLD, w);
-			free(w);
-		}
-		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_HEADER),
-		          "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au "
-		          "formulaire");
+		if (e->rrule && recurrence_draw(e->form, &e->rec, e->save.first_day, y, theme_attr(SLOT_NORMAL)))
+			y++;
+		draw_warnings(y + 1, LINES - 4, &e->ed.warnings);
 		return;
 	}
 	int left = COLS * 11 / 20 > 60 ? 60 : COLS * 11 / 20;
@@ -221,19 +206,10 @@ plage_draw(void *state, struct app *app)
 	int rows = form_draw(e->form, 2, 2, left - 2, 13);
 	int y = 3 + rows;
 	rdv_date first;
-	if (form_date(e->form, e->f_date, &first)) {
-		char *desc = recurrence_describe(e->form, &e->rec, first);
-		if (desc) {
-			char *line = xasprintf("→ %s", desc);
-			draw_text(y, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
-			free(line);
-			free(desc);
-		}
-	}
-	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID),
-	          e->mode == M_SAVING ? "enregistrement…"
-	                              : "Tab : champs ↔ motifs · Espace : cocher · Entrée : "
-	                                "enregistrer · Échap : annuler");
+	if (form_date(e->form, e->f_date, &first))
+		recurrence_draw(e->form, &e->rec, first, y, theme_attr(SLOT_HEADER));
+	editor_draw_hint(&e->ed, y + 1,
+	                 "Tab : champs ↔ motifs · Espace : cocher · Entrée : enregistrer · Échap : annuler");
 	int mx = left + 1, mw = COLS - mx - 1;
 	draw_text(2, mx, mw, e->in_motifs ? theme_attr(SLOT_HEADER) : theme_attr(SLOT_NORMAL),
 	          "Motifs * (Espace : cocher)");
@@ -317,12 +293,22 @@ plage_read(struct plage_edit *e, struct app *app)
 	return true;
 }
 
+/* Saved at once when the database finds nothing to warn about. */
 static void
-plage_send(struct plage_edit *e, struct app *app, bool acknowledge)
+plage_send(struct plage_edit *e, struct app *app)
 {
-	e->save.acknowledge = acknowledge;
+	e->save.acknowledge = e->ed.acknowledged;
 	e->save_ticket = db_send_plage_save(app_db(app), app_session(app), &e->save);
-	e->mode = M_SAVING;
+	e->ed.state = EDITOR_SENDING;
+}
+
+static void
+plage_submit(struct plage_edit *e, struct app *app)
+{
+	if (!plage_read(e, app))
+		return;
+	editor_check(&e->ed);
+	plage_send(e, app);
 }
 
 static int
@@ -342,8 +328,7 @@ motifs_key(struct plage_edit *e, struct app *app, enum action action, wint_t ch,
 	if (list_key(&e->motifs, action, (int)ch, is_code))
 		return SCREEN_REDRAW;
 	if (action == ACT_SELECT) {
-		if (plage_read(e, app))
-			plage_send(e, app, false);
+		plage_submit(e, app);
 		return SCREEN_REDRAW;
 	}
 	if (action == ACT_CANCEL)
@@ -355,31 +340,16 @@ static int
 plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct plage_edit *e = state;
-	switch (e->mode) {
-	case M_DELETE:
-		if (action == ACT_SELECT && e->orig) {
-			e->save_ticket = db_send_plage_delete(app_db(app), e->orig->id);
-			e->mode = M_DELETING;
-			return SCREEN_REDRAW;
-		}
+	/* Nothing to delete before the plage is in. */
+	if (e->target->remove && e->orig == NULL)
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	case M_LOADING:
-		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	case M_WARNINGS:
-		if (action == ACT_SELECT) {
-			plage_send(e, app, true);
-			return SCREEN_REDRAW;
-		}
-		if (action == ACT_CANCEL) {
-			e->mode = M_FORM;
-			return SCREEN_REDRAW;
-		}
-		return SCREEN_NONE;
-	case M_FORM:
-		break;
-	default:
-		return SCREEN_NONE;
-	}
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND && e->target->remove)
+		e->save_ticket = db_send_plage_delete(app_db(app), e->orig->id);
+	else if (step == EDITOR_SEND)
+		plage_send(e, app);
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, true);
 	if (e->in_motifs)
 		return motifs_key(e, app, action, ch, is_code);
 	bool last = e->form->focus == e->form->n - 1;
@@ -394,8 +364,7 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	case FORM_CHANGED:
 		return SCREEN_REDRAW;
 	case FORM_SUBMIT:
-		if (plage_read(e, app))
-			plage_send(e, app, false);
+		plage_submit(e, app);
 		return SCREEN_REDRAW;
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
@@ -429,15 +398,12 @@ plage_data(void *state, struct app *app, struct db_reply *reply)
 		if (reply->error) {
 			app_message(app, true, "Plage non enregistrée : %s",
 			            db_error_text(reply->error));
-			e->mode = M_FORM;
+			editor_failed(&e->ed);
 			return SCREEN_REDRAW;
 		}
 		struct db_plage_saved *r = reply->data;
-		if (r->nwarnings > 0) {
-			db_plage_saved_free(e->warned);
-			e->warned = r;
-			reply->data = NULL;
-			e->mode = M_WARNINGS;
+		if (r->warnings.n > 0) {
+			editor_checked(&e->ed, &r->warnings);
 			return SCREEN_REDRAW;
 		}
 		app_message(app, false,
@@ -459,7 +425,7 @@ plage_data(void *state, struct app *app, struct db_reply *reply)
 	} else {
 		return SCREEN_NONE;
 	}
-	if (e->mode == M_LOADING && e->options && (e->target->item_id == 0 || e->orig))
+	if (e->ed.state == EDITOR_LOADING && e->options && (e->target->item_id == 0 || e->orig))
 		form_build(e);
 	return SCREEN_REDRAW;
 }
@@ -477,17 +443,7 @@ static unsigned
 plage_input(void *state)
 {
 	struct plage_edit *e = state;
-	unsigned unsaved = form_dirty(e->form) || e->motifs_changed ? INPUT_UNSAVED : 0;
-	switch (e->mode) {
-	case M_FORM:
-		return INPUT_FORM | unsaved;
-	case M_WARNINGS:
-		return unsaved | INPUT_ESC_KEEPS;
-	case M_SAVING:
-		return unsaved;
-	default:
-		return INPUT_NONE;
-	}
+	return editor_input(&e->ed, INPUT_FORM, form_dirty(e->form) || e->motifs_changed);
 }
 
 const struct screen_ops plage_screen = {

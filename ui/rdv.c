@@ -13,6 +13,7 @@
 #include "db/rdvs.h"
 #include "db/slots.h"
 #include "ui/draw.h"
+#include "ui/editor.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/pick.h"
@@ -29,14 +30,15 @@
 
 #define MAX_USAGERS 8
 
-enum mode { M_LOADING, M_FORM, M_PICK, M_CHECKING, M_WARNINGS, M_SAVING };
+/* The editor's states (ui/editor.h), and picking a usager over EDITOR_EDIT. */
 
 /* The form shows two agents; further agents of an rdv are kept as they are. */
 #define RDV_FORM_AGENTS 16
 
 struct rdv_edit {
 	struct agenda_target *target;
-	enum mode mode;
+	struct editor ed;
+	bool picking;                     /* the usager picker has the keyboard */
 	struct db_rdv *orig;              /* when editing */
 	struct db_choices *choices;
 	unsigned long choices_ticket, load_ticket, agenda_ticket, save_ticket;
@@ -47,9 +49,6 @@ struct rdv_edit {
 	char *usager_names[MAX_USAGERS];
 	int nusagers;
 	struct usager_picker picker;
-	char **warnings;
-	size_t nwarnings;
-	bool acknowledged;
 	/* What is being saved, kept for a retry after the overlap warning. */
 	rdv_time start;
 	int duration;
@@ -89,22 +88,12 @@ usager_add(struct rdv_edit *e, int id, const char *name)
 	e->usager_names[e->nusagers++] = xstrdup(name);
 }
 
-static void
-warnings_clear(struct rdv_edit *e)
-{
-	for (size_t i = 0; i < e->nwarnings; i++)
-		free(e->warnings[i]);
-	free(e->warnings);
-	e->warnings = NULL;
-	e->nwarnings = 0;
-}
-
 static void *
 rdv_open(struct app *app, void *arg)
 {
 	struct rdv_edit *e = xcalloc(1, sizeof *e);
 	e->target = arg;
-	e->mode = M_LOADING;
+	editor_init(&e->ed, EDITOR_LOADING);
 	picker_init(&e->picker);
 	e->choices_ticket = db_send_choices(app_db(app), app_session(app));
 	if (e->target->item_id)
@@ -121,7 +110,7 @@ rdv_close(void *state)
 	db_choices_free(e->choices);
 	picker_free(&e->picker);
 	usagers_clear(e);
-	warnings_clear(e);
+	editor_free(&e->ed);
 	free(e->target);
 	free(e);
 }
@@ -187,7 +176,7 @@ form_build(struct rdv_edit *e, struct app *app)
 		f->focus = e->f_motif;
 	}
 	(void)app;
-	e->mode = M_FORM;
+	e->ed.state = EDITOR_EDIT;
 }
 
 /* A new motif brings its duration, unless the agent typed one. */
@@ -214,14 +203,13 @@ rdv_draw(void *state, struct app *app)
 {
 	struct rdv_edit *e = state;
 	(void)app;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE),
-		  e->target->item_id ? " Agenda › Modifier le rendez-vous" : " Agenda › Nouveau rendez-vous");
-	if (e->mode == M_LOADING) {
-		draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+	draw_title_bar(e->target->item_id ? " Agenda › Modifier le rendez-vous" : " Agenda › Nouveau rendez-vous",
+		   NULL);
+	if (e->ed.state == EDITOR_LOADING) {
+		editor_draw(&e->ed, 2);
 		return;
 	}
-	if (e->mode == M_PICK) {
+	if (e->picking) {
 		draw_text(2, 2, COLS - 4, theme_attr(SLOT_HEADER), "Ajouter un usager au rendez-vous");
 		picker_draw(&e->picker, 4, 2, COLS - 4, LINES - 6);
 		return;
@@ -247,19 +235,7 @@ rdv_draw(void *state, struct app *app)
 	}
 	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_GRID), help);
 	free(help);
-	y += 3;
-	if (e->mode == M_CHECKING || e->mode == M_SAVING) {
-		draw_text(y, 2, COLS - 4, A_BOLD, e->mode == M_CHECKING ? "vérification…" : "enregistrement…");
-	} else if (e->mode == M_WARNINGS) {
-		draw_text(y++, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), " Avertissements ");
-		for (size_t i = 0; i < e->nwarnings && y < LINES - 3; i++) {
-			char *w = xasprintf("⚠ %s", e->warnings[i]);
-			draw_text(y++, 4, COLS - 6, A_BOLD, w);
-			free(w);
-		}
-		draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_HEADER),
-			  "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au formulaire");
-	}
+	editor_draw(&e->ed, y + 3);
 }
 
 /* Read the form into what will be saved; false with a message on bad input. */
@@ -312,106 +288,83 @@ rdv_read(struct rdv_edit *e, struct app *app)
 static void
 rdv_save(struct rdv_edit *e, struct app *app)
 {
-	const char *context = form_empty(e->form, e->f_context) ? NULL : form_text(e->form, e->f_context);
 	int lieu = form_choice_id(e->form, e->f_lieu);
-	if (e->target->item_id) {
-		struct db_rdv_save s = {
-		    .rdv_id = e->target->item_id,
-		    .lieu_id = lieu > 0 ? lieu : 0,
-		    .starts_at = e->start,
-		    .duration_min = e->duration,
-		    .agent_ids = e->agents,
-		    .nagents = e->nagents,
-		    .usager_ids = e->usager_ids,
-		    .nusagers = e->nusagers,
-		    .acknowledge_overlap = e->acknowledged,
-		    .context = context,
-		};
-		e->save_ticket = db_send_rdv_save(app_db(app), app_session(app), &s);
-	} else {
-		struct db_booking b = {
-		    .motif_id = form_choice_id(e->form, e->f_motif),
-		    .lieu_id = lieu > 0 ? lieu : 0,
-		    .starts_at = e->start,
-		    .duration_min = e->duration,
-		    .agent_ids = e->agents,
-		    .nagents = e->nagents,
-		    .usager_ids = e->usager_ids,
-		    .nusagers = e->nusagers,
-		    .acknowledge_overlap = e->acknowledged,
-		    .context = context,
-		};
-		e->save_ticket = db_send_book(app_db(app), &b);
-	}
-	e->mode = M_SAVING;
+	struct db_rdv_save s = {
+	    .rdv_id = e->target->item_id,
+	    .motif_id = form_choice_id(e->form, e->f_motif),
+	    .lieu_id = lieu > 0 ? lieu : 0,
+	    .starts_at = e->start,
+	    .duration_min = e->duration,
+	    .agent_ids = e->agents,
+	    .nagents = e->nagents,
+	    .usager_ids = e->usager_ids,
+	    .nusagers = e->nusagers,
+	    .acknowledge_overlap = e->ed.acknowledged,
+	    .context = form_empty(e->form, e->f_context) ? NULL : form_text(e->form, e->f_context),
+	};
+	e->save_ticket = db_send_rdv_save(app_db(app), app_session(app), &s);
+	e->ed.state = EDITOR_SENDING;
+}
+
+static void
+picked(struct rdv_edit *e)
+{
+	usager_add(e, e->picker.picked_id, e->picker.picked_name);
+	e->usagers_changed = true;
+	picker_reset(&e->picker);
+	e->picking = false;
 }
 
 static int
 rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct rdv_edit *e = state;
-	switch (e->mode) {
-	case M_LOADING:
-		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
-	case M_PICK:
+	if (e->picking) {
 		switch (picker_key(&e->picker, app, action, ch, is_code)) {
 		case PICKER_PICKED:
-			usager_add(e, e->picker.picked_id, e->picker.picked_name);
-			e->usagers_changed = true;
-			picker_reset(&e->picker);
-			e->mode = M_FORM;
+			picked(e);
 			return SCREEN_REDRAW;
 		case PICKER_CANCEL:
-			e->mode = M_FORM;
+			e->picking = false;
 			return SCREEN_REDRAW;
 		case PICKER_CHANGED:
 			return SCREEN_REDRAW;
 		default:
 			return SCREEN_NONE;
 		}
-	case M_FORM:
-		if (action == ACT_NEW) {
-			e->mode = M_PICK;
-			return SCREEN_REDRAW;
+	}
+	enum editor_step step = editor_key(&e->ed, action);
+	if (step == EDITOR_SEND)
+		rdv_save(e, app);
+	if (step != EDITOR_UNHANDLED)
+		return editor_result(step, false);
+	if (action == ACT_NEW) {
+		e->picking = true;
+		return SCREEN_REDRAW;
+	}
+	if (action == ACT_UNLINK) {
+		if (e->nusagers > 0) {
+			free(e->usager_names[--e->nusagers]);
+			e->usagers_changed = true;
 		}
-		if (action == ACT_UNLINK) {
-			if (e->nusagers > 0) {
-				free(e->usager_names[--e->nusagers]);
-				e->usagers_changed = true;
-			}
+		return SCREEN_REDRAW;
+	}
+	switch (form_key(e->form, ch, is_code)) {
+	case FORM_CHANGED:
+		motif_changed(e);
+		return SCREEN_REDRAW;
+	case FORM_SUBMIT: {
+		if (!rdv_read(e, app))
 			return SCREEN_REDRAW;
-		}
-		switch (form_key(e->form, ch, is_code)) {
-		case FORM_CHANGED:
-			motif_changed(e);
-			return SCREEN_REDRAW;
-		case FORM_SUBMIT: {
-			if (!rdv_read(e, app))
-				return SCREEN_REDRAW;
-			/* The agents' week, to list what the agent should know. */
-			rdv_date day = cal_time_date(e->start);
-			e->acknowledged = false;
-			e->agenda_ticket = db_send_agenda(app_db(app), app_session(app), e->agents, e->nagents,
-							  cal_week_start(day), 7, cal_time_date(app_now(app)));
-			e->mode = M_CHECKING;
-			return SCREEN_REDRAW;
-		}
-		case FORM_CANCEL:
-			return SCREEN_CLOSE;
-		default:
-			return SCREEN_NONE;
-		}
-	case M_WARNINGS:
-		if (action == ACT_SELECT) {
-			e->acknowledged = true;
-			rdv_save(e, app);
-			return SCREEN_REDRAW;
-		}
-		if (action == ACT_CANCEL) {
-			e->mode = M_FORM;
-			return SCREEN_REDRAW;
-		}
-		return SCREEN_NONE;
+		/* The agents' week, to list what the agent should know. */
+		rdv_date day = cal_time_date(e->start);
+		editor_check(&e->ed);
+		e->agenda_ticket = db_send_agenda(app_db(app), app_session(app), e->agents, e->nagents,
+						  cal_week_start(day), 7, cal_time_date(app_now(app)));
+		return SCREEN_REDRAW;
+	}
+	case FORM_CANCEL:
+		return SCREEN_CLOSE;
 	default:
 		return SCREEN_NONE;
 	}
@@ -421,14 +374,10 @@ static int
 rdv_data(void *state, struct app *app, struct db_reply *reply)
 {
 	struct rdv_edit *e = state;
-	if (e->mode == M_PICK) {
+	if (e->picking) {
 		enum picker_result pr = picker_data(&e->picker, app, reply);
-		if (pr == PICKER_PICKED) {
-			usager_add(e, e->picker.picked_id, e->picker.picked_name);
-			e->usagers_changed = true;
-			picker_reset(&e->picker);
-			e->mode = M_FORM;
-		}
+		if (pr == PICKER_PICKED)
+			picked(e);
 		if (pr != PICKER_NONE)
 			return SCREEN_REDRAW;
 	}
@@ -450,52 +399,28 @@ rdv_data(void *state, struct app *app, struct db_reply *reply)
 		reply->data = NULL;
 	} else if (reply->kind == DB_REPLY_AGENDA && reply->ticket == e->agenda_ticket) {
 		e->agenda_ticket = 0;
-		warnings_clear(e);
 		if (reply->error) {
 			app_message(app, true, "Vérification : %s", db_error_text(reply->error));
-			e->mode = M_FORM;
+			editor_failed(&e->ed);
 			return SCREEN_REDRAW;
 		}
-		const struct agenda *a = reply->data;
-		for (int k = 0; k < e->nagents; k++) {
-			char **w = NULL;
-			size_t n = agenda_warnings(a, e->agents[k], e->start, e->start + e->duration,
-						   e->target->item_id, app_now(app), &w);
-			for (size_t i = 0; i < n; i++) {
-				/* With two agents, a holiday or the time of day warns once, not twice. */
-				bool dup = false;
-				for (size_t j = 0; j < e->nwarnings; j++)
-					dup |= strcmp(e->warnings[j], w[i]) == 0;
-				if (dup) {
-					free(w[i]);
-					continue;
-				}
-				e->warnings = xreallocarray(e->warnings, e->nwarnings + 1, sizeof *e->warnings);
-				e->warnings[e->nwarnings++] = w[i];
-			}
-			free(w);
-		}
-		if (e->nwarnings == 0)
+		/* With two agents, a holiday or the time of day warns once, not twice. */
+		struct warnings w = {0};
+		for (int k = 0; k < e->nagents; k++)
+			agenda_warnings(reply->data, e->agents[k], e->start, e->start + e->duration,
+					e->target->item_id, app_now(app), &w);
+		if (editor_checked(&e->ed, &w))
 			rdv_save(e, app);
-		else
-			e->mode = M_WARNINGS;
 		return SCREEN_REDRAW;
 	} else if ((reply->kind == DB_REPLY_BOOKED || reply->kind == DB_REPLY_DONE) &&
 		   reply->ticket == e->save_ticket) {
 		e->save_ticket = 0;
-		if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0 && !e->acknowledged) {
-			/* An rdv this agent cannot see (another organisation) or just booked. */
-			warnings_clear(e);
-			e->warnings = xcalloc(1, sizeof *e->warnings);
-			e->warnings[e->nwarnings++] =
-			    xstrdup("Chevauche un autre rendez-vous de l'agent (pris à l'instant, ou dans une "
-				    "autre organisation).");
-			e->mode = M_WARNINGS;
+		/* An rdv this agent cannot see (another organisation) or just booked. */
+		if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0 && editor_slot_taken(&e->ed))
 			return SCREEN_REDRAW;
-		}
 		if (reply->error) {
 			app_message(app, true, "Rendez-vous non enregistré : %s", db_error_text(reply->error));
-			e->mode = M_FORM;
+			editor_failed(&e->ed);
 			return SCREEN_REDRAW;
 		}
 		app_message(app, false, e->target->item_id ? "Rendez-vous modifié." : "Rendez-vous enregistré.");
@@ -504,7 +429,7 @@ rdv_data(void *state, struct app *app, struct db_reply *reply)
 	} else {
 		return SCREEN_NONE;
 	}
-	if (e->mode == M_LOADING && e->choices && (e->target->item_id == 0 || e->orig))
+	if (e->ed.state == EDITOR_LOADING && e->choices && (e->target->item_id == 0 || e->orig))
 		form_build(e, app);
 	return SCREEN_REDRAW;
 }
@@ -514,21 +439,11 @@ static unsigned
 rdv_input(void *state)
 {
 	struct rdv_edit *e = state;
-	unsigned unsaved = form_dirty(e->form) || e->usagers_changed ? INPUT_UNSAVED : 0;
-	switch (e->mode) {
-	case M_FORM:
-		return INPUT_FORM | unsaved;
-	case M_PICK:
-		/* Échap closes the picker and comes back to the form. */
-		return picker_input(&e->picker) | unsaved | INPUT_ESC_KEEPS;
-	case M_CHECKING:
-	case M_WARNINGS:
-		return unsaved | INPUT_ESC_KEEPS;
-	case M_SAVING:
-		return unsaved;
-	default:
-		return INPUT_NONE;
-	}
+	bool unsaved = form_dirty(e->form) || e->usagers_changed;
+	/* Échap closes the picker and comes back to the form. */
+	if (e->picking)
+		return picker_input(&e->picker) | (unsaved ? INPUT_UNSAVED : 0) | INPUT_ESC_KEEPS;
+	return editor_input(&e->ed, INPUT_FORM, unsaved);
 }
 
 const struct screen_ops rdv_screen = {
@@ -609,10 +524,9 @@ static void
 status_draw(void *state, struct app *app)
 {
 	struct rdv_status_menu *m = state;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), " Agenda › Statut du rendez-vous");
+	draw_title_bar(" Agenda › Statut du rendez-vous", NULL);
 	if (m->rdv == NULL) {
-		draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+		draw_loading(2);
 		return;
 	}
 	rdv_date day = cal_time_date(m->rdv->starts_at);
@@ -634,8 +548,7 @@ status_draw(void *state, struct app *app)
 	draw_text(3, 2, COLS - 4, theme_attr(SLOT_NORMAL), now);
 	free(now);
 	if (m->confirm_delete) {
-		draw_text(5, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR),
-			  " Supprimer définitivement ce rendez-vous ? Entrée : oui · Échap : non ");
+		draw_yes_no(5, "Supprimer définitivement ce rendez-vous ?");
 		return;
 	}
 	list_draw(&m->list, 5, 4, COLS - 8, LINES - 7, status_row, m);

@@ -2,12 +2,14 @@
 #include "config.h"
 #include "ui/recurrence.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rrule.h"
 #include "core/xmalloc.h"
+#include "ui/draw.h"
 
 static const char *const byday[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
 static const char *const day_labels[6] = {"  lundi", "  mardi",    "  mercredi",
@@ -155,4 +157,17 @@ recurrence_describe(struct form *f, const struct recurrence_fields *r, rdv_date 
 	char *text = rrule_describe_fr(parsed);
 	rrule_free(parsed);
 	return text;
+}
+
+bool
+recurrence_draw(struct form *f, const struct recurrence_fields *r, rdv_date first_day, int y, int attr)
+{
+	char *desc = recurrence_describe(f, r, first_day);
+	if (desc == NULL)
+		return false;
+	char *line = xasprintf("→ %s", desc);
+	draw_text(y, 2, COLS - 4, attr, line);
+	free(line);
+	free(desc);
+	return true;
 }

@@ -41,5 +41,7 @@ bool recurrence_read(struct form *f, const struct recurrence_fields *r, rdv_date
 
 /* "toutes les 2 semaines le lundi, jusqu'au …", or NULL while incomplete. Caller frees. */
 char *recurrence_describe(struct form *f, const struct recurrence_fields *r, rdv_date first_day);
+/* That description as "→ …" at row y (nothing while incomplete); whether drawn. */
+bool recurrence_draw(struct form *f, const struct recurrence_fields *r, rdv_date first_day, int y, int attr);
 
 #endif

@@ -69,10 +69,9 @@ to_fill_draw(void *state, struct app *app)
 {
 	struct to_fill *t = state;
 	(void)app;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), " Agenda › Rendez-vous à renseigner");
+	draw_title_bar(" Agenda › Rendez-vous à renseigner", NULL);
 	if (t->rdvs == NULL) {
-		draw_text(2, 2, COLS - 4, A_BOLD, "chargement…");
+		draw_loading(2);
 		return;
 	}
 	if (t->rdvs->n == 0) {

@@ -363,7 +363,6 @@ static void
 record_draw(void *state, struct app *app)
 {
 	struct record *r = state;
-	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	char *title;
 	if (r->rec) {
 		char *name = usager_display_name(r->rec->usager);
@@ -372,7 +371,7 @@ record_draw(void *state, struct app *app)
 	} else {
 		title = xstrdup(r->id ? " Fiche usager" : " Nouvel usager");
 	}
-	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE), title);
+	draw_title_bar(title, NULL);
 	free(title);
 	if (r->form) {
 		form_draw(r->form, 2, 1, COLS - 2, 20);

@@ -135,49 +135,43 @@ agenda_sort(struct agenda *a)
 		qsort(a->items, a->n, sizeof *a->items, item_cmp);
 }
 
-static void
-warning_add(char ***out, size_t *n, char *msg)
-{
-	*out = xreallocarray(*out, *n + 1, sizeof **out);
-	(*out)[(*n)++] = msg;
-}
-
 size_t
 agenda_warnings(const struct agenda *a, int agent_id, rdv_time start, rdv_time end, int exclude_rdv,
-		rdv_time now, char ***out)
+		rdv_time now, struct warnings *out)
 {
-	size_t n = 0;
-	*out = NULL;
+	size_t before = out->n;
 	if (start < now)
-		warning_add(out, &n, xstrdup("Le rendez-vous commence dans le passé."));
+		warnings_add(out, warning_new(WARNING_PAST, NULL));
 	bool in_plage = false;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct agenda_item *it = &a->items[i];
 		rdv_time s = cal_time(it->day, it->start), e = cal_time(it->day, it->end);
 		bool touches = s < end && e > start;
 		if (it->kind == AGENDA_HOLIDAY && touches && !it->worked) {
-			warning_add(out, &n, xasprintf("Jour férié : %s.", it->title ? it->title : ""));
+			warnings_add(out, warning_new(WARNING_HOLIDAY, it->title ? it->title : ""));
 			continue;
 		}
 		if (it->agent_id != agent_id || !touches)
 			continue;
-		char hs[6], he[6];
-		cal_format_hhmm(it->start, hs);
-		cal_format_hhmm(it->end == CAL_MIN_PER_DAY ? 0 : it->end, he);
-		if (it->kind == AGENDA_ABSENCE)
-			warning_add(out, &n, xasprintf("Indisponibilité « %s » de %s à %s.",
-						       it->title ? it->title : "", hs, he));
-		else if (it->kind == AGENDA_RDV && it->id != exclude_rdv &&
-			 !rdv_status_is_cancelled(it->status))
-			warning_add(out, &n, xasprintf("Chevauche un autre rendez-vous de %s à %s%s%s.", hs, he,
-						       it->other_org ? "" : " : ",
-						       it->other_org ? "" : (it->title ? it->title : "")));
-		else if (it->kind == AGENDA_PLAGE && s <= start && e >= end)
-			in_plage = true;
+		struct warning w;
+		if (it->kind == AGENDA_ABSENCE) {
+			w = warning_new(WARNING_ABSENCE, it->title ? it->title : "");
+		} else if (it->kind == AGENDA_RDV && it->id != exclude_rdv &&
+			   !rdv_status_is_cancelled(it->status)) {
+			w = warning_new(WARNING_RDV_OVERLAP,
+					it->other_org ? NULL : it->title ? it->title : "");
+		} else {
+			if (it->kind == AGENDA_PLAGE && s <= start && e >= end)
+				in_plage = true;
+			continue;
+		}
+		w.start = it->start;
+		w.end = it->end;
+		warnings_add(out, w);
 	}
 	if (!in_plage)
-		warning_add(out, &n, xstrdup("En dehors des plages d'ouverture de l'agent."));
-	return n;
+		warnings_add(out, warning_new(WARNING_OUTSIDE_PLAGE, NULL));
+	return out->n - before;
 }
 
 enum agenda_layer

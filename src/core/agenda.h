@@ -7,6 +7,7 @@
 
 #include "core/caltime.h"
 #include "core/status.h"
+#include "core/warning.h"
 
 /*
  * What an agenda shows for a range of days: plage occurrences, absence
@@ -74,11 +75,12 @@ void agenda_add_holidays(struct agenda *a, int zone, bool open_on_whit_monday,
  * [start, end) (reference R-07: warnings, never refusals): a start in the
  * past, a public holiday, an indisponibilité, another rdv of the agent
  * (exclude_rdv: the rdv being edited), no plage d'ouverture around it.
- * The agenda must hold the agent's items for those days. Returns how many;
- * *out gets French messages (caller frees each and the array).
+ * The agenda must hold the agent's items for those days. The warnings are
+ * added to *out (core/warning.h: one a kind and time, so two agents of one
+ * rdv give a holiday once); returns how many were new.
  */
 size_t agenda_warnings(const struct agenda *a, int agent_id, rdv_time start, rdv_time end,
-		       int exclude_rdv, rdv_time now, char ***out);
+		       int exclude_rdv, rdv_time now, struct warnings *out);
 
 /* Sort by day, kind, start (a stable order; drawing order is agenda_cell_at's). */
 void agenda_sort(struct agenda *a);

@@ -5,7 +5,8 @@ src_core_libcore_a_SOURCES = \
 	src/core/caltime.c src/core/caltime.h \
 	src/core/text.c src/core/text.h \
 	src/core/status.c src/core/status.h \
-	src/core/agenda.c src/core/agenda.h
+	src/core/agenda.c src/core/agenda.h \
+	src/core/warning.c src/core/warning.h
 src_core_libcore_a_SOURCES += \
 	src/core/tz.c src/core/tz.h \
 	src/core/rrule.c src/core/rrule.h \

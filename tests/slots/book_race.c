@@ -4,7 +4,7 @@
 /*
  * N desks book the same slot at the same moment: N processes, each on its
  * own connection, wait at a barrier and then call the booking together
- * (half through db_book(), half through db_send_book() and the reply
+ * (half through db_rdv_book(), half through db_send_rdv_save() and the reply
  * loop). Each prints one line: "ok ID" or "err SQLSTATE TEXT" where TEXT is
  * db_error_text(). The test script counts them.
  *
@@ -20,6 +20,7 @@
 
 #include "core/caltime.h"
 #include "db/db.h"
+#include "db/rdvs.h"
 #include "db/slots.h"
 
 static struct db *
@@ -37,9 +38,9 @@ race_connect(const char *conninfo)
 
 /* The asynchronous form: send, then pump until the reply comes. */
 static int
-race_book_async(struct db *db, const struct db_booking *b, struct db_error **err)
+race_book_async(struct db *db, const struct db_rdv_save *b, struct db_error **err)
 {
-	unsigned long ticket = db_send_book(db, b);
+	unsigned long ticket = db_send_rdv_save(db, NULL, b);
 	for (;;) {
 		struct db_reply *r;
 		while ((r = db_next_reply(db)) != NULL) {
@@ -68,7 +69,7 @@ race_book_async(struct db *db, const struct db_booking *b, struct db_error **err
 }
 
 static void
-race_child(int k, const char *conninfo, const struct db_booking *b, int ready_fd, int go_fd)
+race_child(int k, const char *conninfo, const struct db_rdv_save *b, int ready_fd, int go_fd)
 {
 	struct db *db = race_connect(conninfo);
 	char c = 'r';
@@ -78,7 +79,7 @@ race_child(int k, const char *conninfo, const struct db_booking *b, int ready_fd
 	if (read(go_fd, &c, 1) < 0)
 		exit(1);
 	struct db_error *err = NULL;
-	int id = k % 2 ? race_book_async(db, b, &err) : db_book(db, b, &err);
+	int id = k % 2 ? race_book_async(db, b, &err) : db_rdv_book(db, b, &err);
 	if (id > 0)
 		printf("ok %d\n", id);
 	else
@@ -99,7 +100,7 @@ main(int argc, char **argv)
 	}
 	int n = atoi(argv[1]);
 	int agent = atoi(argv[7]), usager = atoi(argv[8]);
-	struct db_booking b = {
+	struct db_rdv_save b = {
 	    .motif_id = atoi(argv[3]),
 	    .lieu_id = atoi(argv[4]),
 	    .duration_min = atoi(argv[6]),

@@ -32,3 +32,8 @@ check_PROGRAMS += tests/unit/t_text
 tests_unit_t_text_SOURCES = tests/unit/t_text.c
 tests_unit_t_text_LDADD = src/core/libcore.a $(CORE_LIBS)
 TESTS += tests/unit/t_text
+
+check_PROGRAMS += tests/unit/t_warning
+tests_unit_t_warning_SOURCES = tests/unit/t_warning.c
+tests_unit_t_warning_LDADD = src/core/libcore.a $(CORE_LIBS)
+TESTS += tests/unit/t_warning
