@@ -518,9 +518,9 @@ struct rdvlist_cursor {
 	PGresult *batch; /* the rows handed out last */
 	int offset;      /* of the next row to hand out in batch */
 	const struct rdvlist_fields *fields;
-	int *cols; /* of each field in batch */
+	int *cols;        /* of each field in batch */
 	const char **out; /* the fields handed out */
-	int cap;   /* rows out can hold */
+	int cap;          /* rows out can hold */
 };
 
 #define EXPORT_CHUNK 5000
@@ -629,7 +629,8 @@ rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n)
 	return c->orgs;
 }
 
-/* Take the chunk in flight as the batch to hand out, and ask for the next one if this one is full. */
+/* Take the chunk in flight as the batch to hand out, and ask for the next one if this one is full.
+ */
 static int
 cursor_next_batch(struct rdvlist_cursor *c, struct db_error **err)
 {

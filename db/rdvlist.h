@@ -88,8 +88,8 @@ struct rdvlist_page {
 	struct rdvlist_item *items;
 	int n;
 	int nfields; /* of each item */
-	long total; /* rows matching the filters, all pages */
-	int offset; /* of items[0] */
+	long total;  /* rows matching the filters, all pages */
+	int offset;  /* of items[0] */
 };
 
 void rdvlist_page_free(struct rdvlist_page *p);

@@ -481,9 +481,10 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 		int w = i == ctx->ncols - 1 ? x + width - cx : sh->width;
 		if (sh->col->read == RDV_READ_STATUS) {
 			/* A glyph per status, so that it reads without colour. */
-			char *st = xasprintf("%s %s", status_glyph(it->status, day, ctx->today), text);
-			draw_text_pad(y, cx, w, selected ? attr : theme_attr(status_slot(it->status)),
-			              st);
+			char *st =
+			    xasprintf("%s %s", status_glyph(it->status, day, ctx->today), text);
+			draw_text_pad(y, cx, w,
+			              selected ? attr : theme_attr(status_slot(it->status)), st);
 			free(st);
 		} else {
 			draw_text(y, cx, w, attr, text);

@@ -237,8 +237,7 @@ font_use(struct pdf_out *p, PangoFont *font)
 }
 
 static void
-entry_add_run(struct cell_entry *e, const struct font_use *fu, double x, double y,
-              struct buf *b)
+entry_add_run(struct cell_entry *e, const struct font_use *fu, double x, double y, struct buf *b)
 {
 	buf_str(b, ")] TJ\n");
 	e->runs = xreallocarray(e->runs, (size_t)e->nruns + 1, sizeof *e->runs);

@@ -33,7 +33,7 @@ struct pdf_face {
 	hb_face_t *face;
 	hb_font_t *font; /* scaled to the face's units */
 	unsigned upem, nglyphs;
-	unsigned *chars; /* the character each glyph used stands for (0: none) */
+	unsigned *chars;           /* the character each glyph used stands for (0: none) */
 	int file, desc, tounicode; /* object numbers, once written */
 };
 
@@ -51,17 +51,17 @@ struct pdf_font {
 struct pdfdoc {
 	FILE *f;
 	bool failed;
-	long pos;       /* bytes written */
-	long *offsets;  /* of each object, by number */
-	int nobj, cap;  /* objects allocated so far (numbers 1..nobj) */
-	int *pages;     /* page object numbers */
+	long pos;      /* bytes written */
+	long *offsets; /* of each object, by number */
+	int nobj, cap; /* objects allocated so far (numbers 1..nobj) */
+	int *pages;    /* page object numbers */
 	int npages, pages_cap;
 	double width, height;
 	struct pdf_face *faces;
 	int nfaces;
 	struct pdf_font *fonts;
 	int nfonts;
-	z_stream zs;      /* one compressor for every stream: set up once, reset for each */
+	z_stream zs; /* one compressor for every stream: set up once, reset for each */
 	bool zs_ready;
 	unsigned char *z; /* compression buffer */
 	size_t zcap;
@@ -213,8 +213,8 @@ pdfdoc_glyph(struct pdfdoc *d, int font, unsigned gid, unsigned c)
 	if (gid >= face->nglyphs)
 		return 0;
 	if (pf->advance[gid] < 0) {
-		double pt = (double)hb_font_get_glyph_h_advance(face->font, gid) * pf->size /
-		            face->upem;
+		double pt =
+		    (double)hb_font_get_glyph_h_advance(face->font, gid) * pf->size / face->upem;
 		pt = floor(pt + 0.5); /* pango's PANGO_UNITS_ROUND, in points */
 		pf->advance[gid] = pt * 1000 / pf->size;
 		if (face->chars[gid] == 0)
@@ -229,8 +229,7 @@ pdfdoc_page(struct pdfdoc *d, const char *content, size_t len)
 	int contents = obj_new(d), page = obj_new(d);
 	stream_write(d, contents, content, len, NULL);
 	obj_begin(d, page);
-	outf(d, "<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>\nendobj\n", OBJ_PAGES,
-	     contents);
+	outf(d, "<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>\nendobj\n", OBJ_PAGES, contents);
 	if (d->npages == d->pages_cap) {
 		d->pages_cap = d->pages_cap ? 2 * d->pages_cap : 256;
 		d->pages = xreallocarray(d->pages, (size_t)d->pages_cap, sizeof *d->pages);
@@ -322,7 +321,8 @@ face_tounicode(struct pdfdoc *d, const struct pdf_face *pf)
 			gunichar c = pf->chars[batch[i]];
 			g_string_append_printf(m, "<%04X> <", batch[i]);
 			if (c >= 0x10000)
-				g_string_append_printf(m, "%04X%04X", 0xD800 + ((c - 0x10000) >> 10),
+				g_string_append_printf(m, "%04X%04X",
+				                       0xD800 + ((c - 0x10000) >> 10),
 				                       0xDC00 + ((c - 0x10000) & 0x3FF));
 			else
 				g_string_append_printf(m, "%04X", c);

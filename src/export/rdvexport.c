@@ -20,7 +20,9 @@
  * screen, date, time and status have fixed widths, the lieu shows on wide
  * terminals only, and the agents take what the others leave.
  */
+/* clang-format off */
 const struct rdv_column rdv_columns[] = {
+    /* header, fields, how to read them, kind, PDF width, list: {order, title, width, share, from} */
     {"année", "created", NULL, RDV_READ_YEAR, EXPORT_NUMBER, 24, {0}},
     {"date prise rdv", "created", NULL, RDV_READ_DATE, EXPORT_DATE, 40, {0}},
     {"heure prise rdv", "created", NULL, RDV_READ_TIME, EXPORT_TIME, 24, {0}},
@@ -45,6 +47,7 @@ const struct rdv_column rdv_columns[] = {
     {"créé par", "created_by", NULL, RDV_READ_TEXT, EXPORT_TEXT, 42, {0}},
     {"email(s) professionnel.le(s)", "agent_emails", NULL, RDV_READ_TEXT, EXPORT_TEXT, 54, {0}},
 };
+/* clang-format on */
 
 const int rdv_ncolumns = (int)(sizeof rdv_columns / sizeof rdv_columns[0]);
 
@@ -287,8 +290,8 @@ rows_write(struct rdvlist_cursor *cur, struct export_writer *w, const struct rdv
 	while (ok) {
 		const char *const *fields;
 		struct db_error *dberr = NULL;
-		int got = rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &fields,
-		                               &dberr);
+		int got =
+		    rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &fields, &dberr);
 		if (got < 0) {
 			*err = xasprintf("lecture des rendez-vous : %s", db_error_text(dberr));
 			db_error_free(dberr);
@@ -300,8 +303,8 @@ rows_write(struct rdvlist_cursor *cur, struct export_writer *w, const struct rdv
 		for (int i = 0; i < got && ok; i++) {
 			const char *const *row = fields + (size_t)i * 2 * (size_t)n;
 			for (int c = 0; c < n; c++)
-				cells[c] = rdv_column_text(&rdv_columns[c], row[2 * c], row[2 * c + 1],
-				                           today, bufs[c]);
+				cells[c] = rdv_column_text(&rdv_columns[c], row[2 * c],
+				                           row[2 * c + 1], today, bufs[c]);
 			ok = export_writer_row(w, cells, err);
 		}
 		*done += got;

@@ -44,13 +44,14 @@ struct rdv_column {
 	struct {
 		int order; /* 1, 2, …; 0: not on the list screen */
 		const char *title;
-		int width;   /* cells; 0: a share */
-		int share;   /* percent of what is left; the last column takes the rest */
+		int width;    /* cells; 0: a share */
+		int share;    /* percent of what is left; the last column takes the rest */
 		int min_cols; /* shown from this terminal width on (0: always) */
 	} list;
 };
 
-/* The columns in the export's order (reference §5.2; append only: departments read them by position). */
+/* The columns in the export's order (reference §5.2; append only: departments read them by
+ * position). */
 extern const struct rdv_column rdv_columns[];
 extern const int rdv_ncolumns;
 
