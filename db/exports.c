@@ -18,6 +18,19 @@
 
 /* ------------------------------------------------------------ listing */
 
+/* Its result, column by column. */
+enum {
+	LIST_ID,
+	LIST_FORMAT,
+	LIST_FILE_NAME,
+	LIST_SUMMARY,
+	LIST_STATUS,
+	LIST_ROWS,
+	LIST_SIZE,
+	LIST_CREATED,
+	LIST_EXPIRES,
+	LIST_ERROR,
+};
 static const char list_sql[] =
     "SELECT e.id::text, e.format::text, e.file_name, coalesce(e.filters->>'summary', ''),"
     "       CASE WHEN e.expires_at <= now() THEN 'expired' ELSE e.status::text END,"
@@ -59,16 +72,18 @@ list_parse(PGresult *res, void *ctx, struct db_error **err)
 	e->items = xcalloc((size_t)e->n + 1, sizeof *e->items);
 	for (int i = 0; i < e->n; i++) {
 		struct db_export *x = &e->items[i];
-		x->id = xstrdup(PQgetvalue(res, i, 0));
-		x->format = xstrdup(PQgetvalue(res, i, 1));
-		x->file_name = xstrdup(PQgetvalue(res, i, 2));
-		x->summary = xstrdup(PQgetvalue(res, i, 3));
-		x->status = xstrdup(PQgetvalue(res, i, 4));
-		x->rows = atol(PQgetvalue(res, i, 5));
-		x->size = atoll(PQgetvalue(res, i, 6));
-		x->created = xstrdup(PQgetvalue(res, i, 7));
-		x->expires = xstrdup(PQgetvalue(res, i, 8));
-		x->error = PQgetisnull(res, i, 9) ? NULL : xstrdup(PQgetvalue(res, i, 9));
+		x->id = xstrdup(PQgetvalue(res, i, LIST_ID));
+		x->format = xstrdup(PQgetvalue(res, i, LIST_FORMAT));
+		x->file_name = xstrdup(PQgetvalue(res, i, LIST_FILE_NAME));
+		x->summary = xstrdup(PQgetvalue(res, i, LIST_SUMMARY));
+		x->status = xstrdup(PQgetvalue(res, i, LIST_STATUS));
+		x->rows = atol(PQgetvalue(res, i, LIST_ROWS));
+		x->size = atoll(PQgetvalue(res, i, LIST_SIZE));
+		x->created = xstrdup(PQgetvalue(res, i, LIST_CREATED));
+		x->expires = xstrdup(PQgetvalue(res, i, LIST_EXPIRES));
+		x->error = PQgetisnull(res, i, LIST_ERROR)
+		               ? NULL
+		               : xstrdup(PQgetvalue(res, i, LIST_ERROR));
 	}
 	return e;
 }
@@ -94,6 +109,7 @@ db_exports_list(struct db *db, const char *time_zone, struct db_error **err)
 
 /* ------------------------------------------------------------ content */
 
+enum { CONTENT_FILE_NAME, CONTENT_DATA };
 static const char content_sql[] =
     "SELECT e.file_name, e.content FROM rdv.exports e"
     " WHERE e.id::text = $1 AND e.status = 'available' AND e.expires_at > now()"
@@ -118,13 +134,14 @@ content_parse(PGresult *res, void *ctx, struct db_error **err)
 		return NULL;
 	}
 	size_t n = 0;
-	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 1), &n);
+	unsigned char *raw =
+	    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, CONTENT_DATA), &n);
 	if (raw == NULL) {
 		*err = db_error_new("", "contenu de l'export illisible");
 		return NULL;
 	}
 	struct db_export_content *c = xcalloc(1, sizeof *c);
-	c->file_name = xstrdup(PQgetvalue(res, 0, 0));
+	c->file_name = xstrdup(PQgetvalue(res, 0, CONTENT_FILE_NAME));
 	c->data = xmalloc(n ? n : 1);
 	memcpy(c->data, raw, n);
 	c->size = n;
@@ -186,12 +203,12 @@ db_export_create(struct db *db, const char *format, const char *file_name, const
 	    "status)"
 	    " VALUES ((SELECT rdv.current_agent_id()), $1::rdv.export_format, $2,"
 	    "         $3::jsonb || jsonb_build_object('summary', $4::text), $5::int[], 'pending')"
-	    " RETURNING id::text",
+	    " RETURNING id::text AS id",
 	    5, params, err);
 	free(orgs);
 	if (res == NULL)
 		return NULL;
-	char *id = xstrdup(PQgetvalue(res, 0, 0));
+	char *id = xstrdup(PQgetvalue(res, 0, PQfnumber(res, "id")));
 	PQclear(res);
 	return id;
 }
@@ -274,6 +291,15 @@ db_export_conninfo(struct db *db)
  * One row of preferences ('p'), then my services ('s') and my organisations
  * with my access level ('o'), as one row set.
  */
+enum {
+	ACCOUNT_KIND,
+	ACCOUNT_NAME,    /* 'p': rdv level; 's': service; 'o': organisation */
+	ACCOUNT_LEVEL,   /* 'p': plage level; 'o': my access level */
+	ACCOUNT_ABSENCE, /* 'p' only, as the following */
+	ACCOUNT_SATURDAYS,
+	ACCOUNT_CANCELLED,
+	ACCOUNT_THEME,
+};
 static const char account_sql[] =
     "SELECT 'p', a.rdv_notifications_level::text, a.plage_ouverture_notification_level::text,"
     "       a.absence_notification_level::text, a.display_saturdays::text,"
@@ -318,19 +344,21 @@ account_parse(PGresult *res, void *ctx, struct db_error **err)
 	a->services = xcalloc((size_t)n + 1, sizeof *a->services);
 	a->orgs = xcalloc((size_t)n + 1, sizeof *a->orgs);
 	for (int i = 0; i < n; i++) {
-		const char *kind = PQgetvalue(res, i, 0);
+		const char *kind = PQgetvalue(res, i, ACCOUNT_KIND);
 		if (kind[0] == 'p') {
-			a->rdv_level = xstrdup(PQgetvalue(res, i, 1));
-			a->plage_level = xstrdup(PQgetvalue(res, i, 2));
-			a->absence_level = xstrdup(PQgetvalue(res, i, 3));
-			a->display_saturdays = PQgetvalue(res, i, 4)[0] == 't';
-			a->display_cancelled_rdv = PQgetvalue(res, i, 5)[0] == 't';
-			a->theme = PQgetisnull(res, i, 6) ? NULL : xstrdup(PQgetvalue(res, i, 6));
+			a->rdv_level = xstrdup(PQgetvalue(res, i, ACCOUNT_NAME));
+			a->plage_level = xstrdup(PQgetvalue(res, i, ACCOUNT_LEVEL));
+			a->absence_level = xstrdup(PQgetvalue(res, i, ACCOUNT_ABSENCE));
+			a->display_saturdays = PQgetvalue(res, i, ACCOUNT_SATURDAYS)[0] == 't';
+			a->display_cancelled_rdv = PQgetvalue(res, i, ACCOUNT_CANCELLED)[0] == 't';
+			a->theme = PQgetisnull(res, i, ACCOUNT_THEME)
+			               ? NULL
+			               : xstrdup(PQgetvalue(res, i, ACCOUNT_THEME));
 		} else if (kind[0] == 's') {
-			a->services[a->nservices++] = xstrdup(PQgetvalue(res, i, 1));
+			a->services[a->nservices++] = xstrdup(PQgetvalue(res, i, ACCOUNT_NAME));
 		} else {
-			a->orgs[a->norgs].name = xstrdup(PQgetvalue(res, i, 1));
-			a->orgs[a->norgs].access_level = xstrdup(PQgetvalue(res, i, 2));
+			a->orgs[a->norgs].name = xstrdup(PQgetvalue(res, i, ACCOUNT_NAME));
+			a->orgs[a->norgs].access_level = xstrdup(PQgetvalue(res, i, ACCOUNT_LEVEL));
 			a->norgs++;
 		}
 	}

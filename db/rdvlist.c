@@ -140,30 +140,37 @@ static const char list_sql[] =
     "         count(*) OVER () AS total" RDVLIST_FROM_WHERE
     "   ORDER BY r.starts_at DESC, r.id DESC"
     "   LIMIT $10::int OFFSET $11::int)"
-    "SELECT p.id, to_char(p.starts_at AT TIME ZONE p.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
-    "       (extract(epoch FROM p.ends_at - p.starts_at) / 60)::int, p.status::text, p.motif,"
-    "       coalesce((SELECT s.name FROM rdv.services s WHERE s.id = p.service_id), ''),"
+    "SELECT p.id AS id, to_char(p.starts_at AT TIME ZONE p.tz, 'YYYY-MM-DD\"T\"HH24:MI') AS starts,"
+    "       (extract(epoch FROM p.ends_at - p.starts_at) / 60)::int AS duration,"
+    "       p.status::text AS status, p.motif AS motif,"
+    "       coalesce((SELECT s.name FROM rdv.services s WHERE s.id = p.service_id), '') AS service,"
     "       CASE p.location_type"
     "            WHEN 'public_office' THEN coalesce((SELECT l.name FROM rdv.lieux l"
     "                                                 WHERE l.id = p.lieu_id), '')"
     "            WHEN 'home' THEN 'À domicile' WHEN 'phone' THEN 'Par téléphone'"
-    "            ELSE 'Visioconférence' END,"
-    "       coalesce(an.names, ''),"
+    "            ELSE 'Visioconférence' END AS lieu,"
+    "       coalesce(an.names, '') AS agents,"
     "       coalesce((SELECT string_agg(u.first_name || ' ' || u.last_name, ', ' ORDER BY pa.id)"
     "                   FROM rdv.participations pa JOIN rdv.usagers u ON u.id = pa.usager_id"
-    "                  WHERE pa.rdv_id = p.id), coalesce(p.name, '')),"
-    "       p.org, p.total"
+    "                  WHERE pa.rdv_id = p.id), coalesce(p.name, '')) AS usagers,"
+    "       p.org AS organisation, p.total AS total"
     "  FROM page p"
     "  LEFT JOIN rdv.rdv_agent_names(ARRAY(SELECT id FROM page)) an ON an.rdv_id = p.id"
     " ORDER BY p.starts_at DESC, p.id DESC";
 
+/* Its result: the count, the organisations' ids joined by ",". */
+enum { COUNT_TOTAL, COUNT_ORGS };
 static const char count_sql[] =
     "SELECT count(*), coalesce(array_to_string(array_agg(DISTINCT r.organisation_id"
     "                                                    ORDER BY r.organisation_id), ','), "
     "'')" RDVLIST_FROM_WHERE;
 
 /*
- * The 21 columns of reference §5.2, one row per rdv, latest first. The
+ * The fields of the columns of reference §5.2, one row per rdv, latest
+ * first, read by name (their aliases): id, created, origin (rdvs.created_by),
+ * starts, status, service, motif, context, lieu, agents, usagers, commune,
+ * minor, notifications, organisation, birth_dates, post_code, created_by
+ * (the author), agent_emails; and next_key (below). The
  * notification targets of the usagers are the usagers themselves, or their
  * responsible for a relative; "créé par" comes from rdv.rdv_authors()
  * (007_exports.sql), which reads the creation audit entries of the rdvs I
@@ -174,7 +181,7 @@ static const char count_sql[] =
  * The rows come in chunks (keyset on starts_at, id: $10, $11; $12 rows),
  * each chunk's query sent before the previous chunk is written out, so that
  * the server computes the next one while the client zips or lays out this
- * one. A 20th column carries starts_at, the key of the next chunk.
+ * one. next_key carries starts_at, the key of the next chunk.
  *
  * The agents' names and e-mails come from rdv.rdv_agent_names()
  * (014_lists.sql), which names every agent of the rdvs the caller may see,
@@ -213,9 +220,12 @@ static const char export_sql[] =
     "              FILTER (WHERE coalesce(pt.post_code, '') <> ''"
     "                        AND coalesce(pt.city_name, '') <> ''))[1] AS home"
     "    FROM pt GROUP BY pt.rdv_id)"
-    "SELECT s.id, to_char(s.created_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
-    "       s.created_by::text, to_char(s.starts_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI'),"
-    "       s.status::text, coalesce(sv.name, ''), s.motif, coalesce(s.context, ''),"
+    "SELECT s.id AS id,"
+    "       to_char(s.created_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI') AS created,"
+    "       s.created_by::text AS origin,"
+    "       to_char(s.starts_at AT TIME ZONE s.tz, 'YYYY-MM-DD\"T\"HH24:MI') AS starts,"
+    "       s.status::text AS status, coalesce(sv.name, '') AS service, s.motif AS motif,"
+    "       coalesce(s.context, '') AS context,"
     "       CASE s.location_type"
     "            WHEN 'public_office' THEN CASE WHEN l.id IS NULL THEN ''"
     "                 ELSE l.name || ' (' || l.address || ')'"
@@ -225,11 +235,14 @@ static const char export_sql[] =
     "            WHEN 'home' THEN CASE WHEN pu.home IS NULL THEN 'À domicile'"
     "                                  ELSE 'À domicile (' || pu.home || ')' END"
     "            WHEN 'phone' THEN 'Par téléphone'"
-    "            ELSE '' END,"
-    "       coalesce(ag.names, ''), coalesce(pu.names, ''), coalesce(pu.commune, ''),"
-    "       coalesce(pu.minor, false), '', s.org, coalesce(pu.birth_dates, ''),"
-    "       coalesce(substring(pu.address FROM '.*([0-9]{5})'), ''),"
-    "       coalesce(au.author, ''), coalesce(ag.emails, ''), s.starts_at::text"
+    "            ELSE '' END AS lieu,"
+    "       coalesce(ag.names, '') AS agents, coalesce(pu.names, '') AS usagers,"
+    "       coalesce(pu.commune, '') AS commune, coalesce(pu.minor, false) AS minor,"
+    "       '' AS notifications, s.org AS organisation,"
+    "       coalesce(pu.birth_dates, '') AS birth_dates,"
+    "       coalesce(substring(pu.address FROM '.*([0-9]{5})'), '') AS post_code,"
+    "       coalesce(au.author, '') AS created_by, coalesce(ag.emails, '') AS agent_emails,"
+    "       s.starts_at::text AS next_key"
     "  FROM sel s"
     "  LEFT JOIN rdv.services sv ON sv.id = s.service_id"
     "  LEFT JOIN rdv.lieux l ON l.id = s.lieu_id"
@@ -265,25 +278,45 @@ filter_params_fill(struct filter_params *p, const struct rdvlist_filters *f, rdv
 	p->values[8] = p->today;
 }
 
-static const char *
-field(const PGresult *res, int row, int col)
-{
-	return PQgetvalue(res, row, col);
-}
-
 static rdv_time
-field_time(const PGresult *res, int row, int col)
+field_time(const char *v)
 {
 	rdv_time t = 0;
-	cal_parse_datetime(PQgetvalue(res, row, col), &t);
+	cal_parse_datetime(v, &t);
 	return t;
 }
 
 static enum rdv_status
-field_status(const PGresult *res, int row, int col)
+field_status(const char *v)
 {
-	int st = rdv_status_parse(PQgetvalue(res, row, col));
+	int st = rdv_status_parse(v);
 	return st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
+}
+
+/*
+ * The column of each name in res (-1 for a NULL name), once per result.
+ * false with *err when the query has no such column.
+ */
+static bool
+fields_find(const PGresult *res, const struct rdvlist_fields *f, int *cols, struct db_error **err)
+{
+	for (int j = 0; j < f->n; j++) {
+		cols[j] = f->names[j] ? PQfnumber(res, f->names[j]) : -1;
+		if (f->names[j] && cols[j] < 0) {
+			if (err)
+				*err = db_error_new("42703", "colonne « %s » absente du résultat",
+				                    f->names[j]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The column of name in res, which the query always produces. */
+static int
+col(const PGresult *res, const char *name)
+{
+	return PQfnumber(res, name);
 }
 
 /* ------------------------------------------------------------ the list */
@@ -294,47 +327,66 @@ rdvlist_page_free(struct rdvlist_page *p)
 	if (p == NULL)
 		return;
 	for (int i = 0; i < p->n; i++) {
-		struct rdvlist_item *it = &p->items[i];
-		free(it->motif);
-		free(it->service);
-		free(it->lieu);
-		free(it->agents);
-		free(it->usagers);
-		free(it->organisation);
+		for (int j = 0; p->items[i].fields && j < p->nfields; j++)
+			free(p->items[i].fields[j]);
+		free(p->items[i].fields);
 	}
 	free(p->items);
 	free(p);
 }
 
-static void *
-list_parse(PGresult *res, void *ctx, struct db_error **err)
+/* What a page request carries to its parser: where the page starts, the fields wanted. */
+struct list_ctx {
+	int offset;
+	struct rdvlist_fields fields; /* names copied */
+};
+
+static void
+list_ctx_free(void *data)
 {
-	(void)err;
+	struct list_ctx *c = data;
+	for (int j = 0; j < c->fields.n; j++)
+		free((char *)c->fields.names[j]);
+	free((void *)c->fields.names);
+	free(c);
+}
+
+static void *
+list_parse(PGresult *res, void *vctx, struct db_error **err)
+{
+	const struct list_ctx *ctx = vctx;
+	int nf = ctx->fields.n;
+	int *cols = xcalloc((size_t)nf + 1, sizeof *cols);
+	if (!fields_find(res, &ctx->fields, cols, err)) {
+		free(cols);
+		return NULL;
+	}
+	int c_id = col(res, "id"), c_starts = col(res, "starts"), c_dur = col(res, "duration"),
+	    c_status = col(res, "status"), c_total = col(res, "total");
 	struct rdvlist_page *p = xcalloc(1, sizeof *p);
-	p->offset = *(int *)ctx;
+	p->offset = ctx->offset;
+	p->nfields = nf;
 	p->n = PQntuples(res);
 	p->items = xcalloc((size_t)p->n + 1, sizeof *p->items);
 	for (int i = 0; i < p->n; i++) {
 		struct rdvlist_item *it = &p->items[i];
-		it->id = atoi(field(res, i, 0));
-		it->starts = field_time(res, i, 1);
-		it->duration_min = atoi(field(res, i, 2));
-		it->status = field_status(res, i, 3);
-		it->motif = xstrdup(field(res, i, 4));
-		it->service = xstrdup(field(res, i, 5));
-		it->lieu = xstrdup(field(res, i, 6));
-		it->agents = xstrdup(field(res, i, 7));
-		it->usagers = xstrdup(field(res, i, 8));
-		it->organisation = xstrdup(field(res, i, 9));
+		it->id = atoi(PQgetvalue(res, i, c_id));
+		it->starts = field_time(PQgetvalue(res, i, c_starts));
+		it->duration_min = atoi(PQgetvalue(res, i, c_dur));
+		it->status = field_status(PQgetvalue(res, i, c_status));
+		it->fields = xcalloc((size_t)nf + 1, sizeof *it->fields);
+		for (int j = 0; j < nf; j++)
+			it->fields[j] = cols[j] < 0 ? NULL : xstrdup(PQgetvalue(res, i, cols[j]));
 		if (i == 0)
-			p->total = atol(field(res, i, 10));
+			p->total = atol(PQgetvalue(res, i, c_total));
 	}
+	free(cols);
 	return p;
 }
 
 unsigned long
 db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today, int offset,
-                int limit)
+                int limit, const struct rdvlist_fields *fields)
 {
 	struct filter_params p;
 	filter_params_fill(&p, f, today);
@@ -343,10 +395,15 @@ db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today, 
 	snprintf(off, sizeof off, "%d", offset);
 	p.values[9] = lim;
 	p.values[10] = off;
-	int *ctx = xmalloc(sizeof *ctx);
-	*ctx = offset;
+	struct list_ctx *ctx = xcalloc(1, sizeof *ctx);
+	ctx->offset = offset;
+	ctx->fields.n = fields->n;
+	const char **names = xcalloc((size_t)fields->n + 1, sizeof *names);
+	for (int j = 0; j < fields->n; j++)
+		names[j] = fields->names[j] ? xstrdup(fields->names[j]) : NULL;
+	ctx->fields.names = names;
 	return db_request_queue(db, DB_REPLY_RDVLIST, list_sql, RDVLIST_NPARAMS + 2, p.values,
-	                        list_parse, ctx, free);
+	                        list_parse, ctx, list_ctx_free);
 }
 
 /* ------------------------------------------------------------ filter choices */
@@ -356,6 +413,8 @@ db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today, 
  * on each table). Motifs carry their organisation's name when the agent
  * belongs to several, since names repeat from one to the other.
  */
+/* Its result: a kind (a, m, s, l), the id, the label, then two sort keys. */
+enum { CHOICE_KIND, CHOICE_ID, CHOICE_LABEL };
 static const char choices_sql[] =
     "SELECT 'a', a.id, btrim(coalesce(a.first_name, '') || ' ' || a.last_name), a.last_name,"
     "       coalesce(a.first_name, '')"
@@ -405,7 +464,7 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 	c->lieux = xcalloc((size_t)n + 1, sizeof *c->lieux);
 	for (int i = 0; i < n; i++) {
 		struct rdvlist_choice *to;
-		switch (field(res, i, 0)[0]) {
+		switch (PQgetvalue(res, i, CHOICE_KIND)[0]) {
 		case 'a':
 			to = &c->agents[c->nagents++];
 			break;
@@ -419,8 +478,8 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 			to = &c->lieux[c->nlieux++];
 			break;
 		}
-		to->id = atoi(field(res, i, 1));
-		to->label = xstrdup(field(res, i, 2));
+		to->id = atoi(PQgetvalue(res, i, CHOICE_ID));
+		to->label = xstrdup(PQgetvalue(res, i, CHOICE_LABEL));
 	}
 	return c;
 }
@@ -458,8 +517,10 @@ struct rdvlist_cursor {
 	bool done;       /* the last chunk arrived */
 	PGresult *batch; /* the rows handed out last */
 	int offset;      /* of the next row to hand out in batch */
-	struct rdvlist_export_row *rows;
-	int cap;
+	const struct rdvlist_fields *fields;
+	int *cols;        /* of each field in batch */
+	const char **out; /* the fields handed out */
+	int cap;          /* rows out can hold */
 };
 
 #define EXPORT_CHUNK 5000
@@ -506,12 +567,15 @@ cursor_receive(struct rdvlist_cursor *c, struct db_error **err)
 
 struct rdvlist_cursor *
 db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f, rdv_date today, int chunk,
-                       struct db_error **err)
+                       const struct rdvlist_fields *fields, struct db_error **err)
 {
 	struct rdvlist_cursor *c = xcalloc(1, sizeof *c);
 	c->db = db;
+	c->fields = fields;
+	c->cols = xcalloc((size_t)fields->n + 1, sizeof *c->cols);
 	/* One snapshot for the count and every chunk: the file is consistent. */
 	if (!db_exec_simple(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err)) {
+		free(c->cols);
 		free(c);
 		return NULL;
 	}
@@ -531,8 +595,8 @@ db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f, rdv_date 
 		rdvlist_cursor_close(c);
 		return NULL;
 	}
-	c->total = atol(PQgetvalue(res, 0, 0));
-	const char *orgs = PQgetvalue(res, 0, 1);
+	c->total = atol(PQgetvalue(res, 0, COUNT_TOTAL));
+	const char *orgs = PQgetvalue(res, 0, COUNT_ORGS);
 	c->orgs = xcalloc(strlen(orgs) / 2 + 2, sizeof *c->orgs);
 	for (const char *s = orgs; *s;) {
 		char *end;
@@ -565,66 +629,59 @@ rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n)
 	return c->orgs;
 }
 
+/* Take the chunk in flight as the batch to hand out, and ask for the next one if this one is full.
+ */
+static int
+cursor_next_batch(struct rdvlist_cursor *c, struct db_error **err)
+{
+	PQclear(c->batch);
+	c->batch = NULL;
+	c->offset = 0;
+	if (!c->sent)
+		return 0;
+	PGresult *res = cursor_receive(c, err);
+	if (res == NULL)
+		return -1;
+	c->batch = res;
+	if (!fields_find(res, c->fields, c->cols, err))
+		return -1;
+	int n = PQntuples(res);
+	if (n == c->chunk) {
+		int key = col(res, "next_key"), id = col(res, "id");
+		snprintf(c->key_time, sizeof c->key_time, "%s", PQgetvalue(res, n - 1, key));
+		snprintf(c->key_id, sizeof c->key_id, "%s", PQgetvalue(res, n - 1, id));
+		if (!cursor_send(c, err))
+			return -1;
+	}
+	return n;
+}
+
 int
-rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const struct rdvlist_export_row **rows,
+rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
                      struct db_error **err)
 {
 	if (max <= 0)
 		max = 1;
 	if (c->batch == NULL || c->offset >= PQntuples(c->batch)) {
-		PQclear(c->batch);
-		c->batch = NULL;
-		c->offset = 0;
-		if (!c->sent)
-			return 0;
-		PGresult *res = cursor_receive(c, err);
-		if (res == NULL)
-			return -1;
-		c->batch = res;
-		int n = PQntuples(res);
-		/* A full chunk: ask for the next one now, and hand this one out meanwhile. */
-		if (n == c->chunk) {
-			snprintf(c->key_time, sizeof c->key_time, "%s", PQgetvalue(res, n - 1, 19));
-			snprintf(c->key_id, sizeof c->key_id, "%s", PQgetvalue(res, n - 1, 0));
-			if (!cursor_send(c, err))
-				return -1;
-		}
-		if (n == 0)
-			return 0;
+		/* The next chunk is computed by the server while this one is written. */
+		int got = cursor_next_batch(c, err);
+		if (got <= 0)
+			return got;
 	}
 	PGresult *res = c->batch;
-	int n = PQntuples(res) - c->offset;
+	int n = PQntuples(res) - c->offset, nf = c->fields->n;
 	if (n > max)
 		n = max;
 	if (n > c->cap) {
 		c->cap = n;
-		c->rows = xreallocarray(c->rows, (size_t)n, sizeof *c->rows);
+		c->out = xreallocarray(c->out, (size_t)n * (size_t)nf + 1, sizeof *c->out);
 	}
-	for (int k = 0; k < n; k++) {
-		int i = c->offset + k;
-		struct rdvlist_export_row *r = &c->rows[k];
-		r->id = atoi(field(res, i, 0));
-		r->created = field_time(res, i, 1);
-		r->origin = field(res, i, 2);
-		r->starts = field_time(res, i, 3);
-		r->status = field_status(res, i, 4);
-		r->service = field(res, i, 5);
-		r->motif = field(res, i, 6);
-		r->context = field(res, i, 7);
-		r->lieu = field(res, i, 8);
-		r->agents = field(res, i, 9);
-		r->usagers = field(res, i, 10);
-		r->commune = field(res, i, 11);
-		r->minor = field(res, i, 12)[0] == 't';
-		r->notifications = field(res, i, 13);
-		r->organisation = field(res, i, 14);
-		r->birth_dates = field(res, i, 15);
-		r->post_code = field(res, i, 16);
-		r->created_by = field(res, i, 17);
-		r->agent_emails = field(res, i, 18);
-	}
+	for (int k = 0; k < n; k++)
+		for (int j = 0; j < nf; j++)
+			c->out[k * nf + j] =
+			    c->cols[j] < 0 ? NULL : PQgetvalue(res, c->offset + k, c->cols[j]);
 	c->offset += n;
-	*rows = c->rows;
+	*fields = c->out;
 	return n;
 }
 
@@ -641,7 +698,8 @@ rdvlist_cursor_close(struct rdvlist_cursor *c)
 	PQclear(c->batch);
 	if (c->in_transaction)
 		db_exec_simple(c->db, "ROLLBACK", NULL);
-	free(c->rows);
+	free(c->out);
+	free(c->cols);
 	free(c->orgs);
 	free(c);
 }

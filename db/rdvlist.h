@@ -5,7 +5,7 @@
 /*
  * "Liste des RDV": the rdvs an agent may see (row-level security decides),
  * filtered, sorted by date (latest first, as the reference's export), paged,
- * counted; and the rows of the export (reference §5.2, 21 columns), fetched
+ * counted; and the rows of the export (reference §5.2), fetched
  * in chunks within one read-only snapshot, the next chunk computed by the
  * server while the caller writes the current one.
  *
@@ -59,6 +59,21 @@ int rdvlist_scope_parse(const char *s);                /* -1 if unknown */
 /* The filters as JSON (stored with an export). Caller frees. */
 char *rdvlist_filters_json(const struct rdvlist_filters *f);
 
+/* ------------------------------------------------------------ fields by name */
+
+/*
+ * The list and the export hand their rows out as text fields chosen by
+ * name: the caller names the result columns it reads (the SQL aliases of
+ * db/rdvlist.c: "starts", "motif", "usagers"…; a NULL name gives a NULL
+ * field), each name is looked up once per result, and a name the query
+ * does not produce is an error. src/export/rdvexport.c's column table says
+ * which field each column of the list and of the export reads.
+ */
+struct rdvlist_fields {
+	const char *const *names;
+	int n;
+};
+
 /* ------------------------------------------------------------ the list */
 
 struct rdvlist_item {
@@ -66,25 +81,27 @@ struct rdvlist_item {
 	rdv_time starts; /* territory wall clock */
 	int duration_min;
 	enum rdv_status status;
-	char *motif, *service, *lieu, *agents, *usagers, *organisation;
+	char **fields; /* the fields asked for, in that order (owned by the page) */
 };
 
 struct rdvlist_page {
 	struct rdvlist_item *items;
 	int n;
-	long total; /* rows matching the filters, all pages */
-	int offset; /* of items[0] */
+	int nfields; /* of each item */
+	long total;  /* rows matching the filters, all pages */
+	int offset;  /* of items[0] */
 };
 
 void rdvlist_page_free(struct rdvlist_page *p);
 
 /*
- * One page of the list: limit rows from offset, with the total count.
+ * One page of the list: limit rows from offset, with the total count and
+ * the fields named (copied: the caller's names need not outlive the call).
  * today: the reference day of the status filters. Reply DB_REPLY_RDVLIST
  * with a struct rdvlist_page *.
  */
 unsigned long db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today,
-                              int offset, int limit);
+                              int offset, int limit, const struct rdvlist_fields *fields);
 
 /* What the filters offer: the agents, motifs, services and lieux I see. */
 struct rdvlist_choice {
@@ -104,40 +121,34 @@ struct rdvlist_choices *db_rdvlist_choices(struct db *db, struct db_error **err)
 /* ------------------------------------------------------------ the export rows */
 
 /*
- * One rdv as the export needs it (strings borrowed from the batch). Aggregates (agents, usagers,
- * birth dates, e-mails) arrive joined by ", "; the lieu already in its §5.2 wording; times in the
- * territory's wall clock.
+ * The rows of the export, one per rdv, latest first: the fields the caller
+ * names (see struct rdvlist_fields; the export query's aliases are listed
+ * beside it in db/rdvlist.c). Aggregates (agents, usagers, birth dates,
+ * e-mails) arrive joined by ", ", the lieu in its §5.2 wording, times as
+ * "YYYY-MM-DDTHH:MM" in the territory's wall clock.
  */
-struct rdvlist_export_row {
-	int id;
-	rdv_time created, starts;
-	const char *origin; /* rdv.created_by: agent, usager, prescripteur, file_attente */
-	enum rdv_status status;
-	const char *service, *motif, *context, *lieu, *agents, *usagers, *commune;
-	bool minor;
-	const char *notifications, *organisation, *birth_dates, *post_code, *created_by;
-	const char *agent_emails;
-};
-
 struct rdvlist_cursor;
 
 /*
  * Open the export of the filtered list: a REPEATABLE READ, READ ONLY
  * transaction on db (blocking; the command line's connection), the count
  * and the organisations concerned, then the first chunk's query; chunk rows
- * per query (0: 5,000). Caller closes it with
- * rdvlist_cursor_close().
+ * per query (0: 5,000). fields is borrowed until the cursor is closed.
+ * Caller closes it with rdvlist_cursor_close().
  */
 struct rdvlist_cursor *db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f,
-                                              rdv_date today, int chunk, struct db_error **err);
+                                              rdv_date today, int chunk,
+                                              const struct rdvlist_fields *fields,
+                                              struct db_error **err);
 long rdvlist_cursor_total(const struct rdvlist_cursor *c);
 /* The distinct organisation ids of the rows (sorted). Borrowed. */
 const int *rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n);
 /*
- * The next batch of at most max rows into *rows (borrowed; valid until the
+ * The next batch of at most max rows: row k's fields are
+ * (*fields)[k * nfields + j], in the order named (borrowed; valid until the
  * next call). Returns the count, 0 at the end, -1 on error with *err set.
  */
-int rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const struct rdvlist_export_row **rows,
+int rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
                          struct db_error **err);
 /* Ends the transaction. */
 void rdvlist_cursor_close(struct rdvlist_cursor *c);

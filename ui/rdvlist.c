@@ -82,7 +82,8 @@ rdvlist_load(struct rdvlist *s, struct app *app)
 		s->reload_pending = true;
 		return;
 	}
-	s->ticket = db_send_rdvlist(app_db(app), &s->filters, today(app), s->offset, PAGE_ROWS);
+	s->ticket = db_send_rdvlist(app_db(app), &s->filters, today(app), s->offset, PAGE_ROWS,
+	                            rdv_columns_list_fields());
 }
 
 /* ------------------------------------------------------------ filters form */
@@ -393,32 +394,74 @@ status_glyph(enum rdv_status st, rdv_date day, rdv_date today_)
 	}
 }
 
-struct columns {
-	int date, time, motif, usagers, agents, lieu, status;
+/*
+ * The columns of src/export/rdvexport.c the list shows, in their list
+ * order, with their widths on this terminal: fixed widths first, then a
+ * column shown on wide terminals only takes its share of what is left, the
+ * other shares are taken of the rest, and the column without a width or a
+ * share gets what remains. One cell between columns; the last runs to the
+ * edge.
+ */
+#define MAX_SHOWN 16
+
+struct shown {
+	const struct rdv_column *col;
+	int field; /* of its first field in an item's fields */
+	int width;
 };
 
-static struct columns
-columns_for(int width)
+static int
+columns_for(int width, struct shown *out)
 {
-	struct columns c = {.date = 10, .time = 5};
-	int rest = width - c.date - c.time - 2;
-	/* Status gets a fixed share; the lieu only on wide terminals. */
-	c.status = 26;
-	rest -= c.status + 1;
-	if (width >= 120) {
-		c.lieu = rest / 5;
-		rest -= c.lieu + 1;
+	int n = 0, k = 0;
+	for (int order = 1; n < MAX_SHOWN; order++) {
+		bool any = false;
+		k = 0;
+		for (int c = 0; c < rdv_ncolumns; c++) {
+			const struct rdv_column *col = &rdv_columns[c];
+			if (col->list.order == 0)
+				continue;
+			if (col->list.order == order) {
+				any = true;
+				if (width >= col->list.min_cols)
+					out[n++] = (struct shown){col, 2 * k, col->list.width};
+			}
+			k++;
+		}
+		if (!any)
+			break;
 	}
-	c.motif = rest * 30 / 100;
-	c.usagers = rest * 38 / 100;
-	c.agents = rest - c.motif - c.usagers - 2;
-	return c;
+	int rest = width;
+	for (int i = 0; i < n; i++)
+		if (out[i].col->list.width)
+			rest -= out[i].width + 1;
+	for (int i = 0; i < n; i++)
+		if (out[i].col->list.min_cols && out[i].col->list.share) {
+			out[i].width = rest * out[i].col->list.share / 100;
+			rest -= out[i].width + 1;
+		}
+	int left = rest, filler = -1;
+	for (int i = 0; i < n; i++) {
+		const struct rdv_column *col = out[i].col;
+		if (col->list.width || col->list.min_cols)
+			continue;
+		if (col->list.share == 0) {
+			filler = i;
+			continue;
+		}
+		out[i].width = rest * col->list.share / 100;
+		left -= out[i].width + 1;
+	}
+	if (filler >= 0)
+		out[filler].width = left;
+	return n;
 }
 
 struct row_ctx {
 	struct rdvlist *s;
 	rdv_date today;
-	struct columns c;
+	struct shown cols[MAX_SHOWN];
+	int ncols;
 };
 
 static void
@@ -426,33 +469,42 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 {
 	struct row_ctx *ctx = vctx;
 	const struct rdvlist_item *it = &ctx->s->page->items[index];
-	const struct columns *c = &ctx->c;
 	int attr = selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL);
 	draw_fill(y, x, width, attr, L' ');
-	char date[11], hm[8];
 	rdv_date day = cal_time_date(it->starts);
-	cal_format_date_fr(day, date);
-	rdv_export_format_hhmm(cal_time_minute(it->starts), hm);
 	int cx = x;
-	draw_text(y, cx, c->date, attr, date);
-	cx += c->date + 1;
-	draw_text(y, cx, c->time, attr, hm);
-	cx += c->time + 1;
-	draw_text(y, cx, c->motif, attr, it->motif);
-	cx += c->motif + 1;
-	draw_text(y, cx, c->usagers, attr, it->usagers);
-	cx += c->usagers + 1;
-	draw_text(y, cx, c->agents, attr, it->agents);
-	cx += c->agents + 1;
-	if (c->lieu) {
-		draw_text(y, cx, c->lieu, attr, it->lieu);
-		cx += c->lieu + 1;
+	for (int i = 0; i < ctx->ncols; i++) {
+		const struct shown *sh = &ctx->cols[i];
+		char buf[RDV_CELL_BUF];
+		const char *text = rdv_column_text(sh->col, it->fields[sh->field],
+		                                   it->fields[sh->field + 1], ctx->today, buf);
+		int w = i == ctx->ncols - 1 ? x + width - cx : sh->width;
+		if (sh->col->read == RDV_READ_STATUS) {
+			/* A glyph per status, so that it reads without colour. */
+			char *st =
+			    xasprintf("%s %s", status_glyph(it->status, day, ctx->today), text);
+			draw_text_pad(y, cx, w,
+			              selected ? attr : theme_attr(status_slot(it->status)), st);
+			free(st);
+		} else {
+			draw_text(y, cx, w, attr, text);
+		}
+		cx += sh->width + 1;
 	}
-	char *st = xasprintf("%s %s", status_glyph(it->status, day, ctx->today),
-	                     rdv_status_label_fr(it->status, day, ctx->today));
-	draw_text_pad(y, cx, x + width - cx, selected ? attr : theme_attr(status_slot(it->status)),
-	              st);
-	free(st);
+}
+
+/* The column titles on the header row. */
+static void
+draw_titles(const struct row_ctx *ctx, int y)
+{
+	draw_fill(y, 0, COLS, theme_attr(SLOT_HEADER), L' ');
+	int cx = 0;
+	for (int i = 0; i < ctx->ncols; i++) {
+		const struct shown *sh = &ctx->cols[i];
+		int w = i == ctx->ncols - 1 ? COLS - cx : sh->width;
+		draw_text(y, cx, w, theme_attr(SLOT_HEADER), sh->col->list.title);
+		cx += sh->width + 1;
+	}
 }
 
 /* The progress bar of a running export, or how the last one ended. */
@@ -515,25 +567,9 @@ rdvlist_draw(void *state, struct app *app)
 		          " Filtres — Entrée : appliquer · Échap : fermer · ← → : choisir");
 		form_draw(s->form, 3, 1, COLS - 2, 10);
 	} else {
-		struct row_ctx ctx = {.s = s, .today = today(app), .c = columns_for(COLS)};
-		struct columns *c = &ctx.c;
-		draw_fill(2, 0, COLS, theme_attr(SLOT_HEADER), L' ');
-		int cx = 0;
-		draw_text(2, cx, c->date, theme_attr(SLOT_HEADER), "Date");
-		cx += c->date + 1;
-		draw_text(2, cx, c->time, theme_attr(SLOT_HEADER), "Heure");
-		cx += c->time + 1;
-		draw_text(2, cx, c->motif, theme_attr(SLOT_HEADER), "Motif");
-		cx += c->motif + 1;
-		draw_text(2, cx, c->usagers, theme_attr(SLOT_HEADER), "Usager(s)");
-		cx += c->usagers + 1;
-		draw_text(2, cx, c->agents, theme_attr(SLOT_HEADER), "Agent(s)");
-		cx += c->agents + 1;
-		if (c->lieu) {
-			draw_text(2, cx, c->lieu, theme_attr(SLOT_HEADER), "Lieu");
-			cx += c->lieu + 1;
-		}
-		draw_text(2, cx, COLS - cx, theme_attr(SLOT_HEADER), "Statut");
+		struct row_ctx ctx = {.s = s, .today = today(app)};
+		ctx.ncols = columns_for(COLS, ctx.cols);
+		draw_titles(&ctx, 2);
 		int height = bottom - HEADER_ROWS;
 		if (s->page) {
 			list_set_count(&s->list, s->page->n);

@@ -145,8 +145,111 @@ export_now(bool have_now, rdv_time now, const char *time_zone)
 	return local;
 }
 
+/* What `rdv export rdvs` was asked. */
+struct export_opts {
+	struct rdvlist_filters f;
+	const char *conninfo, *output;
+	int format, progress_fd, batch;
+	bool store, have_now;
+	rdv_time now;
+};
+
+/*
+ * One option of `rdv export rdvs` into o. Returns -1 when it is taken, else
+ * the exit status (help, or bad input said on stderr).
+ */
 static int
-export_rdvs(int argc, char **argv)
+export_option(int c, struct export_opts *o)
+{
+	struct rdvlist_filters *f = &o->f;
+	int *id = NULL;
+	const char *what = NULL;
+	switch (c) {
+	case 'd':
+		o->conninfo = optarg;
+		break;
+	case 'a':
+		id = &f->agent_id, what = "--agent";
+		break;
+	case 'm':
+		id = &f->motif_id, what = "--motif";
+		break;
+	case 's':
+		id = &f->service_id, what = "--service";
+		break;
+	case 'l':
+		id = &f->lieu_id, what = "--lieu";
+		break;
+	case 'S': {
+		int st = rdvlist_status_filter_parse(optarg);
+		if (st < 0)
+			return cli_usage_error("--status : seen, excused, revoked, noshow, "
+			                       "unknown_past ou unknown_future, pas « %s »",
+			                       optarg);
+		f->status = (enum rdvlist_status_filter)st;
+		break;
+	}
+	case 'F':
+		if (!cal_parse_date(optarg, &f->from))
+			return cli_usage_error("--from : date AAAA-MM-JJ attendue, pas « %s »",
+			                       optarg);
+		f->have_from = true;
+		break;
+	case 'T':
+		if (!cal_parse_date(optarg, &f->to))
+			return cli_usage_error("--to : date AAAA-MM-JJ attendue, pas « %s »",
+			                       optarg);
+		f->have_to = true;
+		break;
+	case 'c': {
+		int sc = rdvlist_scope_parse(optarg);
+		if (sc < 0)
+			return cli_usage_error("--scope : all, services ou assigned, pas « %s »",
+			                       optarg);
+		f->scope = (enum rdvlist_scope)sc;
+		break;
+	}
+	case 'f':
+		o->format = export_format_parse(optarg);
+		if (o->format < 0)
+			return cli_usage_error("--format : xlsx ou pdf, pas « %s »", optarg);
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case 'K':
+		o->store = true;
+		break;
+	case 'n':
+		if (!cal_parse_datetime(optarg, &o->now))
+			return cli_usage_error("--now : AAAA-MM-JJTHH:MM attendu, pas « %s »",
+			                       optarg);
+		o->have_now = true;
+		break;
+	case 'P':
+		if (!parse_id(optarg, &o->progress_fd) || o->progress_fd < 3)
+			return cli_usage_error(
+			    "--progress-fd : descripteur ≥ 3 attendu, pas « %s »", optarg);
+		break;
+	case 'b':
+		if (!parse_id(optarg, &o->batch))
+			return cli_usage_error(
+			    "--batch : nombre entier positif attendu, pas « %s »", optarg);
+		break;
+	case 'h':
+		return export_usage(stdout);
+	default:
+		return export_usage(stderr);
+	}
+	if (id && !parse_id(optarg, id))
+		return cli_usage_error("%s : identifiant numérique attendu, pas « %s »", what,
+		                       optarg);
+	return -1;
+}
+
+/* The options of `rdv export rdvs` into o: -1 when they hold together, else the exit status. */
+static int
+export_parse(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},
@@ -167,127 +270,109 @@ export_rdvs(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct rdvlist_filters f = {0};
-	const char *conninfo = NULL, *output = NULL;
-	int format = -1, progress_fd = -1, batch = 0;
-	bool store = false, have_now = false;
-	rdv_time now = 0;
+	*o = (struct export_opts){.format = -1, .progress_fd = -1};
 	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		int *id = NULL;
-		const char *what = NULL;
-		switch (c) {
-		case 'd':
-			conninfo = optarg;
-			break;
-		case 'a':
-			id = &f.agent_id, what = "--agent";
-			break;
-		case 'm':
-			id = &f.motif_id, what = "--motif";
-			break;
-		case 's':
-			id = &f.service_id, what = "--service";
-			break;
-		case 'l':
-			id = &f.lieu_id, what = "--lieu";
-			break;
-		case 'S': {
-			int st = rdvlist_status_filter_parse(optarg);
-			if (st < 0)
-				return cli_usage_error("--status : seen, excused, revoked, noshow, "
-				                       "unknown_past ou unknown_future, pas « %s »",
-				                       optarg);
-			f.status = (enum rdvlist_status_filter)st;
-			break;
-		}
-		case 'F':
-			if (!cal_parse_date(optarg, &f.from))
-				return cli_usage_error(
-				    "--from : date AAAA-MM-JJ attendue, pas « %s »", optarg);
-			f.have_from = true;
-			break;
-		case 'T':
-			if (!cal_parse_date(optarg, &f.to))
-				return cli_usage_error(
-				    "--to : date AAAA-MM-JJ attendue, pas « %s »", optarg);
-			f.have_to = true;
-			break;
-		case 'c': {
-			int sc = rdvlist_scope_parse(optarg);
-			if (sc < 0)
-				return cli_usage_error(
-				    "--scope : all, services ou assigned, pas « %s »", optarg);
-			f.scope = (enum rdvlist_scope)sc;
-			break;
-		}
-		case 'f':
-			format = export_format_parse(optarg);
-			if (format < 0)
-				return cli_usage_error("--format : xlsx ou pdf, pas « %s »",
-				                       optarg);
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'K':
-			store = true;
-			break;
-		case 'n':
-			if (!cal_parse_datetime(optarg, &now))
-				return cli_usage_error(
-				    "--now : AAAA-MM-JJTHH:MM attendu, pas « %s »", optarg);
-			have_now = true;
-			break;
-		case 'P':
-			if (!parse_id(optarg, &progress_fd) || progress_fd < 3)
-				return cli_usage_error(
-				    "--progress-fd : descripteur ≥ 3 attendu, pas « %s »", optarg);
-			break;
-		case 'b':
-			if (!parse_id(optarg, &batch))
-				return cli_usage_error(
-				    "--batch : nombre entier positif attendu, pas « %s »", optarg);
-			break;
-		case 'h':
-			return export_usage(stdout);
-		default:
-			return export_usage(stderr);
-		}
-		if (id && !parse_id(optarg, id))
-			return cli_usage_error("%s : identifiant numérique attendu, pas « %s »",
-			                       what, optarg);
-	}
+	int c, st;
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1)
+		if ((st = export_option(c, o)) >= 0)
+			return st;
 	if (optind < argc)
 		return cli_usage_error("argument inattendu « %s »", argv[optind]);
-	if (format < 0)
+	if (o->format < 0)
 		return cli_usage_error("--format xlsx ou --format pdf est obligatoire");
-	if (output == NULL && !store)
+	if (o->output == NULL && !o->store)
 		return cli_usage_error("-o FICHIER est obligatoire (ou --store)");
-	if (f.have_from && f.have_to && f.from > f.to)
+	if (o->f.have_from && o->f.have_to && o->f.from > o->f.to)
 		return cli_usage_error("--from est après --to");
-	if (!have_now) {
+	if (!o->have_now) {
 		const char *env = getenv("RDV_NOW");
 		if (env && *env) {
-			if (!cal_parse_datetime(env, &now))
+			if (!cal_parse_datetime(env, &o->now))
 				return cli_usage_error("RDV_NOW : AAAA-MM-JJTHH:MM attendu");
-			have_now = true;
+			o->have_now = true;
 		}
 	}
+	return -1;
+}
 
-	struct progress prog = {0};
-	if (progress_fd >= 0) {
-		prog.out = fdopen(progress_fd, "w");
-		if (prog.out == NULL)
-			return cli_usage_error("--progress-fd %d : %s", progress_fd,
-			                       strerror(errno));
+/* The filter the agent cannot see ("agent", "motif", "service", "lieu"), or NULL. */
+static const char *
+export_unknown_choice(const struct rdvlist_filters *f, const struct rdvlist_choices *ch)
+{
+	if (f->agent_id && !choice_known(ch->agents, ch->nagents, f->agent_id))
+		return "agent";
+	if (f->motif_id && !choice_known(ch->motifs, ch->nmotifs, f->motif_id))
+		return "motif";
+	if (f->service_id && !choice_known(ch->services, ch->nservices, f->service_id))
+		return "service";
+	if (f->lieu_id && !choice_known(ch->lieux, ch->nlieux, f->lieu_id))
+		return "lieu";
+	return NULL;
+}
+
+/* Store the written file in the export id; false with *msg (caller frees). */
+static bool
+export_store(struct db *db, const char *id, const char *path, const struct export_opts *o,
+             const int *orgs, int norgs, long rows, char **msg)
+{
+	unsigned char *data = NULL;
+	size_t size = 0;
+	if (!export_file_read(path, &data, &size, msg))
+		return false;
+	char *name =
+	    rdv_export_file_name(cal_time_date(o->now), orgs, norgs, (enum export_format)o->format);
+	struct db_error *err = NULL;
+	bool ok = db_export_finish(db, id, name, orgs, norgs, data, size, rows, &err);
+	free(name);
+	free(data);
+	if (!ok)
+		*msg = xasprintf("enregistrement de l'export : %s", db_error_text(err));
+	db_error_free(err);
+	return ok;
+}
+
+/* A temporary file to write into when the export is only stored; caller unlinks and frees. */
+static char *
+export_temp(char **msg)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tmp = xasprintf("%s/rdv-export-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		*msg = xasprintf("fichier temporaire : %s", strerror(errno));
+		free(tmp);
+		return NULL;
 	}
+	close(fd);
+	return tmp;
+}
+
+static void
+export_signals(void)
+{
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int
+export_rdvs(int argc, char **argv)
+{
+	struct export_opts o;
+	int st = export_parse(argc, argv, &o);
+	if (st >= 0)
+		return st;
+	struct rdvlist_filters f = o.f;
+	struct progress prog = {0};
+	if (o.progress_fd >= 0) {
+		prog.out = fdopen(o.progress_fd, "w");
+		if (prog.out == NULL)
+			return cli_usage_error("--progress-fd %d : %s", o.progress_fd,
+			                       strerror(errno));
+	}
+	export_signals();
 
 	int status = 1;
 	char *id = NULL, *summary = NULL, *tmp = NULL, *msg = NULL, *author = NULL;
@@ -296,7 +381,7 @@ export_rdvs(int argc, char **argv)
 	struct db_error *err = NULL;
 	struct rdvlist_choices *choices = NULL;
 	struct db_session *session = NULL;
-	struct db *db = export_connect(conninfo);
+	struct db *db = export_connect(o.conninfo);
 	if (db == NULL) {
 		progress_final(&prog, "error connexion impossible");
 		goto out;
@@ -308,82 +393,50 @@ export_rdvs(int argc, char **argv)
 	if (choices == NULL)
 		goto db_fail;
 	/* An id the agent cannot see is bad input, said as such. */
-	if ((f.agent_id && !choice_known(choices->agents, choices->nagents, f.agent_id)) ||
-	    (f.motif_id && !choice_known(choices->motifs, choices->nmotifs, f.motif_id)) ||
-	    (f.service_id && !choice_known(choices->services, choices->nservices, f.service_id)) ||
-	    (f.lieu_id && !choice_known(choices->lieux, choices->nlieux, f.lieu_id))) {
-		const char *what =
-		    f.agent_id && !choice_known(choices->agents, choices->nagents, f.agent_id)
-		        ? "agent"
-		    : f.motif_id && !choice_known(choices->motifs, choices->nmotifs, f.motif_id)
-		        ? "motif"
-		    : f.service_id &&
-		            !choice_known(choices->services, choices->nservices, f.service_id)
-		        ? "service"
-		        : "lieu";
-		status = cli_usage_error("%s inconnu ou hors de vos organisations", what);
-		progress_final(&prog, "error %s inconnu ou hors de vos organisations", what);
+	const char *unknown = export_unknown_choice(&f, choices);
+	if (unknown) {
+		status = cli_usage_error("%s inconnu ou hors de vos organisations", unknown);
+		progress_final(&prog, "error %s inconnu ou hors de vos organisations", unknown);
 		goto out;
 	}
-	now = export_now(have_now, now, session->time_zone);
+	o.now = export_now(o.have_now, o.now, session->time_zone);
 	summary = rdv_export_filters_summary(&f, choices);
 	author = xasprintf("%s %s", session->first_name, session->last_name);
-	if (store) {
+	if (o.store) {
 		char *json = rdvlist_filters_json(&f);
-		char *name = rdv_export_file_name(cal_time_date(now), NULL, 0, format);
-		id = db_export_create(db, export_format_name(format), name, json, summary, NULL, 0,
-		                      &err);
+		char *name = rdv_export_file_name(cal_time_date(o.now), NULL, 0, o.format);
+		id = db_export_create(db, export_format_name(o.format), name, json, summary, NULL,
+		                      0, &err);
 		free(json);
 		free(name);
 		if (id == NULL)
 			goto db_fail;
 	}
-	const char *path = output;
-	if (path == NULL) {
-		const char *dir = getenv("TMPDIR");
-		tmp = xasprintf("%s/rdv-export-XXXXXX", dir && *dir ? dir : "/tmp");
-		int fd = mkstemp(tmp);
-		if (fd < 0) {
-			msg = xasprintf("fichier temporaire : %s", strerror(errno));
-			goto fail;
-		}
-		close(fd);
-		path = tmp;
-	}
+	const char *path = o.output;
+	if (path == NULL && (path = tmp = export_temp(&msg)) == NULL)
+		goto fail;
 	struct rdv_export_job job = {
 	    .filters = &f,
-	    .now = now,
-	    .format = (enum export_format)format,
+	    .now = o.now,
+	    .format = (enum export_format)o.format,
 	    .path = path,
 	    .summary = summary,
 	    .author = author,
 	    .progress = export_progress,
 	    .progress_ctx = &prog,
-	    .batch = batch,
+	    .batch = o.batch,
 	};
 	if (!rdv_export_run(db, &job, &rows, &orgs, &norgs, &msg))
 		goto fail;
-	if (store) {
-		unsigned char *data = NULL;
-		size_t size = 0;
-		if (!export_file_read(path, &data, &size, &msg))
-			goto fail;
-		char *name = rdv_export_file_name(cal_time_date(now), orgs, norgs, format);
-		bool ok = db_export_finish(db, id, name, orgs, norgs, data, size, rows, &err);
-		free(name);
-		free(data);
-		if (!ok) {
-			msg = xasprintf("enregistrement de l'export : %s", db_error_text(err));
-			goto fail;
-		}
-	}
+	if (o.store && !export_store(db, id, path, &o, orgs, norgs, rows, &msg))
+		goto fail;
 	if (tmp)
 		unlink(tmp);
-	if (store)
+	if (o.store)
 		printf("%ld rendez-vous exportés (export %s)%s%s\n", rows, id,
-		       output ? " dans " : "", output ? output : "");
+		       o.output ? " dans " : "", o.output ? o.output : "");
 	else
-		printf("%ld rendez-vous exportés dans %s\n", rows, output);
+		printf("%ld rendez-vous exportés dans %s\n", rows, o.output);
 	progress_final(&prog, "done %s %ld", id ? id : "-", rows);
 	status = 0;
 	goto out;

@@ -8,3 +8,4 @@ rdv_LDADD = ui/libui.a db/libdb.a src/core/libcore.a $(ALL_LIBS)
 rdv_SOURCES += src/cli/cmd_export.c src/export/writer.c src/export/writer.h \
 	src/export/backend.h src/export/xlsx.c src/export/pdf.c \
 	src/export/rdvexport.c src/export/rdvexport.h
+rdv_SOURCES += src/export/pdfdoc.c src/export/pdfdoc.h

@@ -4,13 +4,14 @@
 
 #include <cairo-pdf.h>
 #include <errno.h>
-#include <malloc.h>
+#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
+#include "export/pdfdoc.h"
 
 /*
  * An A4 landscape table: on every page the title, the filters, the column
@@ -33,6 +34,13 @@
  * Breaks: a column is never narrower than the longest word of its header,
  * which wraps on word boundaries only; an e-mail address in a cell breaks
  * before "@", "." or "-", never inside a name.
+ *
+ * Output: pango lays text out (its context comes from a cairo PDF surface
+ * that writes nothing, so line breaks and glyph positions are those cairo
+ * printed), and each laid-out value is turned once into PDF text operators
+ * ("[(glyph ids)] TJ" per line) that every page showing it copies; pdfdoc.c
+ * writes the file. Going through cairo's PDF surface cost four fifths of
+ * the time of a large export (it records, analyses and subsets each page).
  */
 
 #define PAGE_W 841.89
@@ -47,30 +55,68 @@
 #define SUB_FONT "DejaVu Sans 7"
 #define FOOT_FONT "DejaVu Sans 6"
 
+/*
+ * One line (or piece of a line at one height) of a laid-out cell: where its
+ * first glyph sits relative to the cell's top left corner, in which PDF
+ * font, and its glyphs as a ready-made "[(…)] TJ" operator.
+ */
+struct text_run {
+	double dx, dy;
+	int font; /* pdfdoc font number */
+	double size;
+	char *ops;
+	size_t len;
+};
+
+struct cell_entry {
+	PangoLayout *layout; /* while being laid out only */
+	struct text_run *runs;
+	int nruns;
+	double height;
+};
+
+/* A growing byte string (a page's content stream). */
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+/* A pango font as the PDF knows it. */
+struct font_use {
+	PangoFont *font; /* referenced */
+	int pdf;         /* pdfdoc font number */
+	double size;     /* points */
+};
+
 struct pdf_out {
 	FILE *file;
 	int write_errno;
-	cairo_surface_t *surface;
+	struct pdfdoc *doc;
+	cairo_surface_t *surface; /* writes nothing: only gives pango its context */
 	cairo_t *cr;
 	const struct export_table *t;
 	double *x, *w;             /* column left edges and widths */
-	PangoLayout **cells;       /* one layout per column, for values not cached */
+	PangoLayout **cells;       /* one layout per column: every value is laid out in it */
 	struct cell_cache *caches; /* one per column */
 	GHashTable *widths;        /* e-mail pieces → width in points */
 	PangoLayout *measure;      /* lays out the pieces measured */
 	GString *wrapped;          /* an e-mail cell with its line breaks */
 	struct cell_entry *heads;  /* the column headers, laid out once */
+	struct cell_entry title, subtitle, generated; /* the same on every page */
 	double head_h;
 	PangoLayout *text; /* titles and foot */
 	PangoFontDescription *cell_font, *head_font, *title_font, *sub_font, *foot_font;
 	PangoContext *ctx;        /* shared by every layout: one font cache */
 	struct cell_entry **row;  /* the cells of the row being drawn (borrowed) */
 	struct cell_entry *plain; /* per column: the value not cached */
-	cairo_glyph_t *batch;     /* glyphs of the page not drawn yet, in place */
-	int nbatch, batch_cap;
-	cairo_scaled_font_t *batch_font; /* their font */
-	int page;                        /* pages begun */
-	double y;                        /* next row's top on the current page */
+	struct font_use *fonts;   /* pango fonts met */
+	int nfonts;
+	struct buf page_text;  /* text operators of the page (between BT and ET) */
+	struct buf page_lines; /* the header band and the rules under the rows */
+	int cur_font;          /* font selected in page_text (-1: none yet) */
+	double line_x, line_y; /* where the last Td put the text line (PDF coordinates) */
+	int page;              /* pages begun */
+	double y;              /* next row's top on the current page */
 	long rows;
 };
 
@@ -84,58 +130,181 @@ struct pdf_out {
 #define CACHE_PROBE 2000
 #define CACHE_MIN_HITS 4
 
-/* Glyphs of one run of a laid-out cell, relative to the cell's text origin. */
-struct glyph_run {
-	cairo_scaled_font_t *font;
-	cairo_glyph_t *glyphs;
-	int n;
-};
+/* ------------------------------------------------------------ bytes */
 
-struct cell_entry {
-	PangoLayout *layout;
-	struct glyph_run *runs;
-	int nruns;
-	double height;
-};
+static void
+buf_grow(struct buf *b, size_t more)
+{
+	if (b->n + more <= b->cap)
+		return;
+	b->cap = 2 * (b->n + more);
+	b->s = xrealloc(b->s, b->cap);
+}
+
+static inline void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+static inline void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 
 /*
- * The glyphs pango chose for l, once: drawing them afterwards is one
- * cairo_show_glyphs() a run, without going through the layout again.
+ * A number with at most two decimals, as PDF operands are written ("12.5",
+ * "-3", "0.04"): sprintf would cost more than the rest of a cell. Returns
+ * the value written.
+ */
+static double
+buf_num(struct buf *b, double v)
+{
+	long k = lround(v * 100);
+	double written = (double)k / 100;
+	char tmp[32], *e = tmp + sizeof tmp, *o = e;
+	unsigned long u = k < 0 ? (unsigned long)-k : (unsigned long)k;
+	unsigned frac = (unsigned)(u % 100);
+	u /= 100;
+	if (frac) {
+		if (frac % 10)
+			*--o = (char)('0' + frac % 10);
+		*--o = (char)('0' + frac / 10);
+		*--o = '.';
+	}
+	do {
+		*--o = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (k < 0)
+		*--o = '-';
+	buf_add(b, o, (size_t)(e - o));
+	return written;
+}
+
+/*
+ * A glyph id as the two bytes of a literal string (half the size of hex),
+ * with what a literal string may not hold bare escaped: parentheses,
+ * backslash and ends of line (a bare CR would read back as a line feed).
+ */
+static inline void
+buf_glyph(struct buf *b, unsigned g)
+{
+	buf_grow(b, 4);
+	unsigned char by[2] = {(unsigned char)(g >> 8), (unsigned char)g};
+	for (int i = 0; i < 2; i++) {
+		switch (by[i]) {
+		case '(':
+		case ')':
+		case '\\':
+			b->s[b->n++] = '\\';
+			b->s[b->n++] = (char)by[i];
+			break;
+		case '\r':
+			b->s[b->n++] = '\\';
+			b->s[b->n++] = 'r';
+			break;
+		case '\n':
+			b->s[b->n++] = '\\';
+			b->s[b->n++] = 'n';
+			break;
+		default:
+			b->s[b->n++] = (char)by[i];
+		}
+	}
+}
+
+/* ------------------------------------------------------------ glyphs */
+
+/* The PDF font of a pango font (looked up once per font). */
+static const struct font_use *
+font_use(struct pdf_out *p, PangoFont *font)
+{
+	for (int i = 0; i < p->nfonts; i++)
+		if (p->fonts[i].font == font)
+			return &p->fonts[i];
+	p->fonts = xreallocarray(p->fonts, (size_t)p->nfonts + 1, sizeof *p->fonts);
+	struct font_use *u = &p->fonts[p->nfonts++];
+	u->font = g_object_ref(font);
+	PangoFontDescription *desc = pango_font_describe(font);
+	u->size = (double)pango_font_description_get_size(desc) / PANGO_SCALE;
+	pango_font_description_free(desc);
+	u->pdf = pdfdoc_font(p->doc, hb_font_get_face(pango_font_get_hb_font(font)), u->size);
+	return u;
+}
+
+static void
+entry_add_run(struct cell_entry *e, const struct font_use *fu, double x, double y, struct buf *b)
+{
+	buf_str(b, ")] TJ\n");
+	e->runs = xreallocarray(e->runs, (size_t)e->nruns + 1, sizeof *e->runs);
+	e->runs[e->nruns++] = (struct text_run){x, y, fu->pdf, fu->size, b->s, b->n};
+	*b = (struct buf){0};
+}
+
+/*
+ * One pango run as PDF text: glyph ids in a TJ array, with a position
+ * adjustment wherever pango placed a glyph elsewhere than the width the
+ * file declares would put it (kerning). A glyph raised or lowered (a mark)
+ * starts a new run at its own height.
  */
 static void
-cell_entry_glyphs(struct cell_entry *e)
+run_encode(struct pdf_out *p, struct cell_entry *e, PangoLayoutRun *run, const char *text, int x0,
+           int baseline)
 {
+	const struct font_use *fu = font_use(p, run->item->analysis.font);
+	PangoGlyphString *gs = run->glyphs;
+	struct buf b = {0};
+	double cur = 0; /* where the next glyph goes without adjustment, in points */
+	double start_x = 0, start_y = 0;
+	int x = x0;
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		PangoGlyphInfo *gi = &gs->glyphs[i];
+		double gx = (double)(x + gi->geometry.x_offset) / PANGO_SCALE;
+		double gy = (double)(baseline + gi->geometry.y_offset) / PANGO_SCALE;
+		x += gi->geometry.width;
+		if (gi->glyph == PANGO_GLYPH_EMPTY || (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+			continue;
+		if (b.n > 0 && gy != start_y)
+			entry_add_run(e, fu, start_x, start_y, &b);
+		if (b.n == 0) {
+			buf_str(&b, "[(");
+			start_x = cur = gx;
+			start_y = gy;
+		} else if (fabs(gx - cur) > 0.005) {
+			buf_str(&b, ")");
+			buf_num(&b, -(gx - cur) * 1000 / fu->size);
+			buf_str(&b, "(");
+			cur = gx;
+		}
+		gunichar c = g_utf8_get_char(text + run->item->offset + gs->log_clusters[i]);
+		double adv = pdfdoc_glyph(p->doc, fu->pdf, gi->glyph, c);
+		buf_glyph(&b, gi->glyph);
+		cur += adv * fu->size / 1000;
+	}
+	if (b.n > 0)
+		entry_add_run(e, fu, start_x, start_y, &b);
+}
+
+/*
+ * The text operators of e's layout, once: drawing it afterwards copies them
+ * at the cell's position, without going through pango again.
+ */
+static void
+cell_entry_glyphs(struct pdf_out *p, struct cell_entry *e)
+{
+	const char *text = pango_layout_get_text(e->layout);
 	PangoLayoutIter *it = pango_layout_get_iter(e->layout);
-	int cap = 0;
 	do {
 		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
 		if (run == NULL || run->glyphs->num_glyphs == 0)
 			continue;
 		PangoRectangle logical;
 		pango_layout_iter_get_run_extents(it, NULL, &logical);
-		int baseline = pango_layout_iter_get_baseline(it);
-		if (e->nruns == cap) {
-			cap = cap ? 2 * cap : 4;
-			e->runs = xrealloc(e->runs, (size_t)cap * sizeof *e->runs);
-		}
-		struct glyph_run *r = &e->runs[e->nruns++];
-		PangoGlyphString *gs = run->glyphs;
-		r->font = cairo_scaled_font_reference(
-		    pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font)));
-		r->glyphs = xcalloc((size_t)gs->num_glyphs, sizeof *r->glyphs);
-		r->n = 0;
-		int x = logical.x;
-		for (int i = 0; i < gs->num_glyphs; i++) {
-			PangoGlyphInfo *gi = &gs->glyphs[i];
-			if (gi->glyph != PANGO_GLYPH_EMPTY &&
-			    !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
-				cairo_glyph_t *g = &r->glyphs[r->n++];
-				g->index = gi->glyph;
-				g->x = (double)(x + gi->geometry.x_offset) / PANGO_SCALE;
-				g->y = (double)(baseline + gi->geometry.y_offset) / PANGO_SCALE;
-			}
-			x += gi->geometry.width;
-		}
+		run_encode(p, e, run, text, logical.x, pango_layout_iter_get_baseline(it));
 	} while (pango_layout_iter_next_run(it));
 	pango_layout_iter_free(it);
 }
@@ -143,10 +312,8 @@ cell_entry_glyphs(struct cell_entry *e)
 static void
 cell_entry_clear(struct cell_entry *e)
 {
-	for (int i = 0; i < e->nruns; i++) {
-		cairo_scaled_font_destroy(e->runs[i].font);
-		free(e->runs[i].glyphs);
-	}
+	for (int i = 0; i < e->nruns; i++)
+		free(e->runs[i].ops);
 	free(e->runs);
 	e->runs = NULL;
 	e->nruns = 0;
@@ -163,18 +330,16 @@ cell_entry_free(gpointer data)
 {
 	struct cell_entry *e = data;
 	cell_entry_clear(e);
-	g_object_unref(e->layout);
 	free(e);
 }
 
+/* The cairo surface behind pango's context writes nothing. */
 static cairo_status_t
-pdf_write(void *closure, const unsigned char *data, unsigned int length)
+write_nothing(void *closure, const unsigned char *data, unsigned int length)
 {
-	struct pdf_out *p = closure;
-	if (fwrite(data, 1, length, p->file) != length) {
-		p->write_errno = errno;
-		return CAIRO_STATUS_WRITE_ERROR;
-	}
+	(void)closure;
+	(void)data;
+	(void)length;
 	return CAIRO_STATUS_SUCCESS;
 }
 
@@ -219,13 +384,6 @@ layout_height(PangoLayout *l)
 	int w, h;
 	pango_layout_get_size(l, &w, &h);
 	return (double)h / PANGO_SCALE;
-}
-
-static void
-show_at(struct pdf_out *p, PangoLayout *l, double x, double y)
-{
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, l);
 }
 
 /* The widest piece of a header that may not break (its longest word), in points. */
@@ -373,64 +531,79 @@ cell_layout(struct pdf_out *p, int c, const char *text)
 			g_hash_table_remove_all(k->map);
 		}
 	}
+	struct cell_entry *e;
 	if (k->off) {
-		struct cell_entry *e = &p->plain[c];
+		e = &p->plain[c];
 		cell_entry_clear(e);
-		e->layout = p->cells[c];
-		cell_set_text(p, e->layout, width, text);
-		e->height = layout_height(e->layout);
-		cell_entry_glyphs(e);
-		return e;
+	} else {
+		if (g_hash_table_size(k->map) >= CACHE_MAX)
+			g_hash_table_remove_all(k->map);
+		e = xcalloc(1, sizeof *e);
+		g_hash_table_insert(k->map, xstrdup(text), e);
 	}
-	if (g_hash_table_size(k->map) >= CACHE_MAX)
-		g_hash_table_remove_all(k->map);
-	struct cell_entry *e = xcalloc(1, sizeof *e);
-	e->layout = layout_new(p, p->cell_font, width);
+	/* The column's layout serves every value: an entry keeps its operators only. */
+	e->layout = p->cells[c];
 	cell_set_text(p, e->layout, width, text);
 	e->height = layout_height(e->layout);
-	cell_entry_glyphs(e);
-	g_hash_table_insert(k->map, xstrdup(text), e);
+	cell_entry_glyphs(p, e);
+	e->layout = NULL;
 	return e;
 }
 
-/*
- * Draw the glyphs gathered so far in one cairo_show_glyphs(): cairo's cost
- * is per call as much as per glyph (each call is recorded, measured,
- * analysed and written as its own text object).
- */
-static void
-glyphs_flush(struct pdf_out *p)
-{
-	if (p->nbatch == 0)
-		return;
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
-	cairo_set_scaled_font(p->cr, p->batch_font);
-	cairo_show_glyphs(p->cr, p->batch, p->nbatch);
-	p->nbatch = 0;
-}
-
-/* Queue a cell's glyphs with their text origin at x, y (drawn by glyphs_flush()). */
+/* Add a cell's text to the page with its top left corner at x, y (from the page's top). */
 static void
 cell_draw(struct pdf_out *p, const struct cell_entry *e, double x, double y)
 {
+	struct buf *b = &p->page_text;
 	for (int i = 0; i < e->nruns; i++) {
-		const struct glyph_run *r = &e->runs[i];
-		if (r->font != p->batch_font) {
-			glyphs_flush(p);
-			cairo_scaled_font_destroy(p->batch_font);
-			p->batch_font = cairo_scaled_font_reference(r->font);
+		const struct text_run *r = &e->runs[i];
+		if (r->font != p->cur_font) {
+			char tf[48];
+			int n = snprintf(tf, sizeof tf, "/F%d ", r->font);
+			buf_add(b, tf, (size_t)n);
+			buf_num(b, r->size);
+			buf_str(b, " Tf\n");
+			p->cur_font = r->font;
 		}
-		if (p->nbatch + r->n > p->batch_cap) {
-			p->batch_cap = 2 * (p->nbatch + r->n);
-			p->batch = xrealloc(p->batch, (size_t)p->batch_cap * sizeof *p->batch);
-		}
-		cairo_glyph_t *out = p->batch + p->nbatch;
-		for (int g = 0; g < r->n; g++) {
-			out[g].index = r->glyphs[g].index;
-			out[g].x = r->glyphs[g].x + x;
-			out[g].y = r->glyphs[g].y + y;
-		}
-		p->nbatch += r->n;
+		/* A move from the previous line's start: shorter than a Tm each time. */
+		p->line_x += buf_num(b, x + r->dx - p->line_x);
+		buf_str(b, " ");
+		p->line_y += buf_num(b, PAGE_H - (y + r->dy) - p->line_y);
+		buf_str(b, " Td ");
+		buf_add(b, r->ops, r->len);
+	}
+}
+
+static void
+text_gray(struct pdf_out *p, const char *level)
+{
+	buf_str(&p->page_text, level);
+	buf_str(&p->page_text, " g\n");
+}
+
+/* Lay out one of the texts outside the table (title, filters, foot) into e. */
+static void
+free_text(struct pdf_out *p, struct cell_entry *e, const PangoFontDescription *font,
+          const char *text, PangoAlignment align)
+{
+	cell_entry_clear(e);
+	e->layout = p->text;
+	pango_layout_set_font_description(p->text, font);
+	pango_layout_set_width(p->text, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
+	pango_layout_set_alignment(p->text, align);
+	pango_layout_set_text(p->text, text ? text : "", -1);
+	e->height = layout_height(p->text);
+	cell_entry_glyphs(p, e);
+	e->layout = NULL;
+}
+
+/* A rectangle or line's coordinates, from the page's bottom as PDF counts. */
+static void
+lines_nums(struct buf *g, int n, const double *v)
+{
+	for (int i = 0; i < n; i++) {
+		buf_num(g, v[i]);
+		buf_str(g, " ");
 	}
 }
 
@@ -439,99 +612,65 @@ static void
 page_begin(struct pdf_out *p)
 {
 	p->page++;
-	cairo_t *cr = p->cr;
+	p->page_text.n = 0;
+	p->page_lines.n = 0;
+	p->cur_font = -1;
+	p->line_x = p->line_y = 0;
 	const struct export_table *t = p->t;
-	double width = PAGE_W - 2 * MARGIN;
 	double y = MARGIN;
 
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	pango_layout_set_font_description(p->text, p->title_font);
-	pango_layout_set_width(p->text, (int)(width * PANGO_SCALE));
-	pango_layout_set_alignment(p->text, PANGO_ALIGN_LEFT);
-	pango_layout_set_text(p->text, t->title ? t->title : "", -1);
-	show_at(p, p->text, MARGIN, y);
-	y += layout_height(p->text) + 2;
+	text_gray(p, "0");
+	cell_draw(p, &p->title, MARGIN, y);
+	y += p->title.height + 2;
 	if (t->subtitle && *t->subtitle) {
-		pango_layout_set_font_description(p->text, p->sub_font);
-		pango_layout_set_text(p->text, t->subtitle, -1);
-		show_at(p, p->text, MARGIN, y);
-		y += layout_height(p->text) + 4;
+		cell_draw(p, &p->subtitle, MARGIN, y);
+		y += p->subtitle.height + 4;
 	}
 
-	/* Column headers on a light band. */
+	/* Column headers on a light band; the rules under the rows in light grey. */
 	double h = p->head_h;
-	cairo_set_source_rgb(cr, 0.86, 0.89, 0.94);
-	cairo_rectangle(cr, MARGIN, y, width, h);
-	cairo_fill(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
+	buf_str(&p->page_lines, "0.86 0.89 0.94 rg ");
+	lines_nums(&p->page_lines, 4, (double[]){MARGIN, PAGE_H - y - h, PAGE_W - 2 * MARGIN, h});
+	buf_str(&p->page_lines, "re f\n0.75 G 0.3 w\n");
 	for (int c = 0; c < t->ncols; c++)
 		cell_draw(p, &p->heads[c], p->x[c] + PAD_X, y + PAD_Y);
 	p->y = y + h;
 }
 
-/* When the file was made and the page number, at the foot. */
-static void
+/* When the file was made and the page number, at the foot; then the page goes out. */
+static bool
 page_end(struct pdf_out *p)
 {
-	glyphs_flush(p);
-	double width = PAGE_W - 2 * MARGIN;
 	double y = PAGE_H - MARGIN - FOOT_H + 3;
-	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-	pango_layout_set_font_description(p->text, p->foot_font);
-	pango_layout_set_width(p->text, (int)(width * PANGO_SCALE));
-	pango_layout_set_alignment(p->text, PANGO_ALIGN_LEFT);
-	pango_layout_set_text(p->text, p->t->generated ? p->t->generated : "", -1);
-	show_at(p, p->text, MARGIN, y);
+	text_gray(p, "0.3");
+	cell_draw(p, &p->generated, MARGIN, y);
 	char num[32];
 	snprintf(num, sizeof num, "Page %d", p->page);
-	pango_layout_set_alignment(p->text, PANGO_ALIGN_RIGHT);
-	pango_layout_set_text(p->text, num, -1);
-	show_at(p, p->text, MARGIN, y);
-	cairo_show_page(p->cr);
+	struct cell_entry e = {0};
+	free_text(p, &e, p->foot_font, num, PANGO_ALIGN_RIGHT);
+	cell_draw(p, &e, MARGIN, y);
+	cell_entry_clear(&e);
+
+	struct buf *g = &p->page_lines;
+	buf_str(g, "S\nBT\n");
+	buf_add(g, p->page_text.s, p->page_text.n);
+	buf_str(g, "ET\n");
+	return pdfdoc_page(p->doc, g->s, g->n);
 }
 
-static char *
-pdf_error(struct pdf_out *p)
+/* The fonts and the layouts that serve every page. */
+static void
+pdf_setup(struct pdf_out *p)
 {
-	cairo_status_t st = cairo_status(p->cr);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(p->surface);
-	if (st == CAIRO_STATUS_WRITE_ERROR && p->write_errno)
-		return xasprintf("écriture du PDF : %s", strerror(p->write_errno));
-	return xasprintf("écriture du PDF : %s", cairo_status_to_string(st));
-}
-
-struct pdf_out *
-pdf_out_open(const char *path, const struct export_table *t, char **err)
-{
-	FILE *f = fopen(path, "wb");
-	if (f == NULL) {
-		*err = xasprintf("impossible de créer « %s » : %s", path, strerror(errno));
-		return NULL;
-	}
-	/*
-	 * cairo allocates and frees large buffers for every page; with glibc's
-	 * defaults each one is a fresh mmap (zeroed page by page) and each free
-	 * trims the heap. Keeping them in the heap costs no peak memory and
-	 * saves a fifth of the time.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 16 << 20);
-	mallopt(M_TRIM_THRESHOLD, 32 << 20);
-	struct pdf_out *p = xcalloc(1, sizeof *p);
-	p->file = f;
-	p->t = t;
-	p->surface = cairo_pdf_surface_create_for_stream(pdf_write, p, PAGE_W, PAGE_H);
-	p->cr = cairo_create(p->surface);
-	if (t->title)
-		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, t->title);
-	if (t->subtitle)
-		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_SUBJECT, t->subtitle);
-	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "rdv-tui");
+	const struct export_table *t = p->t;
 	p->cell_font = pango_font_description_from_string(CELL_FONT);
 	p->head_font = pango_font_description_from_string(HEAD_FONT);
 	p->title_font = pango_font_description_from_string(TITLE_FONT);
 	p->sub_font = pango_font_description_from_string(SUB_FONT);
 	p->foot_font = pango_font_description_from_string(FOOT_FONT);
+	/* The context of a PDF surface: the metrics cairo would print with. */
+	p->surface = cairo_pdf_surface_create_for_stream(write_nothing, NULL, PAGE_W, PAGE_H);
+	p->cr = cairo_create(p->surface);
 	p->ctx = pango_cairo_create_context(p->cr);
 	pango_cairo_context_set_resolution(p->ctx, 72);
 
@@ -557,19 +696,40 @@ pdf_out_open(const char *path, const struct export_table *t, char **err)
 		pango_layout_set_wrap(head->layout, PANGO_WRAP_WORD);
 		pango_layout_set_text(head->layout, t->headers[c], -1);
 		head->height = layout_height(head->layout);
-		cell_entry_glyphs(head);
+		cell_entry_glyphs(p, head);
+		g_object_unref(head->layout);
+		head->layout = NULL;
 		double hh = head->height + 2 * PAD_Y;
 		if (hh > p->head_h)
 			p->head_h = hh;
 	}
 	p->text = layout_new(p, p->sub_font, PAGE_W - 2 * MARGIN);
-	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS) {
-		*err = pdf_error(p);
-		pdf_out_abort(p);
+	free_text(p, &p->title, p->title_font, t->title, PANGO_ALIGN_LEFT);
+	free_text(p, &p->subtitle, p->sub_font, t->subtitle, PANGO_ALIGN_LEFT);
+	free_text(p, &p->generated, p->foot_font, t->generated, PANGO_ALIGN_LEFT);
+}
+
+struct pdf_out *
+pdf_out_open(const char *path, const struct export_table *t, char **err)
+{
+	FILE *f = fopen(path, "wb");
+	if (f == NULL) {
+		*err = xasprintf("impossible de créer « %s » : %s", path, strerror(errno));
 		return NULL;
 	}
+	struct pdf_out *p = xcalloc(1, sizeof *p);
+	p->file = f;
+	p->t = t;
+	p->doc = pdfdoc_open(f, PAGE_W, PAGE_H);
+	pdf_setup(p);
 	page_begin(p);
 	return p;
+}
+
+static char *
+pdf_error(struct pdf_out *p)
+{
+	return xasprintf("écriture du PDF : %s", strerror(p->write_errno ? p->write_errno : EIO));
 }
 
 bool
@@ -585,25 +745,23 @@ pdf_out_row(struct pdf_out *p, const char *const *cells, char **err)
 	h += 2 * PAD_Y;
 	double bottom = PAGE_H - MARGIN - FOOT_H;
 	if (p->y + h > bottom && p->rows > 0 && p->y > MARGIN + 40) {
-		page_end(p);
+		errno = 0;
+		if (!page_end(p)) {
+			p->write_errno = errno;
+			*err = pdf_error(p);
+			return false;
+		}
 		page_begin(p);
 	}
-	cairo_t *cr = p->cr;
-	cairo_set_source_rgb(cr, 0, 0, 0);
 	for (int c = 0; c < t->ncols; c++)
 		if (p->row[c])
 			cell_draw(p, p->row[c], p->x[c] + PAD_X, p->y + PAD_Y);
 	p->y += h;
-	cairo_set_source_rgb(cr, 0.75, 0.75, 0.75);
-	cairo_set_line_width(cr, 0.3);
-	cairo_move_to(cr, MARGIN, p->y);
-	cairo_line_to(cr, PAGE_W - MARGIN, p->y);
-	cairo_stroke(cr);
+	lines_nums(&p->page_lines, 2, (double[]){MARGIN, PAGE_H - p->y});
+	buf_str(&p->page_lines, "m ");
+	lines_nums(&p->page_lines, 2, (double[]){PAGE_W - MARGIN, PAGE_H - p->y});
+	buf_str(&p->page_lines, "l\n");
 	p->rows++;
-	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-		*err = pdf_error(p);
-		return false;
-	}
 	return true;
 }
 
@@ -611,15 +769,21 @@ static void
 pdf_free(struct pdf_out *p)
 {
 	for (int c = 0; c < p->t->ncols; c++) {
-		if (p->cells[c])
+		if (p->cells && p->cells[c])
 			g_object_unref(p->cells[c]);
-		if (p->heads[c].layout) {
+		if (p->heads)
 			cell_entry_clear(&p->heads[c]);
-			g_object_unref(p->heads[c].layout);
-		}
 		if (p->caches && p->caches[c].map)
 			g_hash_table_destroy(p->caches[c].map);
+		if (p->plain)
+			cell_entry_clear(&p->plain[c]);
 	}
+	cell_entry_clear(&p->title);
+	cell_entry_clear(&p->subtitle);
+	cell_entry_clear(&p->generated);
+	for (int i = 0; i < p->nfonts; i++)
+		g_object_unref(p->fonts[i].font);
+	free(p->fonts);
 	if (p->text)
 		g_object_unref(p->text);
 	if (p->measure)
@@ -637,15 +801,13 @@ pdf_free(struct pdf_out *p)
 	pango_font_description_free(p->foot_font);
 	cairo_destroy(p->cr);
 	cairo_surface_destroy(p->surface);
+	pdfdoc_free(p->doc);
+	free(p->page_text.s);
+	free(p->page_lines.s);
 	free(p->cells);
 	free(p->heads);
 	free(p->row);
-	if (p->plain)
-		for (int c = 0; c < p->t->ncols; c++)
-			cell_entry_clear(&p->plain[c]);
 	free(p->plain);
-	free(p->batch);
-	cairo_scaled_font_destroy(p->batch_font);
 	free(p->caches);
 	free(p->x);
 	free(p->w);
@@ -656,28 +818,27 @@ bool
 pdf_out_close(struct pdf_out *p, char **err)
 {
 	if (p->rows == 0) {
-		pango_layout_set_font_description(p->text, p->sub_font);
-		pango_layout_set_alignment(p->text, PANGO_ALIGN_LEFT);
-		pango_layout_set_text(p->text, "Aucun rendez-vous ne correspond à ces filtres.",
-		                      -1);
-		cairo_set_source_rgb(p->cr, 0, 0, 0);
-		show_at(p, p->text, MARGIN, p->y + 6);
+		struct cell_entry e = {0};
+		free_text(p, &e, p->sub_font, "Aucun rendez-vous ne correspond à ces filtres.",
+		          PANGO_ALIGN_LEFT);
+		text_gray(p, "0");
+		cell_draw(p, &e, MARGIN, p->y + 6);
+		cell_entry_clear(&e);
 	}
-	page_end(p);
-	cairo_surface_finish(p->surface);
+	errno = 0;
+	bool ok = page_end(p);
+	struct pdfdoc *doc = p->doc;
+	p->doc = NULL;
+	ok = pdfdoc_close(doc, p->t->title, p->t->subtitle, "rdv-tui") && ok;
 	/*
-	 * A failed write is checked here too: cairo does not always carry the
-	 * stream's error to the surface, and stdio forgets it once its buffer
-	 * is dropped, so that fclose() then succeeds on a truncated file.
+	 * A failed write is checked here too: stdio forgets the error once its
+	 * buffer is dropped, so that fclose() then succeeds on a truncated file.
 	 */
-	bool ok = cairo_surface_status(p->surface) == CAIRO_STATUS_SUCCESS &&
-	          cairo_status(p->cr) == CAIRO_STATUS_SUCCESS && p->write_errno == 0 &&
-	          fflush(p->file) == 0 && !ferror(p->file);
+	if (ok && (fflush(p->file) != 0 || ferror(p->file)))
+		ok = false;
 	if (!ok) {
-		if (p->write_errno == 0 && ferror(p->file))
-			p->write_errno = errno ? errno : EIO;
-		*err = p->write_errno ? xasprintf("écriture du PDF : %s", strerror(p->write_errno))
-		                      : pdf_error(p);
+		p->write_errno = errno;
+		*err = pdf_error(p);
 	}
 	FILE *f = p->file;
 	pdf_free(p);
