@@ -32,6 +32,32 @@ static const char load_sql[] =
     " WHERE a.deleted_at IS NULL"
     " ORDER BY 1, 3, 4, 2";
 
+/* The columns of load_sql: kind and id, then by kind. */
+enum {
+	ADM_KIND,
+	ADM_ID,
+	ADM_SERVICE_NAME = 2,
+	ADM_SERVICE_SHORT_NAME,
+	ADM_MOTIF_NAME = 2,
+	ADM_MOTIF_SERVICE_ID,
+	ADM_MOTIF_DURATION,
+	ADM_MOTIF_LOCATION_TYPE,
+	ADM_MOTIF_COLOR,
+	ADM_MOTIF_MIN_DELAY,
+	ADM_MOTIF_MAX_DELAY,
+	ADM_MOTIF_BOOKABLE_BY,
+	ADM_LIEU_NAME = 2,
+	ADM_LIEU_ADDRESS,
+	ADM_LIEU_PHONE,
+	ADM_LIEU_ENABLED,
+	ADM_AGENT_LAST_NAME = 2,
+	ADM_AGENT_FIRST_NAME,
+	ADM_AGENT_EMAIL,
+	ADM_AGENT_LOGIN,
+	ADM_AGENT_ACCESS_LEVEL,
+	ADM_AGENT_SERVICE_IDS,
+};
+
 static const char motif_save_sql[] =
     "SELECT rdv.motif_save($1::int, $2::int, $3::int, $4, $5::int, $6::rdv.location_type, $7,"
     " $8::int, $9::int, $10::rdv.bookable_by)";
@@ -92,41 +118,42 @@ load_parse(PGresult *res, void *ctx, struct db_error **err)
 	a->lieux = xcalloc(n + 1, sizeof *a->lieux);
 	a->agents = xcalloc(n + 1, sizeof *a->agents);
 	for (int r = 0; r < (int)n; r++) {
-		const char *kind = PQgetvalue(res, r, 0);
-		int id = atoi(PQgetvalue(res, r, 1));
+		const char *kind = PQgetvalue(res, r, ADM_KIND);
+		int id = atoi(PQgetvalue(res, r, ADM_ID));
 #define COL(c) PQgetvalue(res, r, (c))
 		if (strcmp(kind, "service") == 0) {
 			a->services[a->nservices++] =
-			    (struct db_admin_service){id, xstrdup(COL(2)), xstrdup(COL(3))};
+			    (struct db_admin_service){id, xstrdup(COL(ADM_SERVICE_NAME)),
+						      xstrdup(COL(ADM_SERVICE_SHORT_NAME))};
 		} else if (strcmp(kind, "motif") == 0) {
 			a->motifs[a->nmotifs++] = (struct db_admin_motif){
 			    .id = id,
-			    .name = xstrdup(COL(2)),
-			    .service_id = atoi(COL(3)),
-			    .duration_min = atoi(COL(4)),
-			    .location_type = xstrdup(COL(5)),
-			    .color = xstrdup(COL(6)),
-			    .min_delay_min = atoi(COL(7)),
-			    .max_delay_min = atoi(COL(8)),
-			    .bookable_by = xstrdup(COL(9)),
+			    .name = xstrdup(COL(ADM_MOTIF_NAME)),
+			    .service_id = atoi(COL(ADM_MOTIF_SERVICE_ID)),
+			    .duration_min = atoi(COL(ADM_MOTIF_DURATION)),
+			    .location_type = xstrdup(COL(ADM_MOTIF_LOCATION_TYPE)),
+			    .color = xstrdup(COL(ADM_MOTIF_COLOR)),
+			    .min_delay_min = atoi(COL(ADM_MOTIF_MIN_DELAY)),
+			    .max_delay_min = atoi(COL(ADM_MOTIF_MAX_DELAY)),
+			    .bookable_by = xstrdup(COL(ADM_MOTIF_BOOKABLE_BY)),
 			};
 		} else if (strcmp(kind, "lieu") == 0) {
 			a->lieux[a->nlieux++] = (struct db_admin_lieu){
 			    .id = id,
-			    .name = xstrdup(COL(2)),
-			    .address = xstrdup(COL(3)),
-			    .phone = xstrdup(COL(4)),
-			    .enabled = strcmp(COL(5), "true") == 0,
+			    .name = xstrdup(COL(ADM_LIEU_NAME)),
+			    .address = xstrdup(COL(ADM_LIEU_ADDRESS)),
+			    .phone = xstrdup(COL(ADM_LIEU_PHONE)),
+			    .enabled = strcmp(COL(ADM_LIEU_ENABLED), "true") == 0,
 			};
 		} else {
 			struct db_admin_agent *g = &a->agents[a->nagents++];
 			g->id = id;
-			g->last_name = xstrdup(COL(2));
-			g->first_name = xstrdup(COL(3));
-			g->email = xstrdup(COL(4));
-			g->login = xstrdup(COL(5));
-			g->access_level = xstrdup(COL(6));
-			g->service_ids = db_ids_parse(COL(7), &g->nservices);
+			g->last_name = xstrdup(COL(ADM_AGENT_LAST_NAME));
+			g->first_name = xstrdup(COL(ADM_AGENT_FIRST_NAME));
+			g->email = xstrdup(COL(ADM_AGENT_EMAIL));
+			g->login = xstrdup(COL(ADM_AGENT_LOGIN));
+			g->access_level = xstrdup(COL(ADM_AGENT_ACCESS_LEVEL));
+			g->service_ids = db_ids_parse(COL(ADM_AGENT_SERVICE_IDS), &g->nservices);
 		}
 #undef COL
 	}

@@ -68,6 +68,24 @@ static const char agenda_sql[] =
     " WHERE r.agent_ids @> ARRAY[rdv.current_agent_id()] AND r.status = 'unknown'"
     "   AND r.starts_at < ($6::date::timestamp AT TIME ZONE $5)";
 
+/* The columns of agenda_sql, in order (minutes from midnight for START/END_MIN). */
+enum {
+	AG_KIND,
+	AG_ID,
+	AG_AGENT,
+	AG_FIRST_DAY,
+	AG_START_MIN,
+	AG_END_DAY,
+	AG_END_MIN,
+	AG_RRULE,
+	AG_TITLE,
+	AG_DETAIL,
+	AG_COLOR,
+	AG_STATUS,
+	AG_OTHER_ORG,
+	AG_LIEU,
+};
+
 struct agenda_ctx {
 	rdv_date from;
 	int ndays;
@@ -102,22 +120,22 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 	struct agenda *a = agenda_new(ctx->from, ctx->ndays);
 	agenda_add_holidays(a, ctx->holiday_zone, ctx->open_on_whit_monday, ctx->open_on_holidays);
 	for (int i = 0; i < PQntuples(res); i++) {
-		const char *kind = PQgetvalue(res, i, 0);
-		int id = field_int(res, i, 1), agent = field_int(res, i, 2);
+		const char *kind = PQgetvalue(res, i, AG_KIND);
+		int id = field_int(res, i, AG_ID), agent = field_int(res, i, AG_AGENT);
 		if (strcmp(kind, "to_fill") == 0) {
 			a->to_fill = id;
 			continue;
 		}
-		rdv_date d0 = field_date(res, i, 3), d1 = field_date(res, i, 5);
-		int s = field_int(res, i, 4), e = field_int(res, i, 6);
-		const char *title = field_str(res, i, 8), *detail = field_str(res, i, 9);
-		bool other = strcmp(PQgetvalue(res, i, 12), "t") == 0;
-		int lieu = field_int(res, i, 13);
+		rdv_date d0 = field_date(res, i, AG_FIRST_DAY), d1 = field_date(res, i, AG_END_DAY);
+		int s = field_int(res, i, AG_START_MIN), e = field_int(res, i, AG_END_MIN);
+		const char *title = field_str(res, i, AG_TITLE), *detail = field_str(res, i, AG_DETAIL);
+		bool other = strcmp(PQgetvalue(res, i, AG_OTHER_ORG), "t") == 0;
+		int lieu = field_int(res, i, AG_LIEU);
 		if (strcmp(kind, "rdv") == 0 || strcmp(kind, "busy") == 0) {
 			size_t n = agenda_add_span(a, AGENDA_RDV, id, agent, cal_time(d0, s),
 						   cal_time(d1, e), title, detail,
-						   field_str(res, i, 10));
-			int st = rdv_status_parse(field_str(res, i, 11));
+						   field_str(res, i, AG_COLOR));
+			int st = rdv_status_parse(field_str(res, i, AG_STATUS));
 			for (size_t k = a->n - n; k < a->n; k++) {
 				a->items[k].status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
 				a->items[k].other_org = other;
@@ -128,7 +146,7 @@ agenda_parse(PGresult *res, void *vctx, struct db_error **err)
 		size_t before = a->n;
 		char *rule_err = NULL;
 		if (!agenda_add_recurring(a, strcmp(kind, "plage") == 0 ? AGENDA_PLAGE : AGENDA_ABSENCE,
-					  id, agent, d0, s, d1, e, field_str(res, i, 7), title, detail,
+					  id, agent, d0, s, d1, e, field_str(res, i, AG_RRULE), title, detail,
 					  &rule_err)) {
 			/* The database checks rules on write: a bad one here is a bug. */
 			*err = db_error_new("XX000", "%s %d : règle de récurrence invalide (%s)", kind,

@@ -37,6 +37,20 @@ static const char choices_sql[] =
     "  FROM rdv.lieux l WHERE l.organisation_id = $1 AND l.availability = 'enabled'"
     " ORDER BY 1, 3, 2";
 
+/* The columns of choices_sql, in order: DETAIL is a motif's service id, an
+ * agent's short name or a lieu's address. */
+enum {
+	CHOICE_KIND,
+	CHOICE_ID,
+	CHOICE_NAME,
+	CHOICE_DETAIL,
+	CHOICE_LOCATION_TYPE,
+	CHOICE_DURATION,
+	CHOICE_COLLECTIF,
+	CHOICE_COLOR,
+	CHOICE_SERVICE_IDS,
+};
+
 void
 db_choices_free(struct db_choices *c)
 {
@@ -85,6 +99,12 @@ dup_field(PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? NULL : xstrdup(PQgetvalue(res, row, col));
 }
 
+static const char *
+value_or_null(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
 static void *
 choices_parse(PGresult *res, void *ctx, struct db_error **err)
 {
@@ -97,31 +117,31 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 	c->agents = xcalloc((size_t)rows + 1, sizeof *c->agents);
 	c->lieux = xcalloc((size_t)rows + 1, sizeof *c->lieux);
 	for (int i = 0; i < rows; i++) {
-		const char *kind = PQgetvalue(res, i, 0);
-		int id = atoi(PQgetvalue(res, i, 1));
+		const char *kind = PQgetvalue(res, i, CHOICE_KIND);
+		int id = atoi(PQgetvalue(res, i, CHOICE_ID));
 		if (strcmp(kind, "service") == 0) {
 			c->services[c->nservices].id = id;
-			c->services[c->nservices++].name = dup_field(res, i, 2);
+			c->services[c->nservices++].name = dup_field(res, i, CHOICE_NAME);
 		} else if (strcmp(kind, "motif") == 0) {
 			struct db_choice_motif *m = &c->motifs[c->nmotifs++];
 			m->id = id;
-			m->name = dup_field(res, i, 2);
-			m->service_id = atoi(PQgetvalue(res, i, 3));
-			m->location_type = dup_field(res, i, 4);
-			m->duration_min = atoi(PQgetvalue(res, i, 5));
-			m->collectif = strcmp(PQgetvalue(res, i, 6), "true") == 0;
-			m->color = dup_field(res, i, 7);
+			m->name = dup_field(res, i, CHOICE_NAME);
+			m->service_id = atoi(PQgetvalue(res, i, CHOICE_DETAIL));
+			m->location_type = dup_field(res, i, CHOICE_LOCATION_TYPE);
+			m->duration_min = atoi(PQgetvalue(res, i, CHOICE_DURATION));
+			m->collectif = strcmp(PQgetvalue(res, i, CHOICE_COLLECTIF), "true") == 0;
+			m->color = dup_field(res, i, CHOICE_COLOR);
 		} else if (strcmp(kind, "agent") == 0) {
 			struct db_choice_agent *a = &c->agents[c->nagents++];
 			a->id = id;
-			a->name = dup_field(res, i, 2);
-			a->short_name = dup_field(res, i, 3);
-			a->service_ids = db_ids_parse(PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8),
+			a->name = dup_field(res, i, CHOICE_NAME);
+			a->short_name = dup_field(res, i, CHOICE_DETAIL);
+			a->service_ids = db_ids_parse(value_or_null(res, i, CHOICE_SERVICE_IDS),
 						      &a->nservices);
 		} else if (strcmp(kind, "lieu") == 0) {
 			c->lieux[c->nlieux].id = id;
-			c->lieux[c->nlieux].name = dup_field(res, i, 2);
-			c->lieux[c->nlieux++].address = dup_field(res, i, 3);
+			c->lieux[c->nlieux].name = dup_field(res, i, CHOICE_NAME);
+			c->lieux[c->nlieux++].address = dup_field(res, i, CHOICE_DETAIL);
 		}
 	}
 	return c;

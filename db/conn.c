@@ -281,9 +281,6 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	case DB_REPLY_CHOICES:
 		db_choices_free(data);
 		break;
-	case DB_REPLY_USAGERS:
-		db_usager_list_free(data);
-		break;
 	case DB_REPLY_CREATED:
 	case DB_REPLY_DONE:
 		free(data);

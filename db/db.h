@@ -125,7 +125,6 @@ enum db_reply_kind {
 	DB_REPLY_SLOTS,   /* data: struct db_slots_result * (db/slots.h) */
 	DB_REPLY_BOOKED,  /* data: int * (the new rdv id) */
 	DB_REPLY_CHOICES, /* data: struct db_choices * (db/choices.h) */
-	DB_REPLY_USAGERS, /* data: struct db_usager_list * (db/pick.h) */
 	DB_REPLY_CREATED, /* data: int * (the new row's id) */
 	DB_REPLY_RDV,     /* data: struct db_rdv * (db/rdvs.h) */
 	DB_REPLY_DONE,    /* data: int * (rows affected) */

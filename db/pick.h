@@ -3,32 +3,14 @@
 #define RDV_DB_PICK_H
 
 /*
- * Picking the usager of a booking: a short lookup by name, e-mail or phone
- * among the usagers the agent may see, and inline creation.
+ * Creating the usager of a booking inline (the usager picker, ui/pick.c; its
+ * search is db_send_usager_search() of db/usagers.h).
  */
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "db/db.h"
-
-struct db_usager_brief {
-	int id;
-	char *name;        /* "Élodie BÉZIER" */
-	char *birth_date;  /* JJ/MM/AAAA or NULL */
-	char *email;       /* or NULL */
-	char *phone;       /* or NULL */
-};
-
-struct db_usager_list {
-	struct db_usager_brief *items;
-	size_t n;
-};
-
-void db_usager_list_free(struct db_usager_list *l);
-
-/* The reply is DB_REPLY_USAGERS with a struct db_usager_list (at most 20). */
-unsigned long db_send_usager_find(struct db *db, const char *text);
 
 struct db_usager_new {
 	const char *first_name, *last_name, *birth_name; /* birth_name may be NULL */
@@ -38,7 +20,8 @@ struct db_usager_new {
 
 /*
  * Create a usager in the session's organisation; the reply is
- * DB_REPLY_CREATED with an int * (the new id), or an error whose
+ * DB_REPLY_CREATED with an int * (the new id, freed with free() by its
+ * taker), or an error whose
  * db_error_text() says which rule was broken.
  */
 unsigned long db_send_usager_create(struct db *db, const struct db_session *s,

@@ -28,6 +28,24 @@ static const char session_sql[] =
     " ORDER BY (o.id = $1::int) DESC, o.name, o.id"
     " LIMIT 1";
 
+/* The columns of session_sql, in order. */
+enum {
+	SESSION_AGENT_ID,
+	SESSION_FIRST_NAME,
+	SESSION_LAST_NAME,
+	SESSION_ORG_ID,
+	SESSION_ORG_NAME,
+	SESSION_ACCESS_LEVEL,
+	SESSION_SECRETARIAT,
+	SESSION_TIME_ZONE,
+	SESSION_HOLIDAY_ZONE,
+	SESSION_OPEN_ON_WHIT_MONDAY,
+	SESSION_OPEN_ON_HOLIDAYS,
+	SESSION_DISPLAY_SATURDAYS,
+	SESSION_DISPLAY_CANCELLED_RDV,
+	SESSION_THEME,
+};
+
 struct db_session *
 db_session_load(struct db *db, int organisation_id, struct db_error **err)
 {
@@ -46,22 +64,22 @@ db_session_load(struct db *db, int organisation_id, struct db_error **err)
 		return NULL;
 	}
 	struct db_session *s = xcalloc(1, sizeof *s);
-	s->agent_id = atoi(PQgetvalue(res, 0, 0));
-	s->first_name = xstrdup(PQgetvalue(res, 0, 1));
-	s->last_name = xstrdup(PQgetvalue(res, 0, 2));
-	s->organisation_id = atoi(PQgetvalue(res, 0, 3));
-	s->organisation_name = xstrdup(PQgetvalue(res, 0, 4));
-	s->access_level = xstrdup(PQgetvalue(res, 0, 5));
-	s->secretariat = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
-	s->time_zone = xstrdup(PQgetvalue(res, 0, 7));
-	s->holiday_zone = holiday_zone_find(PQgetvalue(res, 0, 8));
+	s->agent_id = atoi(PQgetvalue(res, 0, SESSION_AGENT_ID));
+	s->first_name = xstrdup(PQgetvalue(res, 0, SESSION_FIRST_NAME));
+	s->last_name = xstrdup(PQgetvalue(res, 0, SESSION_LAST_NAME));
+	s->organisation_id = atoi(PQgetvalue(res, 0, SESSION_ORG_ID));
+	s->organisation_name = xstrdup(PQgetvalue(res, 0, SESSION_ORG_NAME));
+	s->access_level = xstrdup(PQgetvalue(res, 0, SESSION_ACCESS_LEVEL));
+	s->secretariat = strcmp(PQgetvalue(res, 0, SESSION_SECRETARIAT), "t") == 0;
+	s->time_zone = xstrdup(PQgetvalue(res, 0, SESSION_TIME_ZONE));
+	s->holiday_zone = holiday_zone_find(PQgetvalue(res, 0, SESSION_HOLIDAY_ZONE));
 	if (s->holiday_zone < 0)
 		s->holiday_zone = 0;
-	s->open_on_whit_monday = strcmp(PQgetvalue(res, 0, 9), "t") == 0;
-	s->open_on_holidays = strcmp(PQgetvalue(res, 0, 10), "t") == 0;
-	s->display_saturdays = strcmp(PQgetvalue(res, 0, 11), "t") == 0;
-	s->display_cancelled_rdv = strcmp(PQgetvalue(res, 0, 12), "t") == 0;
-	s->theme = PQgetisnull(res, 0, 13) ? NULL : xstrdup(PQgetvalue(res, 0, 13));
+	s->open_on_whit_monday = strcmp(PQgetvalue(res, 0, SESSION_OPEN_ON_WHIT_MONDAY), "t") == 0;
+	s->open_on_holidays = strcmp(PQgetvalue(res, 0, SESSION_OPEN_ON_HOLIDAYS), "t") == 0;
+	s->display_saturdays = strcmp(PQgetvalue(res, 0, SESSION_DISPLAY_SATURDAYS), "t") == 0;
+	s->display_cancelled_rdv = strcmp(PQgetvalue(res, 0, SESSION_DISPLAY_CANCELLED_RDV), "t") == 0;
+	s->theme = PQgetisnull(res, 0, SESSION_THEME) ? NULL : xstrdup(PQgetvalue(res, 0, SESSION_THEME));
 	PQclear(res);
 	return s;
 }

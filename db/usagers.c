@@ -36,6 +36,20 @@ static const char search_sql[] =
     "       responsible_id, matched"
     "  FROM rdv.usager_search($1, $2::int)";
 
+/* The columns of search_sql, in order. */
+enum {
+	SEARCH_ID,
+	SEARCH_FIRST_NAME,
+	SEARCH_LAST_NAME,
+	SEARCH_BIRTH_NAME,
+	SEARCH_BIRTH_DATE,
+	SEARCH_EMAIL,
+	SEARCH_PHONE,
+	SEARCH_CITY,
+	SEARCH_RESPONSIBLE_ID,
+	SEARCH_MATCHED,
+};
+
 void
 db_usager_hits_free(struct db_usager_hits *h)
 {
@@ -66,16 +80,16 @@ search_parse(PGresult *res, void *ctx, struct db_error **err)
 	for (size_t i = 0; i < h->n; i++) {
 		struct db_usager_hit *it = &h->items[i];
 		int r = (int)i;
-		it->id = int_or_zero(res, r, 0);
-		it->first_name = dup_or_null(res, r, 1);
-		it->last_name = dup_or_null(res, r, 2);
-		it->birth_name = dup_or_null(res, r, 3);
-		it->have_birth_date = date_or_none(res, r, 4, &it->birth_date);
-		it->email = dup_or_null(res, r, 5);
-		it->phone = dup_or_null(res, r, 6);
-		it->city = dup_or_null(res, r, 7);
-		it->responsible_id = int_or_zero(res, r, 8);
-		it->matched = dup_or_null(res, r, 9);
+		it->id = int_or_zero(res, r, SEARCH_ID);
+		it->first_name = dup_or_null(res, r, SEARCH_FIRST_NAME);
+		it->last_name = dup_or_null(res, r, SEARCH_LAST_NAME);
+		it->birth_name = dup_or_null(res, r, SEARCH_BIRTH_NAME);
+		it->have_birth_date = date_or_none(res, r, SEARCH_BIRTH_DATE, &it->birth_date);
+		it->email = dup_or_null(res, r, SEARCH_EMAIL);
+		it->phone = dup_or_null(res, r, SEARCH_PHONE);
+		it->city = dup_or_null(res, r, SEARCH_CITY);
+		it->responsible_id = int_or_zero(res, r, SEARCH_RESPONSIBLE_ID);
+		it->matched = dup_or_null(res, r, SEARCH_MATCHED);
 	}
 	return h;
 }
@@ -126,6 +140,39 @@ static const char record_sql[] =
     "  LEFT JOIN rdv.lieux l ON l.id = r.lieu_id"
     " WHERE pa.usager_id = $1::int";
 
+/* The columns of record_sql: the kind, then by kind ('u', 'r', 'p'). */
+enum {
+	REC_KIND,
+	REC_U_ID = 1,
+	REC_U_FIRST_NAME,
+	REC_U_LAST_NAME,
+	REC_U_BIRTH_NAME,
+	REC_U_BIRTH_DATE,
+	REC_U_EMAIL,
+	REC_U_PHONE,
+	REC_U_PHONE_E164,
+	REC_U_ADDRESS,
+	REC_U_POST_CODE,
+	REC_U_CITY,
+	REC_U_NOTES,
+	REC_U_RESPONSIBLE_ID,
+	REC_U_RESPONSIBLE_NAME,
+	REC_U_NRELATIVES,
+	REC_U_ORGANISATIONS,
+	REC_R_ID = 1,
+	REC_R_FIRST_NAME,
+	REC_R_LAST_NAME,
+	REC_R_BIRTH_DATE = 5,
+	REC_P_RDV_ID = 1,
+	REC_P_START,
+	REC_P_DURATION,
+	REC_P_MOTIF,
+	REC_P_AGENTS,
+	REC_P_LIEU,
+	REC_P_ORGANISATION,
+	REC_P_STATUS,
+};
+
 void
 db_usager_record_free(struct db_usager_record *r)
 {
@@ -172,42 +219,43 @@ record_parse(PGresult *res, void *ctx, struct db_error **err)
 	rec->relatives = xcalloc((size_t)n + 1, sizeof *rec->relatives);
 	rec->rdvs = xcalloc((size_t)n + 1, sizeof *rec->rdvs);
 	for (int i = 0; i < n; i++) {
-		const char *kind = PQgetvalue(res, i, 0);
+		const char *kind = PQgetvalue(res, i, REC_KIND);
 		if (kind[0] == 'u') {
 			struct usager *u = usager_new();
-			u->id = int_or_zero(res, i, 1);
-			u->first_name = dup_or_null(res, i, 2);
-			u->last_name = dup_or_null(res, i, 3);
-			u->birth_name = dup_or_null(res, i, 4);
-			u->have_birth_date = date_or_none(res, i, 5, &u->birth_date);
-			u->email = dup_or_null(res, i, 6);
-			u->phone = dup_or_null(res, i, 7);
-			u->phone_e164 = dup_or_null(res, i, 8);
-			u->address = dup_or_null(res, i, 9);
-			u->post_code = dup_or_null(res, i, 10);
-			u->city_name = dup_or_null(res, i, 11);
-			u->notes = dup_or_null(res, i, 12);
-			u->responsible_id = int_or_zero(res, i, 13);
-			u->responsible_name = dup_or_null(res, i, 14);
-			u->nrelatives = int_or_zero(res, i, 15);
-			rec->organisations = dup_or_null(res, i, 16);
+			u->id = int_or_zero(res, i, REC_U_ID);
+			u->first_name = dup_or_null(res, i, REC_U_FIRST_NAME);
+			u->last_name = dup_or_null(res, i, REC_U_LAST_NAME);
+			u->birth_name = dup_or_null(res, i, REC_U_BIRTH_NAME);
+			u->have_birth_date = date_or_none(res, i, REC_U_BIRTH_DATE, &u->birth_date);
+			u->email = dup_or_null(res, i, REC_U_EMAIL);
+			u->phone = dup_or_null(res, i, REC_U_PHONE);
+			u->phone_e164 = dup_or_null(res, i, REC_U_PHONE_E164);
+			u->address = dup_or_null(res, i, REC_U_ADDRESS);
+			u->post_code = dup_or_null(res, i, REC_U_POST_CODE);
+			u->city_name = dup_or_null(res, i, REC_U_CITY);
+			u->notes = dup_or_null(res, i, REC_U_NOTES);
+			u->responsible_id = int_or_zero(res, i, REC_U_RESPONSIBLE_ID);
+			u->responsible_name = dup_or_null(res, i, REC_U_RESPONSIBLE_NAME);
+			u->nrelatives = int_or_zero(res, i, REC_U_NRELATIVES);
+			rec->organisations = dup_or_null(res, i, REC_U_ORGANISATIONS);
 			usager_free(rec->usager);
 			rec->usager = u;
 		} else if (kind[0] == 'r') {
 			struct db_usager_relative *r = &rec->relatives[rec->nrelatives++];
-			r->id = int_or_zero(res, i, 1);
-			r->name = person_name(PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
-			r->have_birth_date = date_or_none(res, i, 5, &r->birth_date);
+			r->id = int_or_zero(res, i, REC_R_ID);
+			r->name = person_name(PQgetvalue(res, i, REC_R_FIRST_NAME),
+					      PQgetvalue(res, i, REC_R_LAST_NAME));
+			r->have_birth_date = date_or_none(res, i, REC_R_BIRTH_DATE, &r->birth_date);
 		} else {
 			struct db_usager_rdv *r = &rec->rdvs[rec->nrdvs++];
-			r->rdv_id = int_or_zero(res, i, 1);
-			cal_parse_datetime(PQgetvalue(res, i, 2), &r->start);
-			r->duration_min = int_or_zero(res, i, 3);
-			r->motif = dup_or_null(res, i, 4);
-			r->agents = dup_or_null(res, i, 5);
-			r->lieu = dup_or_null(res, i, 6);
-			r->organisation = dup_or_null(res, i, 7);
-			int st = rdv_status_parse(PQgetvalue(res, i, 8));
+			r->rdv_id = int_or_zero(res, i, REC_P_RDV_ID);
+			cal_parse_datetime(PQgetvalue(res, i, REC_P_START), &r->start);
+			r->duration_min = int_or_zero(res, i, REC_P_DURATION);
+			r->motif = dup_or_null(res, i, REC_P_MOTIF);
+			r->agents = dup_or_null(res, i, REC_P_AGENTS);
+			r->lieu = dup_or_null(res, i, REC_P_LIEU);
+			r->organisation = dup_or_null(res, i, REC_P_ORGANISATION);
+			int st = rdv_status_parse(PQgetvalue(res, i, REC_P_STATUS));
 			r->status = st < 0 ? RDV_UNKNOWN : (enum rdv_status)st;
 		}
 	}
@@ -243,6 +291,20 @@ static const char dups_sql[] =
     "  JOIN rdv.usagers b ON b.id = d.usager_b"
     " ORDER BY d.ordinality";
 
+/* The columns of dups_sql (and of matches_sql): side A, side B. */
+enum {
+	DUP_ID_A,
+	DUP_ID_B,
+	DUP_REASONS,
+	DUP_A_FIRST_NAME,
+	DUP_A_LAST_NAME,
+	DUP_A_BIRTH_DATE,
+	DUP_B_FIRST_NAME,
+	DUP_B_LAST_NAME,
+	DUP_B_BIRTH_DATE,
+	DUP_SIDE_COLS = DUP_B_FIRST_NAME - DUP_A_FIRST_NAME,
+};
+
 void
 db_usager_dups_free(struct db_usager_dups *d)
 {
@@ -269,12 +331,12 @@ dups_parse(PGresult *res, void *ctx, struct db_error **err)
 		struct db_usager_dup *it = &d->items[i];
 		int r = (int)i;
 		for (int side = 0; side < 2; side++) {
-			it->id[side] = int_or_zero(res, r, side);
-			it->name[side] = person_name(PQgetvalue(res, r, 3 + 3 * side),
-						     PQgetvalue(res, r, 4 + 3 * side));
-			it->have_birth_date[side] = date_or_none(res, r, 5 + 3 * side, &it->birth_date[side]);
+			it->id[side] = int_or_zero(res, r, DUP_ID_A + side);
+			it->name[side] = person_name(PQgetvalue(res, r, DUP_A_FIRST_NAME + DUP_SIDE_COLS * side),
+						     PQgetvalue(res, r, DUP_A_LAST_NAME + DUP_SIDE_COLS * side));
+			it->have_birth_date[side] = date_or_none(res, r, DUP_A_BIRTH_DATE + DUP_SIDE_COLS * side, &it->birth_date[side]);
 		}
-		it->reasons = dup_or_null(res, r, 2);
+		it->reasons = dup_or_null(res, r, DUP_REASONS);
 	}
 	return d;
 }

@@ -37,7 +37,11 @@ struct db_usager_hits {
 
 void db_usager_hits_free(struct db_usager_hits *h);
 
-/* Reply DB_REPLY_USAGER_SEARCH with a struct db_usager_hits (best first). */
+/*
+ * Reply DB_REPLY_USAGER_SEARCH with a struct db_usager_hits (best first; its
+ * taker frees it with db_usager_hits_free()). The one usager search: the
+ * Usagers screen, the merge screen and the booking picker (ui/usagers.h).
+ */
 unsigned long db_send_usager_search(struct db *db, const char *text, int limit);
 
 /* ------------------------------------------------------------ record */
@@ -72,7 +76,8 @@ struct db_usager_record {
 void db_usager_record_free(struct db_usager_record *r);
 
 /*
- * Reply DB_REPLY_USAGER_RECORD with a struct db_usager_record, or an error
+ * Reply DB_REPLY_USAGER_RECORD with a struct db_usager_record (freed with
+ * db_usager_record_free() by its taker), or an error
  * when the usager is not (or no longer) visible.
  */
 unsigned long db_send_usager_load(struct db *db, const struct db_session *s, int usager_id);
@@ -96,7 +101,8 @@ void db_usager_dups_free(struct db_usager_dups *d);
 
 /*
  * Probable duplicates: of one usager (id[0] is that usager), or every pair
- * the agent sees (for_usager 0). Reply DB_REPLY_USAGER_DUPLICATES.
+ * the agent sees (for_usager 0). Reply DB_REPLY_USAGER_DUPLICATES (a struct
+ * db_usager_dups, freed with db_usager_dups_free() by its taker).
  */
 unsigned long db_send_usager_duplicates(struct db *db, int for_usager, int limit);
 
@@ -113,7 +119,7 @@ unsigned long db_send_usager_matches(struct db *db, const struct usager *u, int 
 /*
  * Create (u->id 0, in the session's organisation) or update a usager that
  * usager_validate() accepted. Reply DB_REPLY_USAGER_SAVED with an int * (the
- * id); on a duplicate e-mail the error (23505) names who already has it.
+ * id, freed with free() by its taker); on a duplicate e-mail the error (23505) names who already has it.
  */
 unsigned long db_send_usager_save(struct db *db, const struct db_session *s, const struct usager *u);
 
@@ -124,7 +130,7 @@ struct db_usager_merged {
 /*
  * Merge usagers a and b with rdv.usager_merge() (choices: see
  * merge_plan_choices_json()). Reply DB_REPLY_USAGER_MERGED with a struct
- * db_usager_merged *.
+ * db_usager_merged * (freed with free() by its taker).
  */
 unsigned long db_send_usager_merge(struct db *db, const struct db_session *s, int a, int b,
 				   const char *choices_json);

@@ -17,7 +17,7 @@
 #include "core/tz.h"
 #include "core/xmalloc.h"
 #include "db/db.h"
-#include "ui/config.h"
+#include "config/config_file.h"
 #include "ui/draw.h"
 #include "ui/keys.h"
 #include "ui/screen.h"

@@ -216,10 +216,10 @@ booking_data(void *state, struct app *app, struct db_reply *reply)
 			return SCREEN_CLOSE;
 		}
 		rdv_date day = cal_time_date(b->req->slot.start);
-		int m, d, min = cal_time_minute(b->req->slot.start);
-		cal_ymd(day, NULL, &m, &d);
-		app_message(app, false, "RDV enregistré : %s %02d/%02d %02dh%02d, %s, %s.",
-			    cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60, min % 60,
+		char ddmm[6], hour[6];
+		app_message(app, false, "RDV enregistré : %s %s %s, %s, %s.",
+			    cal_weekday_abbr_fr(cal_weekday(day)), cal_format_ddmm_fr(day, ddmm),
+			    cal_format_hour_fr(cal_time_minute(b->req->slot.start), hour),
 			    b->req->agent_name, b->picker.picked_name);
 		app_refresh_all(app);
 		return SCREEN_CLOSE;

@@ -1,7 +1,7 @@
 # ncurses client: the only layer that calls curses.
 noinst_LIBRARIES += ui/libui.a
 ui_libui_a_SOURCES = ui/ui.h ui/screen.h ui/embedded.h \
-	ui/app.c ui/config.c ui/config.h ui/draw.c ui/draw.h ui/help.c \
+	ui/app.c ui/draw.c ui/draw.h ui/help.c \
 	ui/keys.c ui/keys.h ui/status.c ui/status.h ui/theme.c ui/theme.h ui/week.c \
 	ui/form.c ui/form.h ui/list.c ui/list.h ui/pick.c ui/pick.h \
 	ui/search.c ui/booking.c ui/rdv.c ui/tofill.c \

@@ -15,13 +15,16 @@
 #include "ui/screen.h"
 #include "ui/theme.h"
 
+/* Hits shown by the picker. */
+#define PICK_LIMIT 20
+
 void
 picker_init(struct usager_picker *p)
 {
 	memset(p, 0, sizeof *p);
-	p->find = form_new();
-	form_add_text(p->find, "Usager", NULL, false);
-	form_set_hint(p->find, 0, "nom, e-mail ou téléphone");
+	usager_finder_init(&p->finder, "Usager", PICK_LIMIT);
+	p->finder.min_len = 2;
+	form_set_hint(p->finder.form, 0, "nom, e-mail ou téléphone");
 	p->create = form_new();
 	p->c_first = form_add_text(p->create, "Prénom", NULL, true);
 	p->c_last = form_add_text(p->create, "Nom", NULL, true);
@@ -29,17 +32,14 @@ picker_init(struct usager_picker *p)
 	p->c_birth = form_add_date(p->create, "Date de naissance", false, 0, false);
 	p->c_email = form_add_text(p->create, "E-mail", NULL, false);
 	p->c_phone = form_add_text(p->create, "Téléphone", NULL, false);
-	p->list.selected = -1;
 }
 
 void
 picker_free(struct usager_picker *p)
 {
-	form_free(p->find);
+	usager_finder_free(&p->finder);
 	form_free(p->create);
 	db_usager_dups_free(p->matches);
-	db_usager_list_free(p->found);
-	free(p->last_query);
 	free(p->picked_name);
 	memset(p, 0, sizeof *p);
 }
@@ -47,28 +47,27 @@ picker_free(struct usager_picker *p)
 void
 picker_reset(struct usager_picker *p)
 {
-	form_set_text(p->find, 0, "");
-	db_usager_list_free(p->found);
-	p->found = NULL;
-	free(p->last_query);
-	p->last_query = NULL;
-	p->find_ticket = 0;
+	usager_finder_clear(&p->finder);
 	p->creating = false;
 	db_usager_dups_free(p->matches);
 	p->matches = NULL;
 	p->match_ticket = 0;
-	list_set_count(&p->list, 0);
 }
 
 static void
 usager_row(void *ctx, int index, int y, int x, int width, bool selected)
 {
 	struct usager_picker *p = ctx;
-	const struct db_usager_brief *u = &p->found->items[index];
-	char *line = xasprintf("%s  %s  %s  %s", u->name, u->birth_date ? u->birth_date : "",
-			       u->email ? u->email : "", u->phone ? u->phone : "");
+	const struct db_usager_hit *u = &p->finder.hits->items[index];
+	char *name = usager_hit_name(u);
+	char birth[11] = "";
+	if (u->have_birth_date)
+		cal_format_date_fr(u->birth_date, birth);
+	char *line = xasprintf("%s  %s  %s  %s", name, birth, u->email ? u->email : "",
+			       u->phone ? u->phone : "");
 	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
+	free(name);
 }
 
 int
@@ -83,17 +82,20 @@ picker_draw(struct usager_picker *p, int y, int x, int width, int height)
 			used += usager_matches_draw(p->matches, y + used + 1, x, width, y + used + room) + 1;
 		return used;
 	}
-	form_draw(p->find, y, x, width, 18);
+	struct usager_finder *f = &p->finder;
+	form_draw(f->form, y, x, width, 18);
 	int ly = y + 2;
-	if (p->found == NULL || p->find_ticket != 0) {
+	bool too_short = usager_finder_too_short(f);
+	bool searching = !too_short && usager_finder_searching(f);
+	if (too_short || f->hits == NULL || searching) {
 		draw_text(ly, x + 2, width - 2, theme_attr(SLOT_GRID),
-			  p->find_ticket ? "recherche…" : "Tapez au moins deux lettres d'un nom, un e-mail ou un téléphone.");
-	} else if (p->found->n == 0) {
+			  searching ? "recherche…" : "Tapez au moins deux lettres d'un nom, un e-mail ou un téléphone.");
+	} else if (f->hits->n == 0) {
 		char *t = xasprintf("Aucun usager trouvé. %s : créer un usager.", keys_label(ACT_NEW));
 		draw_text(ly, x + 2, width - 2, A_BOLD, t);
 		free(t);
 	} else {
-		list_draw(&p->list, ly, x + 2, width - 2, height - 2, usager_row, p);
+		list_draw(&f->list, ly, x + 2, width - 2, height - 2, usager_row, p);
 	}
 	return height;
 }
@@ -123,24 +125,6 @@ usager_matches_draw(const struct db_usager_dups *m, int y, int x, int width, int
 	}
 	draw_text(y++, x, width, A_BOLD, "Entrée : créer quand même · Échap : revenir au formulaire");
 	return y - y0;
-}
-
-static void
-find_send(struct usager_picker *p, struct app *app)
-{
-	const char *text = form_text(p->find, 0);
-	if (p->last_query && strcmp(p->last_query, text) == 0)
-		return;
-	free(p->last_query);
-	p->last_query = xstrdup(text);
-	if (strlen(text) < 2) {
-		p->find_ticket = 0;
-		db_usager_list_free(p->found);
-		p->found = NULL;
-		return;
-	}
-	/* Only the reply to the latest keystroke is shown (its ticket). */
-	p->find_ticket = db_send_usager_find(app_db(app), text);
 }
 
 static bool
@@ -260,28 +244,31 @@ picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t 
 	if (action == ACT_NEW) {
 		p->creating = true;
 		/* Start the new record from what was typed as a name. */
-		const char *typed = form_text(p->find, 0);
+		const char *typed = usager_finder_text(&p->finder);
 		if (form_empty(p->create, p->c_last) && !strchr(typed, '@') && !strpbrk(typed, "0123456789"))
 			form_set_text(p->create, p->c_last, typed);
 		p->create->focus = form_empty(p->create, p->c_last) ? p->c_last : p->c_first;
 		return PICKER_CHANGED;
 	}
 	if (is_code && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE || ch == KEY_PPAGE)) {
-		list_key(&p->list, action, (int)ch, is_code);
+		list_key(&p->finder.list, action, (int)ch, is_code);
 		return PICKER_CHANGED;
 	}
-	switch (form_key(p->find, ch, is_code)) {
+	switch (usager_finder_edit(&p->finder, app, ch, is_code)) {
 	case FORM_CHANGED:
-		find_send(p, app);
 		return PICKER_CHANGED;
-	case FORM_SUBMIT:
-		if (p->found == NULL || p->list.selected < 0 || p->find_ticket != 0) {
+	case FORM_SUBMIT: {
+		const struct db_usager_hit *h = usager_finder_selected(&p->finder);
+		if (h == NULL || usager_finder_searching(&p->finder) || usager_finder_too_short(&p->finder)) {
 			app_message(app, true, "Choisissez un usager dans la liste, ou %s pour en créer un.",
 				    keys_label(ACT_NEW));
 			return PICKER_CHANGED;
 		}
-		picked(p, p->found->items[p->list.selected].id, p->found->items[p->list.selected].name);
+		char *name = usager_hit_name(h);
+		picked(p, h->id, name);
+		free(name);
 		return PICKER_PICKED;
+	}
 	case FORM_CANCEL:
 		return PICKER_CANCEL;
 	default:
@@ -292,16 +279,8 @@ picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t 
 enum picker_result
 picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply)
 {
-	if (reply->kind == DB_REPLY_USAGERS && reply->ticket == p->find_ticket && p->find_ticket) {
-		p->find_ticket = 0;
-		db_usager_list_free(p->found);
-		p->found = reply->data;
-		reply->data = NULL;
-		if (reply->error)
-			app_message(app, true, "Recherche : %s", db_error_text(reply->error));
-		list_set_count(&p->list, p->found ? (int)p->found->n : 0);
+	if (usager_finder_data(&p->finder, app, reply))
 		return PICKER_CHANGED;
-	}
 	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == p->match_ticket && p->match_ticket) {
 		p->match_ticket = 0;
 		struct db_usager_dups *m = reply->error ? NULL : reply->data;

@@ -10,13 +10,14 @@
 #include "db/usagers.h"
 #include "ui/form.h"
 #include "ui/keys.h"
-#include "ui/list.h"
+#include "ui/usagers.h"
 
 /*
  * The usager picker: search as you type by name, e-mail or phone among the
- * usagers the agent may see, or create one inline (names required, e-mail,
- * phone and birth date checked). Screens embed it and forward keys, draws
- * and replies to it.
+ * usagers the agent may see (the usager finder of ui/usagers.h, from two
+ * characters on), or create one inline (names required, e-mail, phone and
+ * birth date checked). Screens embed it and forward keys, draws and replies
+ * to it.
  */
 
 struct app;
@@ -30,17 +31,14 @@ enum picker_result {
 
 struct usager_picker {
 	bool creating;
-	struct form *find;
+	struct usager_finder finder;
 	struct form *create;
 	int c_first, c_last, c_birth_name, c_birth, c_email, c_phone;
-	unsigned long find_ticket, create_ticket, match_ticket;
+	unsigned long create_ticket, match_ticket;
 	/* Non-NULL: usagers the new one may duplicate, shown before creating. */
 	struct db_usager_dups *matches;
-	char *last_query;
-	struct db_usager_list *found;
-	struct list list;
 	int picked_id;
-	char *picked_name;
+	char *picked_name;  /* owned by the picker */
 };
 
 void picker_init(struct usager_picker *p);

@@ -530,16 +530,16 @@ status_draw(void *state, struct app *app)
 		return;
 	}
 	rdv_date day = cal_time_date(m->rdv->starts_at);
-	int y, mo, d, min = cal_time_minute(m->rdv->starts_at);
-	cal_ymd(day, &y, &mo, &d);
+	char date[11], hour[6];
 	char *who = xstrdup("");
 	for (int i = 0; i < m->rdv->nusagers; i++) {
 		char *n = xasprintf("%s%s%s", who, i ? ", " : "", m->rdv->usager_names[i]);
 		free(who);
 		who = n;
 	}
-	char *line = xasprintf("%s %02d/%02d/%d à %02dh%02d · %s · %s", cal_weekday_name_fr(cal_weekday(day)),
-			       d, mo, y, min / 60, min % 60, m->rdv->motif_name, who);
+	char *line = xasprintf("%s %s à %s · %s · %s", cal_weekday_name_fr(cal_weekday(day)),
+			       cal_format_date_fr(day, date),
+			       cal_format_hour_fr(cal_time_minute(m->rdv->starts_at), hour), m->rdv->motif_name, who);
 	draw_text(2, 2, COLS - 4, theme_attr(SLOT_HEADER), line);
 	free(line);
 	free(who);

@@ -417,10 +417,9 @@ static char *
 format_short(rdv_time t)
 {
 	rdv_date day = cal_time_date(t);
-	int m, d, min = cal_time_minute(t);
-	cal_ymd(day, NULL, &m, &d);
-	return xasprintf("%s %02d/%02d à %02dh%02d", cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60,
-			 min % 60);
+	char ddmm[6], hour[6];
+	return xasprintf("%s %s à %s", cal_weekday_abbr_fr(cal_weekday(day)), cal_format_ddmm_fr(day, ddmm),
+			 cal_format_hour_fr(cal_time_minute(t), hour));
 }
 
 /* Width left of w columns from x once clipped to the window (0 when outside). */
@@ -480,12 +479,12 @@ draw_results(struct search *s, int top, int rows)
 		return;
 	}
 	const struct db_choice_motif *m = find_motif(s, s->motif_id);
-	int d1, m1, y1, d2, m2, y2;
-	cal_ymd(s->from, &y1, &m1, &d1);
-	cal_ymd(s->from + 6, &y2, &m2, &d2);
-	char *summary = xasprintf("%s · du %s %02d/%02d au %s %02d/%02d/%d · %zu créneau%s", m ? m->name : "?",
-				  cal_weekday_abbr_fr(cal_weekday(s->from)), d1, m1,
-				  cal_weekday_abbr_fr(cal_weekday(s->from + 6)), d2, m2, y2, s->norder,
+	char from[6], to[11];
+	cal_format_ddmm_fr(s->from, from);
+	cal_format_date_fr(s->from + 6, to);
+	char *summary = xasprintf("%s · du %s %s au %s %s · %zu créneau%s", m ? m->name : "?",
+				  cal_weekday_abbr_fr(cal_weekday(s->from)), from,
+				  cal_weekday_abbr_fr(cal_weekday(s->from + 6)), to, s->norder,
 				  s->norder > 1 ? "x" : "");
 	draw_text(top, 1, clip_w(1, COLS - 2), theme_attr(SLOT_HEADER), summary);
 	free(summary);
@@ -494,7 +493,7 @@ draw_results(struct search *s, int top, int rows)
 	if (rows <= 0)
 		return;
 	if (s->norder == 0) {
-		char *text = xasprintf("Aucune disponibilité du %02d/%02d au %02d/%02d/%d.", d1, m1, d2, m2, y2);
+		char *text = xasprintf("Aucune disponibilité du %s au %s.", from, to);
 		draw_text(top, 2, clip_w(2, COLS - 4), A_BOLD, text);
 		free(text);
 		if (rows < 3)
@@ -530,10 +529,9 @@ draw_results(struct search *s, int top, int rows)
 			free(text);
 			continue;
 		}
-		int d, mo;
-		cal_ymd(ln->day, NULL, &mo, &d);
+		char ddmm[6];
 		bool first_of_day = li == 0 || s->lines[li - 1].header || s->lines[li - 1].day != ln->day;
-		char *head = first_of_day ? xasprintf("  %s %02d/%02d", cal_weekday_abbr_fr(cal_weekday(ln->day)), d, mo)
+		char *head = first_of_day ? xasprintf("  %s %s", cal_weekday_abbr_fr(cal_weekday(ln->day)), cal_format_ddmm_fr(ln->day, ddmm))
 					  : xstrdup("");
 		draw_text(y, 0, clip_w(0, 16), theme_attr(SLOT_HEADER), head);
 		free(head);

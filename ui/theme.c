@@ -75,12 +75,6 @@ theme_print_slots(FILE *out, bool roff)
 	}
 }
 
-const char *
-theme_slot_name(enum theme_slot s)
-{
-	return (unsigned)s < SLOT_COUNT ? slot_names[s] : "?";
-}
-
 static const char *const colour_names[] = {"black", "red",     "green", "yellow",
 					   "blue",  "magenta", "cyan",  "white"};
 

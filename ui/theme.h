@@ -41,8 +41,6 @@ enum theme_slot {
 	SLOT_COUNT
 };
 
-const char *theme_slot_name(enum theme_slot s);
-
 /*
  * Load a theme: a path (containing '/'), or a name looked up in
  * $XDG_CONFIG_HOME/rdv/themes, the installed themes, then the built-in

@@ -56,10 +56,9 @@ to_fill_row(void *ctx, int index, int y, int x, int width, bool selected)
 	struct to_fill *t = ctx;
 	const struct db_rdv_brief *b = &t->rdvs->items[index];
 	rdv_date day = cal_time_date(b->starts_at);
-	int yy, m, d, min = cal_time_minute(b->starts_at);
-	cal_ymd(day, &yy, &m, &d);
-	char *line = xasprintf("%s %02d/%02d/%d %02d:%02d  %s · %s", cal_weekday_abbr_fr(cal_weekday(day)), d,
-			       m, yy, min / 60, min % 60, b->usagers, b->motif);
+	char date[11], hhmm[6];
+	char *line = xasprintf("%s %s %s  %s · %s", cal_weekday_abbr_fr(cal_weekday(day)), cal_format_date_fr(day, date),
+			       cal_format_hhmm(cal_time_minute(b->starts_at), hhmm), b->usagers, b->motif);
 	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
 }

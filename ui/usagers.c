@@ -57,6 +57,7 @@ usager_finder_init(struct usager_finder *f, const char *label, int limit)
 	f->form = form_new();
 	form_add_text(f->form, label, "", false);
 	f->limit = limit;
+	f->min_len = 1;
 	list_set_count(&f->list, 0);
 }
 
@@ -76,18 +77,44 @@ usager_finder_text(const struct usager_finder *f)
 	return form_text(f->form, 0);
 }
 
+bool
+usager_finder_too_short(const struct usager_finder *f)
+{
+	return form_empty(f->form, 0) || strlen(usager_finder_text(f)) < (size_t)f->min_len;
+}
+
+bool
+usager_finder_searching(const struct usager_finder *f)
+{
+	return f->ticket != 0;
+}
+
+static void
+drop_hits(struct usager_finder *f)
+{
+	db_usager_hits_free(f->hits);
+	f->hits = NULL;
+	free(f->shown);
+	f->shown = NULL;
+	list_set_count(&f->list, 0);
+}
+
+void
+usager_finder_clear(struct usager_finder *f)
+{
+	form_set_text(f->form, 0, "");
+	drop_hits(f);
+	f->ticket = 0;
+}
+
 static void
 finder_send(struct usager_finder *f, struct app *app)
 {
 	const char *text = usager_finder_text(f);
 	if (f->ticket != 0)
 		return; /* the reply will send the latest text */
-	if (form_empty(f->form, 0)) {
-		db_usager_hits_free(f->hits);
-		f->hits = NULL;
-		free(f->shown);
-		f->shown = NULL;
-		list_set_count(&f->list, 0);
+	if (usager_finder_too_short(f)) {
+		drop_hits(f);
 		return;
 	}
 	free(f->sent);
@@ -124,12 +151,18 @@ usager_finder_key(struct usager_finder *f, struct app *app, enum action a, wint_
 				   ch == 11);
 	if (!text_key || ch == '\t')
 		return false;
+	return usager_finder_edit(f, app, ch, is_code) != FORM_NONE;
+}
+
+enum form_result
+usager_finder_edit(struct usager_finder *f, struct app *app, wint_t ch, bool is_code)
+{
 	char *before = xstrdup(usager_finder_text(f));
 	enum form_result r = form_key(f->form, ch, is_code);
 	if (r == FORM_CHANGED && strcmp(before, usager_finder_text(f)) != 0)
 		finder_send(f, app);
 	free(before);
-	return r != FORM_NONE;
+	return r;
 }
 
 bool

@@ -3,11 +3,13 @@
 #define RDV_UI_USAGERS_H
 
 /*
- * Search as you type for usagers, shared by the Usagers screen and the two
- * columns of "Fusionner deux usagers": a text field, the hits below it.
- * Each change of the text sends a query; while one is in flight the latest
- * text waits and goes when it returns, and only the reply to the latest
- * text is shown, so typing never blocks and never shows stale hits.
+ * Search as you type for usagers, the one search of the program: the Usagers
+ * screen, the two columns of "Fusionner deux usagers" and the usager picker
+ * of a booking or an rdv (ui/pick.c) embed it. A text field, the hits below
+ * it. Each change of the text sends a query (db_send_usager_search); while
+ * one is in flight the latest text waits and goes when it returns, and only
+ * the reply to the latest text is shown, so typing never blocks and never
+ * shows stale hits.
  */
 
 #include <stdbool.h>
@@ -26,6 +28,7 @@ struct usager_finder {
 	char *sent;                   /* its text */
 	char *shown;                  /* the text the hits answer */
 	int limit;
+	int min_len;                  /* shorter texts are not searched (1 by default) */
 };
 
 void usager_finder_init(struct usager_finder *f, const char *label, int limit);
@@ -34,13 +37,23 @@ void usager_finder_free(struct usager_finder *f);
 void usager_finder_refresh(struct usager_finder *f, struct app *app);
 /* Replace the text (and search it). */
 void usager_finder_set_text(struct usager_finder *f, struct app *app, const char *text);
+/* Back to an empty text and no hits; a reply in flight is ignored. */
+void usager_finder_clear(struct usager_finder *f);
 /* A key: text editing or moving in the hits. True when used. */
 bool usager_finder_key(struct usager_finder *f, struct app *app, enum action a, wint_t ch,
 		       bool is_code);
+/* Any key to the text field (Entrée and Échap included); a changed text is searched. */
+enum form_result usager_finder_edit(struct usager_finder *f, struct app *app, wint_t ch,
+				    bool is_code);
+/* True while the hits do not answer the text typed yet (a query in flight). */
+bool usager_finder_searching(const struct usager_finder *f);
+/* True when the text is too short to be searched. */
+bool usager_finder_too_short(const struct usager_finder *f);
 /* A reply: true when it was this finder's (the reply's data is taken). */
 bool usager_finder_data(struct usager_finder *f, struct app *app, struct db_reply *r);
 /* The selected hit, or NULL. Borrowed until the next reply. */
 const struct db_usager_hit *usager_finder_selected(const struct usager_finder *f);
+/* The text typed, borrowed: valid until the next key or usager_finder_set_text(). */
 const char *usager_finder_text(const struct usager_finder *f);
 /* Draw the field (with the cursor when focused) on one row. */
 void usager_finder_draw_field(struct usager_finder *f, int y, int x, int width, bool focused);
@@ -48,7 +61,7 @@ void usager_finder_draw_field(struct usager_finder *f, int y, int x, int width, 
 int usager_finder_draw_hits(struct usager_finder *f, int y, int x, int width, int height,
 			    bool focused);
 
-/* "Élodie BÉZIER" of a hit. Caller frees. */
+/* "Élodie BÉZIER" of a hit. The caller frees the returned string. */
 char *usager_hit_name(const struct db_usager_hit *h);
 
 /* Arguments of app_push() for the usager screens (the screen frees them). */
@@ -57,6 +70,7 @@ struct usager_screen_arg {
 	int other;   /* merge: side B (0: none) */
 	char *name;  /* record of a new usager: "First Last" typed in the search */
 };
+/* Returned argument: owned by app_push's screen (freed by its close), else by the caller. */
 struct usager_screen_arg *usager_screen_arg_new(int id, int other, const char *name);
 void usager_screen_arg_free(struct usager_screen_arg *a);
 

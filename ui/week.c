@@ -398,11 +398,9 @@ week_draw(void *state, struct app *app)
 			int span = colw * w->nagents;
 			if (x + span > COLS)
 				span = COLS - x;
-			int y, m, d;
-			cal_ymd(day, &y, &m, &d);
-			char head[48];
-			snprintf(head, sizeof head, "%s %02d/%02d%s", cal_weekday_abbr_fr(cal_weekday(day)), d, m,
-				 day == today_ ? " ◆" : "");
+			char head[48], ddmm[6];
+			snprintf(head, sizeof head, "%s %s%s", cal_weekday_abbr_fr(cal_weekday(day)),
+				 cal_format_ddmm_fr(day, ddmm), day == today_ ? " ◆" : "");
 			int attr = day == today_ ? theme_attr(SLOT_TODAY) : theme_attr(SLOT_HEADER);
 			if (day == w->cursor_day)
 				attr |= A_UNDERLINE;

@@ -13,7 +13,7 @@
 #include "core/xmalloc.h"
 #include "db/db.h"
 #include "notify/notify.h"
-#include "ui/config.h"
+#include "config/config_file.h"
 
 static int
 notify_usage(FILE *out)

@@ -43,7 +43,11 @@ struct agenda {
 struct agenda *agenda_new(rdv_date from, int ndays);
 void agenda_free(struct agenda *a);
 
-/* Add an item for one day; strings are copied (NULL allowed). */
+/*
+ * Add an item for one day; strings are copied (NULL allowed). Returns the
+ * new item, owned by a: valid until the next agenda_add*(), agenda_sort()
+ * or agenda_free() (items[] may move).
+ */
 struct agenda_item *agenda_add(struct agenda *a, enum agenda_kind kind, int id, int agent_id,
 			       rdv_date day, int start, int end, const char *title,
 			       const char *detail, const char *color);

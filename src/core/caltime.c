@@ -231,6 +231,28 @@ cal_format_date_fr(rdv_date d, char buf[11])
 }
 
 char *
+cal_format_ddmm_fr(rdv_date d, char buf[6])
+{
+	int m, dd;
+	cal_ymd(d, NULL, &m, &dd);
+	char *p = put_digits(buf, dd, 2);
+	*p++ = '/';
+	p = put_digits(p, m, 2);
+	*p = '\0';
+	return buf;
+}
+
+char *
+cal_format_hour_fr(int minute_of_day, char buf[6])
+{
+	char *p = put_digits(buf, minute_of_day / 60, 2);
+	*p++ = 'h';
+	p = put_digits(p, minute_of_day % 60, 2);
+	*p = '\0';
+	return buf;
+}
+
+char *
 cal_format_hhmm(int minute_of_day, char buf[6])
 {
 	char *p = put_digits(buf, minute_of_day / 60, 2);
@@ -253,10 +275,11 @@ char *
 cal_format_when_fr(rdv_time t, char buf[CAL_WHEN_FR_SIZE])
 {
 	rdv_date day = cal_time_date(t);
-	int y, m, d, min = cal_time_minute(t);
+	int y, m, d;
+	char hour[6];
 	cal_ymd(day, &y, &m, &d);
-	snprintf(buf, CAL_WHEN_FR_SIZE, "%s %d %s %d à %02dh%02d", cal_weekday_name_fr(cal_weekday(day)),
-		 d, cal_month_name_fr(m), y % 10000, min / 60, min % 60);
+	snprintf(buf, CAL_WHEN_FR_SIZE, "%s %d %s %d à %s", cal_weekday_name_fr(cal_weekday(day)),
+		 d, cal_month_name_fr(m), y % 10000, cal_format_hour_fr(cal_time_minute(t), hour));
 	return buf;
 }
 

@@ -46,6 +46,8 @@ char *cal_format_date(rdv_date d, char buf[11]);         /* 2026-03-02 */
 char *cal_format_datetime(rdv_time t, char buf[17]);     /* 2026-03-02T08:05 */
 char *cal_format_hhmm(int minute_of_day, char buf[6]);   /* 08:05 */
 char *cal_format_date_fr(rdv_date d, char buf[11]);      /* 02/03/2026 */
+char *cal_format_ddmm_fr(rdv_date d, char buf[6]);       /* 02/03 */
+char *cal_format_hour_fr(int minute_of_day, char buf[6]); /* 08h05 */
 #define CAL_WHEN_FR_SIZE 48
 /* "mercredi 13 mai 2026 à 10h30" */
 char *cal_format_when_fr(rdv_time t, char buf[CAL_WHEN_FR_SIZE]);

@@ -18,6 +18,13 @@
 #include "ui/embedded.h"
 #include "ui/theme.h"
 
+/* The slots' names, from the table theme.h declares them in. */
+static const char *const slot_names[SLOT_COUNT] = {
+#define X(id, name, help) name,
+    THEME_SLOTS(X)
+#undef X
+};
+
 #define MIN_CONTRAST 4.5
 
 /* WCAG 2 relative luminance of an sRGB colour. */
@@ -63,7 +70,7 @@ theme_problems(const char *origin)
 		struct theme_colour_info fg, bg;
 		theme_slot_colour((enum theme_slot)s, false, &fg);
 		theme_slot_colour((enum theme_slot)s, true, &bg);
-		const char *name = theme_slot_name((enum theme_slot)s);
+		const char *name = slot_names[s];
 		if (fg.is_default != bg.is_default) {
 			printf("# %s: %s pairs an explicit %s with the terminal's default %s\n",
 			       origin, name, fg.is_default ? "background" : "text colour",

@@ -80,10 +80,11 @@ like "$screen" "Titre *       Renfort du mercredi" "with its title"
 like "$screen" "[x] Suivi social" "and its motif checked"
 down 4
 tmux_keys q
-sleep 0.5
-like "$(tmux_screen)" "Modifier la plage d'ouverture" "q on the lieu choice does not quit the form"
+# Keys after q still reach the form (the end time below shows what is typed).
 tmux_keys Up
 field "09:00"
+tmux_wait "Fin *         09:00" 5
+like "$(tmux_screen)" "Modifier la plage d'ouverture" "q on the lieu choice does not quit the form"
 tmux_keys Enter
 tmux_wait "Fin : doit être après le début" 5
 ok $? "an end before the start: French message on the status line"

@@ -38,6 +38,11 @@ else
 	done
 fi
 
+if [ -z "$(psql -X -q -t -A -c "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pgtap'")" ]; then
+	echo "1..0 # SKIP pgTAP not installed (Debian: postgresql-NN-pgtap)"
+	echo "${test_file##*/}: skipped: pgTAP not installed" >&2
+	exit 77
+fi
 psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION pgtap' >"$CLUSTER_DIR/setup.log" 2>&1 &&
 	psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$top_srcdir/tests/db/fixtures.sql" \
 		>>"$CLUSTER_DIR/setup.log" 2>&1 || {

@@ -51,7 +51,7 @@ tmux_wait "Filtres — Entrée" 5
 tmux_keys Down Down Down Down Down C-u
 tmux_text "31/02/2026"
 tmux_keys Enter
-sleep 0.3
+tmux_wait "date invalide" 5
 screen=$(tmux_screen)
 like "$screen" "31/02/2026" "a malformed date stays as typed"
 like "$(printf '%s\n' "$screen" | tail -1)" "Du" "the status line names the field"

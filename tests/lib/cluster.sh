@@ -8,6 +8,15 @@
 
 : "${PG_BINDIR:=$(pg_config --bindir 2>/dev/null)}"
 
+# Without PostgreSQL the script is skipped, not failed: a TAP skip plan, the
+# reason on stderr, exit 77 (tests/lib/run-test.sh hands the plan to the
+# TAP driver). Source this file before any TAP line.
+if ! [ -x "${PG_BINDIR:-}/initdb" ] || ! command -v psql >/dev/null 2>&1; then
+	echo "1..0 # SKIP PostgreSQL not found (initdb in PG_BINDIR, psql in PATH)"
+	echo "${0##*/}: skipped: PostgreSQL not found (initdb in PG_BINDIR='${PG_BINDIR:-}', psql in PATH)" >&2
+	exit 77
+fi
+
 cluster_run() {
 	if [ "$(id -u)" = 0 ]; then
 		runuser -u postgres -- "$@"

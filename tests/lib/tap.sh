@@ -48,3 +48,18 @@ done_testing() {
 	echo "1..$TAP_N"
 	[ "$TAP_FAIL" -eq 0 ]
 }
+
+# skip_all REASON — this script cannot run here: TAP skip plan, the reason on
+# stderr, exit 77 (tests/lib/run-test.sh). Call it before any TAP line.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	echo "${0##*/}: skipped: $1" >&2
+	exit 77
+}
+
+# need_postgres — skip without PostgreSQL's server programs (for scripts that
+# let `rdv demo` start its own cluster; tests/lib/cluster.sh checks by itself).
+need_postgres() {
+	[ -x "${PG_BINDIR:-$(pg_config --bindir 2>/dev/null)}/initdb" ] ||
+		skip_all "PostgreSQL not found (initdb in PG_BINDIR)"
+}

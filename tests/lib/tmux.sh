@@ -1,6 +1,13 @@
 # Drive the real program in a real terminal: a private tmux server of fixed
 # size, keys in, screen text (and colours) out. Source after tap.sh.
 # TMUX_DIR must be a writable directory (defaults to a new temporary one).
+# Without tmux the script is skipped (TAP skip plan, reason on stderr, exit 77).
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not found"
+	echo "${0##*/}: skipped: tmux not found (Debian: tmux)" >&2
+	exit 77
+fi
 
 : "${TMUX_DIR:=$(mktemp -d /tmp/rdv-tmux.XXXXXX)}"
 TMUX_SOCK="$TMUX_DIR/tmux.sock"

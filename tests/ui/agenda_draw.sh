@@ -173,7 +173,7 @@ tmux_wait "23:00" 5
 v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
 ok $? "and back down to 23:00 ($v)"
 tmux_keys -N 30 k
-sleep 0.2
+tmux_wait_gone "23:00" 5
 v=$(screen_ok 80 24 "$JULIEN,$CAMILLE")
 ok $? "and up again ($v)"
 tmux_keys v

@@ -18,16 +18,39 @@ tmux_start 120 40 "$RDV tui --db '$CONN' --now 2026-05-13T10:00"
 tmux_wait "$to_fill rendez-vous à renseigner" 15
 ok $? "the status line counts Julien's past rdvs still to fill in ($to_fill)"
 
+# statements_since LINE — statements the server logged after line LINE of its log.
+statements_since() {
+	tail -n +"$(($1 + 1))" "$LOG" | grep -c -E 'LOG: +(execute|statement)'
+}
+# log_quiet — wait (5 s at most) until the server's log stops growing.
+log_quiet() {
+	tries=50 last=-1
+	while [ "$tries" -gt 0 ]; do
+		n=$(wc -l < "$LOG")
+		[ "$n" = "$last" ] && return 0
+		last=$n
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
 # One round of queries per week switch: count what the server executed.
 tmux_wait "● connecté" 5
-sleep 0.3
+log_quiet
 before=$(wc -l < "$LOG")
 tmux_keys n
 tmux_wait "Semaine 21" 5
 ok $? "n shows week 21"
 tmux_wait "● connecté" 5
-sleep 0.5
-executed=$(tail -n +"$((before + 1))" "$LOG" | grep -c -E 'LOG: +(execute|statement)')
+# The week shown was read by a logged statement; wait for it, then for any other.
+tries=50
+while [ "$tries" -gt 0 ] && [ "$(statements_since "$before")" = 0 ]; do
+	sleep 0.1
+	tries=$((tries - 1))
+done
+log_quiet
+executed=$(statements_since "$before")
 is "$executed" "1" "switching week costs exactly one statement"
 tmux_keys p
 tmux_wait "Semaine 20" 5

@@ -6,7 +6,7 @@
 # legend and stops at its end.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
-command -v tmux >/dev/null 2>&1 || { echo "1..0 # SKIP no tmux"; exit 77; }
+need_postgres
 
 export RDV_DEMO_DIR="$TMUX_DIR/demo"
 [ "$(id -u)" = 0 ] && { mkdir -p "$RDV_DEMO_DIR"; chown postgres: "$RDV_DEMO_DIR"; chmod 755 "$TMUX_DIR"; }

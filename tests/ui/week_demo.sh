@@ -4,6 +4,7 @@
 # and quits cleanly.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
+need_postgres
 
 export RDV_DEMO_DIR="$TMUX_DIR/demo"
 [ "$(id -u)" = 0 ] && { mkdir -p "$RDV_DEMO_DIR"; chown postgres: "$RDV_DEMO_DIR"; chmod 755 "$TMUX_DIR"; }

@@ -16,7 +16,8 @@ TESTS += tests/unit/t_rrule
 
 check_PROGRAMS += tests/unit/t_slots
 tests_unit_t_slots_SOURCES = tests/unit/t_slots.c
-tests_unit_t_slots_CPPFLAGS = $(AM_CPPFLAGS) -DSCENARIO_DIR='"$(abs_top_srcdir)/tests/unit/scenarios"'
+tests_unit_t_slots_CPPFLAGS = $(AM_CPPFLAGS) -DSCENARIO_DIR='"$(abs_top_srcdir)/tests/unit/scenarios"' \
+	-DSLOTS_SCENARIO_DIR='"$(abs_top_srcdir)/tests/slots/scenarios"'
 tests_unit_t_slots_LDADD = src/core/libcore.a $(CORE_LIBS)
 TESTS += tests/unit/t_slots
 

@@ -14,6 +14,9 @@
 #ifndef SCENARIO_DIR
 #define SCENARIO_DIR "tests/unit/scenarios"
 #endif
+#ifndef SLOTS_SCENARIO_DIR
+#define SLOTS_SCENARIO_DIR "tests/slots/scenarios"
+#endif
 
 static char *
 read_text(const char *name)
@@ -177,18 +180,6 @@ check_error(const char *what, const char *json, const char *want)
 	free(err);
 }
 
-/* The common head of hand-written scenarios: motif 7 of 60 minutes. */
-#define HEAD(now, from, to)                                                                        \
-	"{\"now\": \"" now "\", \"motif\": {\"id\": 7, \"duration_min\": 60}, \"from\": \"" from   \
-	"\", \"to\": \"" to "\", "
-#define PLAGE(id, agent, first_day, start, end, rrule)                                             \
-	"{\"id\": " #id ", \"agent\": " #agent ", \"lieu\": 10, \"motifs\": [7], "                 \
-	"\"first_day\": \"" first_day "\", \"start\": \"" start "\", \"end\": \"" end              \
-	"\", \"rrule\": " rrule ", \"created_at\": \"2026-01-05T10:00\"}"
-#define SLOT(s, e, agent, plage)                                                                   \
-	"{\"starts_at\": \"" s "\", \"ends_at\": \"" e "\", \"agent\": " #agent                    \
-	", \"lieu\": 10, \"plage\": " #plage "}"
-
 static void
 test_dst(void)
 {
@@ -259,284 +250,138 @@ test_dst(void)
 	tz_free(paris);
 }
 
+/*
+ * Hand-written scenarios, one file each in tests/slots/scenarios/ (the
+ * directory SLOTS_SCENARIO_DIR): NAME.json and NAME.out (the --json
+ * listing), NAME.first.out (--first --json), NAME.txt / NAME.first.txt (the
+ * text outputs) or NAME.err (the parser's message, one line).
+ */
+static char *
+read_scenario_file(const char *name, const char *ext)
+{
+	char *path = xasprintf("%s/%s%s", SLOTS_SCENARIO_DIR, name, ext);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		printf("# cannot read %s\n", path);
+	free(path);
+	if (f == NULL)
+		return NULL;
+	size_t cap = 1 << 16;
+	char *s = xmalloc(cap);
+	size_t n = fread(s, 1, cap - 1, f);
+	fclose(f);
+	s[n] = '\0';
+	return s;
+}
+
+/* The scenario NAME gives its .out (or .first.out) file's output. */
+static void
+check_scenario_file(const char *what, const char *name, bool first)
+{
+	char *json = read_scenario_file(name, ".json");
+	char *want = read_scenario_file(name, first ? ".first.out" : ".out");
+	if (json && want) {
+		check_scenario(what, json, first, want);
+	} else {
+		ok(false, "%s", what);
+	}
+	free(json);
+	free(want);
+}
+
+/* The text output of scenario NAME is its .txt (or .first.txt) file. */
+static void
+check_text_file(const char *what, const char *name, bool first)
+{
+	char *json = read_scenario_file(name, ".json");
+	char *want = read_scenario_file(name, first ? ".first.txt" : ".txt");
+	char *got = json ? run_text(json, first) : NULL;
+	if (got && want)
+		is_str(got, want, "%s", what);
+	else
+		ok(false, "%s", what);
+	free(got);
+	free(json);
+	free(want);
+}
+
+/* The parser refuses scenario NAME with the message of its .err file. */
+static void
+check_error_file(const char *what, const char *name)
+{
+	char *json = read_scenario_file(name, ".json");
+	char *want = read_scenario_file(name, ".err");
+	if (json && want) {
+		want[strcspn(want, "\n")] = '\0';
+		check_error(what, json, want);
+	} else {
+		ok(false, "%s: rejected", what);
+		ok(false, "%s: message", what);
+	}
+	free(json);
+	free(want);
+}
+
 static void
 test_busy_times(void)
 {
-	/* A multi-day absence over a plage of Monday to Friday, two ranges a day. */
-	check_scenario(
-	    "multi-day absence across a recurring plage",
-	    HEAD("2026-03-01T12:00", "2026-03-03", "2026-03-05") "\"plages\": [" PLAGE(
-	        1, 3, "2026-03-02", "09:00", "11:00",
-	        "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\"") ", " PLAGE(2, 3, "2026-03-02", "14:00",
-	                                                           "16:00",
-	                                                           "\"FREQ=WEEKLY;BYDAY=MO,TU,WE,"
-	                                                           "TH,FR\"") "], \"absences\": "
-	                                                                      "[{\"id\": 1, "
-	                                                                      "\"agent\": 3, "
-	                                                                      "\"first_day\": "
-	                                                                      "\"2026-03-03\", "
-	                                                                      "\"start\": "
-	                                                                      "\"14:30\", "
-	                                                                      "\"end_day\": "
-	                                                                      "\"2026-03-05\", "
-	                                                                      "\"end\": "
-	                                                                      "\"10:00\"}]}",
-	    false,
-	    "{\"slots\": [" SLOT("2026-03-03T09:00", "2026-03-03T10:00", 3, 1) ", " SLOT(
-	        "2026-03-03T10:00", "2026-03-03T11:00", 3,
-	        1) ", " SLOT("2026-03-05T10:00", "2026-03-05T11:00", 3,
-	                     1) ", " SLOT("2026-03-05T14:00", "2026-03-05T15:00", 3,
-	                                  2) ", " SLOT("2026-03-05T15:00", "2026-03-05T16:00", 3,
-	                                               2) "]}\n");
-	/* Back-to-back rdvs leave no gap; rdvs touching the plage's edges do not shorten it. */
-	check_scenario("back-to-back rdvs and rdvs touching the plage's edges",
-	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": [" PLAGE(
-	                   1, 3, "2026-03-02", "09:00", "13:00",
-	                   "null") "], \"rdvs\": ["
-	                           "{\"id\": 1, \"agents\": [3], \"starts_at\": "
-	                           "\"2026-03-02T08:00\", \"ends_at\": "
-	                           "\"2026-03-02T09:00\", \"status\": \"seen\"}, "
-	                           "{\"id\": 2, \"agents\": [3], \"starts_at\": "
-	                           "\"2026-03-02T10:00\", \"ends_at\": "
-	                           "\"2026-03-02T10:30\", \"status\": \"unknown\"}, "
-	                           "{\"id\": 3, \"agents\": [5, 3], \"starts_at\": "
-	                           "\"2026-03-02T10:30\", \"ends_at\": "
-	                           "\"2026-03-02T11:10\", \"status\": \"unknown\"}, "
-	                           "{\"id\": 4, \"agents\": [3], \"starts_at\": "
-	                           "\"2026-03-02T13:00\", \"ends_at\": "
-	                           "\"2026-03-02T14:00\", \"status\": \"unknown\"}, "
-	                           "{\"id\": 5, \"agents\": [3], \"starts_at\": "
-	                           "\"2026-03-02T12:10\", \"ends_at\": "
-	                           "\"2026-03-02T12:20\", \"status\": \"revoked\"}]}",
-	               false,
-	               "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) ", " SLOT(
-	                   "2026-03-02T11:10", "2026-03-02T12:10", 3, 1) "]}\n");
-	/* open_on_holidays: nothing blocks; the default blocks Ascension and Whit Monday. */
-	check_scenario("open_on_holidays opens Ascension",
-	               HEAD("2026-05-01T12:00", "2026-05-14",
-	                    "2026-05-14") "\"open_on_holidays\": true, "
-	                                  "\"plages\": [" PLAGE(1, 3, "2026-05-14", "09:00",
-	                                                        "10:00", "null") "]}",
-	               false,
-	               "{\"slots\": [" SLOT("2026-05-14T09:00", "2026-05-14T10:00", 3, 1) "]}\n");
-	check_scenario("alsace-moselle blocks the Vendredi saint",
-	               HEAD("2026-03-01T12:00", "2026-04-03",
-	                    "2026-04-03") "\"holiday_zone\": "
-	                                  "\"alsace-moselle\", \"plages\": [" PLAGE(
-	                                      1, 3, "2026-04-03", "09:00", "10:00", "null") "]}",
-	               false, "{\"slots\": []}\n");
-	check_scenario("metropole works on the Vendredi saint",
-	               HEAD("2026-03-01T12:00", "2026-04-03", "2026-04-03") "\"plages\": [" PLAGE(
-	                   1, 3, "2026-04-03", "09:00", "10:00", "null") "]}",
-	               false,
-	               "{\"slots\": [" SLOT("2026-04-03T09:00", "2026-04-03T10:00", 3, 1) "]}\n");
-	check_scenario(
-	    "la-reunion blocks 20 December",
-	    HEAD("2026-12-01T12:00", "2026-12-18",
-	         "2026-12-21") "\"holiday_zone\": \"la-reunion\", "
-	                       "\"plages\": [" PLAGE(1, 3, "2026-12-18", "09:00", "10:00",
-	                                             "\"FREQ=WEEKLY;BYDAY=FR,SU,MO\"") "]}",
-	    false,
-	    "{\"slots\": [" SLOT("2026-12-18T09:00", "2026-12-18T10:00", 3,
-	                         1) ", " SLOT("2026-12-21T09:00", "2026-12-21T10:00", 3, 1) "]}\n");
-	/* An absence of another agent, and a recurring one on other days, change nothing. */
-	check_scenario("other agents' absences do not block",
-	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": [" PLAGE(
-	                   1, 3, "2026-03-02", "09:00", "10:00",
-	                   "null") "], \"absences\": ["
-	                           "{\"id\": 1, \"agent\": 4, \"first_day\": \"2026-03-02\", "
-	                           "\"start\": \"00:00\", "
-	                           "\"end\": \"23:00\"}, {\"id\": 2, \"agent\": 3, \"first_day\": "
-	                           "\"2026-02-03\", "
-	                           "\"start\": \"08:00\", \"end\": \"12:00\", \"rrule\": "
-	                           "\"FREQ=WEEKLY;BYDAY=TU\"}]}",
-	               false,
-	               "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) "]}\n");
-	/* A plage without lieu prints null, and "-" in text. */
-	const char *nolieu =
-	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-	    "\"from\": \"2026-03-02\", \"to\": \"2026-03-02\", \"agents\": [3], \"plages\": ["
-	    "{\"id\": 4, \"agent\": 3, \"lieu\": null, \"motifs\": [8, 7], \"first_day\": "
-	    "\"2026-03-02\", \"start\": \"09:00\", \"end\": \"10:00\", \"created_at\": "
-	    "\"2026-01-05T10:00\"}, {\"id\": 5, \"agent\": 9, \"motifs\": [7], \"first_day\": "
-	    "\"2026-03-02\", \"start\": \"09:00\", \"end\": \"10:00\", \"created_at\": "
-	    "\"2026-01-05T10:00\"}]}";
-	check_scenario("no lieu, agent filter", nolieu, false,
-	               "{\"slots\": [{\"starts_at\": \"2026-03-02T09:00\", \"ends_at\": "
-	               "\"2026-03-02T09:30\", \"agent\": 3, \"lieu\": null, \"plage\": 4}, "
-	               "{\"starts_at\": \"2026-03-02T09:30\", \"ends_at\": \"2026-03-02T10:00\", "
-	               "\"agent\": 3, \"lieu\": null, \"plage\": 4}]}\n");
-	char *text = run_text(nolieu, false);
-	is_str(text,
-	       "2026-03-02T09:00\t2026-03-02T09:30\t3\t-\t4\n"
-	       "2026-03-02T09:30\t2026-03-02T10:00\t3\t-\t4\n",
-	       "text output: TAB-separated, - for no lieu");
-	free(text);
-	text = run_text(nolieu, true);
-	is_str(text, "2026-03-02T09:00\t2026-03-02T09:30\t3\t-\t4\n", "text output with --first");
-	free(text);
-	/* Nothing in 26 weeks. */
-	check_scenario("--first with nothing free",
-	               HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true,
-	               "{\"first\": null}\n");
-	text =
-	    run_text(HEAD("2026-03-01T12:00", "2026-03-02", "2026-03-02") "\"plages\": []}", true);
-	is_str(text, "", "text --first with nothing: no line");
-	free(text);
-	/* Without "to", --first looks 181 days ahead and no further. */
-	check_scenario(
-	    "--first: day 181 is in the window",
-	    "{\"now\": \"2026-01-01T00:00\", \"motif\": {\"id\": 7, \"duration_min\": 60}, "
-	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-01", "09:00", "10:00",
-	                                                    "null") "]}",
-	    true, "{\"first\": " SLOT("2026-07-01T09:00", "2026-07-01T10:00", 3, 1) "}\n");
-	check_scenario(
-	    "--first: day 182 is not",
-	    "{\"now\": \"2026-01-01T00:00\", \"motif\": {\"id\": 7, \"duration_min\": 60}, "
-	    "\"from\": \"2026-01-01\", \"plages\": [" PLAGE(1, 3, "2026-07-02", "09:00", "10:00",
-	                                                    "null") "]}",
-	    true, "{\"first\": null}\n");
-	/* Usager side with now late: the window is empty. */
-	check_scenario(
-	    "usager side: min delay past the window",
-	    "{\"now\": \"2026-03-02T23:50\", \"side\": \"usager\", \"motif\": {\"id\": 7, "
-	    "\"duration_min\": 60}, \"from\": \"2026-03-02\", \"to\": \"2026-03-02\", \"plages\": "
-	    "[" PLAGE(1, 3, "2026-03-02", "09:00", "23:59", "null") "]}",
-	    false, "{\"slots\": []}\n");
-	/* Agent side ignores the delays: a slot 10 minutes ahead is offered. */
-	check_scenario(
-	    "agent side: no minimum delay",
-	    "{\"now\": \"2026-03-02T08:50\", \"motif\": {\"id\": 7, \"duration_min\": 60, "
-	    "\"min_delay_min\": 600}, \"from\": \"2026-03-02\", \"to\": \"2026-03-02\", "
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") "]}",
-	    false, "{\"slots\": [" SLOT("2026-03-02T09:00", "2026-03-02T10:00", 3, 1) "]}\n");
-	check_scenario(
-	    "usager side: the same minimum delay hides it",
-	    "{\"now\": \"2026-03-02T08:50\", \"side\": \"usager\", \"motif\": {\"id\": 7, "
-	    "\"duration_min\": 60, \"min_delay_min\": 600}, \"from\": \"2026-03-02\", "
-	    "\"to\": \"2026-03-02\", \"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
-	                                                  "null") "]}",
-	    false, "{\"slots\": []}\n");
+	check_scenario_file("multi-day absence across a recurring plage", "multi-day-absence-across-a-recurring-plage", false);
+	check_scenario_file("back-to-back rdvs and rdvs touching the plage's edges", "back-to-back-rdvs-and-rdvs-touching-the-plage-s-edges", false);
+	check_scenario_file("open_on_holidays opens Ascension", "open-on-holidays-opens-ascension", false);
+	check_scenario_file("alsace-moselle blocks the Vendredi saint", "alsace-moselle-blocks-the-vendredi-saint", false);
+	check_scenario_file("metropole works on the Vendredi saint", "metropole-works-on-the-vendredi-saint", false);
+	check_scenario_file("la-reunion blocks 20 December", "la-reunion-blocks-20-december", false);
+	check_scenario_file("other agents' absences do not block", "other-agents-absences-do-not-block", false);
+	check_scenario_file("no lieu, agent filter", "no-lieu-agent-filter", false);
+	check_text_file("text output: TAB-separated, - for no lieu", "no-lieu-agent-filter", false);
+	check_text_file("text output with --first", "no-lieu-agent-filter", true);
+	check_scenario_file("--first with nothing free", "first-with-nothing-free", true);
+	check_text_file("text --first with nothing: no line", "first-with-nothing-free", true);
+	check_scenario_file("--first: day 181 is in the window", "first-day-181-is-in-the-window", true);
+	check_scenario_file("--first: day 182 is not", "first-day-182-is-not", true);
+	check_scenario_file("usager side: min delay past the window", "usager-side-min-delay-past-the-window", false);
+	check_scenario_file("agent side: no minimum delay", "agent-side-no-minimum-delay", false);
+	check_scenario_file("usager side: the same minimum delay hides it", "usager-side-the-same-minimum-delay-hides-it", false);
 }
 
 static void
 test_first_across_weeks(void)
 {
-	/* The earlier plage by date wins even when registered last; ties by created_at then id. */
-	check_scenario(
-	    "--first: earliest start, then created_at, then id",
-	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-	    "\"from\": \"2026-03-01\", \"plages\": ["
-	    "{\"id\": 9, \"agent\": 5, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
-	    "\"2026-03-03\", "
-	    "\"start\": \"09:00\", \"end\": \"10:00\", \"created_at\": \"2026-01-01T00:00\"}, "
-	    "{\"id\": 3, \"agent\": 4, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
-	    "\"2026-03-02\", "
-	    "\"start\": \"14:00\", \"end\": \"15:00\", \"created_at\": \"2026-02-01T00:00\"}, "
-	    "{\"id\": 2, \"agent\": 6, \"lieu\": 10, \"motifs\": [7], \"first_day\": "
-	    "\"2026-03-02\", "
-	    "\"start\": \"14:00\", \"end\": \"15:00\", \"created_at\": \"2026-02-01T00:00\"}]}",
-	    true,
-	    "{\"first\": {\"starts_at\": \"2026-03-02T14:00\", \"ends_at\": "
-	    "\"2026-03-02T14:30\", \"agent\": 6, \"lieu\": 10, \"plage\": 2}}\n");
+	check_scenario_file("--first: earliest start, then created_at, then id", "first-earliest-start-then-created-at-then-id", true);
 }
 
 static void
 test_errors(void)
 {
-	const char *h =
-	    "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-	    "\"from\": \"2026-03-02\", ";
-	char *s;
-#define BAD(what, body, want)                                                                      \
-	do {                                                                                       \
-		s = xasprintf("%s%s", h, body);                                                    \
-		check_error(what, s, want);                                                        \
-		free(s);                                                                           \
-	} while (0)
-	BAD("unknown top-level key", "\"plages\": [], \"frm\": \"2026-03-02\"}",
-	    "frm: clé inconnue");
-	BAD("unknown plage key",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
-	                          "null") ", {\"id\": 2, "
-	                                  "\"agent\": 3, \"motifs\": [7], \"first_day\": "
-	                                  "\"2026-03-02\", \"start\": \"09:00\", "
-	                                  "\"end\": \"10:00\", \"created_at\": "
-	                                  "\"2026-01-05T10:00\", \"colour\": \"red\"}]}",
-	    "plages[1].colour: clé inconnue");
-	BAD("bad rrule",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00", "null") ", " PLAGE(
-	        2, 3, "2026-03-02", "09:00", "10:00",
-	        "null") ", " PLAGE(3, 3, "2026-03-02", "09:00", "10:00", "\"FREQ=DAILY\"") "]}",
-	    "plages[2].rrule: FREQ=DAILY n'est pas pris en charge (WEEKLY ou MONTHLY)");
-	BAD("rrule not matching first_day",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "09:00", "10:00",
-	                          "\"FREQ=WEEKLY;BYDAY=TU\"") "]}",
-	    "plages[0].rrule: le premier jour (lundi 02/03/2026) n'est pas une date de la règle");
-	BAD("malformed date",
-	    "\"plages\": [" PLAGE(1, 3, "2026-02-30", "09:00", "10:00", "null") "]}",
-	    "plages[0].first_day: date invalide « 2026-02-30 » (AAAA-MM-JJ attendu)");
-	BAD("malformed top-level date", "\"to\": \"02/03/2026\", \"plages\": []}",
-	    "to: date invalide « 02/03/2026 » (AAAA-MM-JJ attendu)");
-	BAD("malformed time",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "9:00", "10:00", "null") "]}",
-	    "plages[0].start: heure invalide « 9:00 » (HH:MM attendu)");
-	BAD("plage end before start",
-	    "\"plages\": [" PLAGE(1, 3, "2026-03-02", "10:00", "09:00", "null") "]}",
-	    "plages[0].end: la fin (09:00) n'est pas après le début (10:00)");
-	BAD("absence end before start",
-	    "\"plages\": [], \"absences\": [{\"id\": 1, \"agent\": 3, \"first_day\": "
-	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-03\", \"end\": "
-	    "\"18:00\"}]}",
-	    "absences[0].end_day: la fin est avant le premier jour");
-	BAD("recurring multi-day absence",
-	    "\"plages\": [], \"absences\": [{\"id\": 1, \"agent\": 3, \"first_day\": "
-	    "\"2026-03-04\", \"start\": \"09:00\", \"end_day\": \"2026-03-05\", \"end\": "
-	    "\"18:00\", "
-	    "\"rrule\": \"FREQ=WEEKLY\"}]}",
-	    "absences[0].end_day: une absence récurrente tient sur un seul jour");
-	BAD("rdv end before start",
-	    "\"plages\": [], \"rdvs\": [{\"id\": 1, \"agents\": [3], \"starts_at\": "
-	    "\"2026-03-02T10:00\", \"ends_at\": \"2026-03-02T10:00\", \"status\": \"seen\"}]}",
-	    "rdvs[0].ends_at: la fin n'est pas après le début");
-	BAD("unknown status",
-	    "\"plages\": [], \"rdvs\": [{\"id\": 1, \"agents\": [3], \"starts_at\": "
-	    "\"2026-03-02T10:00\", \"ends_at\": \"2026-03-02T11:00\", \"status\": \"cancelled\"}]}",
-	    "rdvs[0].status: statut « cancelled » inconnu (unknown, seen, excused, revoked, "
-	    "noshow)");
-	BAD("unknown side", "\"side\": \"robot\", \"plages\": []}",
-	    "side: « robot » inconnu (agent ou usager)");
-	BAD("unknown zone", "\"holiday_zone\": \"corse\", \"plages\": []}",
-	    "holiday_zone: zone « corse » inconnue (metropole, alsace-moselle, guadeloupe, guyane, "
-	    "la-reunion, martinique, mayotte, nouvelle-caledonie, polynesie-francaise, "
-	    "saint-barthelemy, saint-martin, saint-pierre-et-miquelon, wallis-et-futuna)");
-	BAD("to before from", "\"to\": \"2026-03-01\", \"plages\": []}", "to: avant from");
-	BAD("missing plages", "\"to\": \"2026-03-03\"}", "plages: champ obligatoire manquant");
-	BAD("wrong type", "\"open_on_holidays\": \"yes\", \"plages\": []}",
-	    "open_on_holidays: true ou false attendu");
-	BAD("bad id in a list",
-	    "\"plages\": [], \"rdvs\": [{\"id\": 1, \"agents\": [3, \"x\"], \"starts_at\": "
-	    "\"2026-03-02T10:00\", \"ends_at\": \"2026-03-02T11:00\", \"status\": \"seen\"}]}",
-	    "rdvs[0].agents[1]: identifiant entier positif attendu");
-	BAD("plage not an object", "\"plages\": [3]}", "plages[0]: objet attendu");
-	BAD("duplicate key", "\"plages\": [], \"plages\": []}",
-	    "JSON invalide, ligne 1 colonne 112 : duplicate object key near '\"plages\"'");
-#undef BAD
-	check_error("zero duration",
-	            "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration_min\": 0}, "
-	            "\"from\": \"2026-03-02\", \"plages\": []}",
-	            "motif.duration_min: 0 hors limites (1 à 1440)");
-	check_error("unknown motif key",
-	            "{\"now\": \"2026-03-01T12:00\", \"motif\": {\"id\": 7, \"duration\": 30}, "
-	            "\"from\": \"2026-03-02\", \"plages\": []}",
-	            "motif.duration: clé inconnue");
-	check_error("malformed now",
-	            "{\"now\": \"2026-03-01 12:00\", \"motif\": {\"id\": 7, \"duration_min\": 30}, "
-	            "\"from\": \"2026-03-02\", \"plages\": []}",
-	            "now: date et heure invalides « 2026-03-01 12:00 » (AAAA-MM-JJTHH:MM attendu)");
-	check_error("invalid JSON", "{\"now\": \"2026-03-01T12:00\",,}",
-	            "JSON invalide, ligne 1 colonne 28 : string or '}' expected near ','");
-	check_error("not an object", "[1, 2]", "scenario: objet JSON attendu");
+	static const char *const bad[][2] = {
+	    {"unknown top-level key", "unknown-top-level-key"},
+	    {"unknown plage key", "unknown-plage-key"},
+	    {"bad rrule", "bad-rrule"},
+	    {"rrule not matching first_day", "rrule-not-matching-first-day"},
+	    {"malformed date", "malformed-date"},
+	    {"malformed top-level date", "malformed-top-level-date"},
+	    {"malformed time", "malformed-time"},
+	    {"plage end before start", "plage-end-before-start"},
+	    {"absence end before start", "absence-end-before-start"},
+	    {"recurring multi-day absence", "recurring-multi-day-absence"},
+	    {"rdv end before start", "rdv-end-before-start"},
+	    {"unknown status", "unknown-status"},
+	    {"unknown side", "unknown-side"},
+	    {"unknown zone", "unknown-zone"},
+	    {"to before from", "to-before-from"},
+	    {"missing plages", "missing-plages"},
+	    {"wrong type", "wrong-type"},
+	    {"bad id in a list", "bad-id-in-a-list"},
+	    {"plage not an object", "plage-not-an-object"},
+	    {"duplicate key", "duplicate-key"},
+	    {"zero duration", "zero-duration"},
+	    {"unknown motif key", "unknown-motif-key"},
+	    {"malformed now", "malformed-now"},
+	    {"invalid JSON", "invalid-json"},
+	    {"not an object", "not-an-object"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		check_error_file(bad[i][0], bad[i][1]);
 
 	/* Data from the database path is checked by the search itself. */
 	struct slots_data *d = slots_data_new();

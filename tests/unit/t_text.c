@@ -126,6 +126,8 @@ main(void)
 	ok(cal_parse_date_fr("02/03/2026", &dd) && dd == cal_date(2026, 3, 2), "French date");
 	is_str(cal_format_date_fr(cal_date(2026, 3, 2), buf), "02/03/2026", "French format");
 	is_str(cal_format_hhmm(1440, buf), "24:00", "24:00 formats");
+	is_str(cal_format_ddmm_fr(cal_date(2026, 3, 2), buf), "02/03", "French day and month");
+	is_str(cal_format_hour_fr(8 * 60 + 5, buf), "08h05", "French hour");
 	is_str(cal_weekday_name_fr(2), "mercredi", "weekday name");
 	is_str(cal_month_name_fr(8), "août", "month name");
 	is_str(cal_month_abbr_fr(2), "févr.", "month abbreviation");

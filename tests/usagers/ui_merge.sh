@@ -56,7 +56,7 @@ tmux_wait "Fiche conservée : B (n° $dupond)" 5
 ok $? "→ on the e-mail row: B's e-mail kept, B survives"
 # Down to the last name row, keep A's "Dupont".
 tmux_keys Down Down Left
-sleep 0.3
+tmux_wait "● Dupont" 5
 like "$(tmux_screen | grep -F 'Dupond' | grep -F 'Dupont')" "● Dupont" "← on the Nom row keeps A's value (●)"
 like "$(tmux_screen | grep -F 'Dupond' | grep -F 'Dupont')" "○ Dupond" "and drops B's (○)"
 tmux_keys Enter

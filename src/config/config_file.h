@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef RDV_UI_CONFIG_H
-#define RDV_UI_CONFIG_H
+#ifndef RDV_CONFIG_CONFIG_FILE_H
+#define RDV_CONFIG_CONFIG_FILE_H
 
 /*
  * The configuration file ($XDG_CONFIG_HOME/rdv/config, else

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
-#include "ui/config.h"
+#include "config/config_file.h"
 
 #include <ctype.h>
 #include <stdio.h>
