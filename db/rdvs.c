@@ -92,7 +92,7 @@ db_send_to_fill(struct db *db, const struct db_session *s, rdv_date today)
 	char day[11];
 	cal_format_date(today, day);
 	const char *params[] = {day, s->time_zone};
-	return db_request_queue(db, DB_REPLY_RDV_LIST, to_fill_sql, 2, params, briefs_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_rdv_briefs_free, to_fill_sql, 2, params, briefs_parse, NULL, NULL);
 }
 
 void
@@ -156,7 +156,7 @@ db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, s->time_zone};
-	return db_request_queue(db, DB_REPLY_RDV, load_sql, 2, params, load_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_rdv_free, load_sql, 2, params, load_parse, NULL, NULL);
 }
 
 static void *
@@ -183,7 +183,7 @@ db_send_rdv_save(struct db *db, const struct db_session *s, const struct db_rdv_
 	char *usagers = db_ids_format(r->usager_ids, r->nusagers);
 	const char *params[] = {id,      lieu,   start, s->time_zone, duration, agents,
 				usagers, r->acknowledge_overlap ? "true" : "false", r->context};
-	unsigned long t = db_request_queue(db, DB_REPLY_DONE, save_sql, 9, params, done_parse, NULL, NULL);
+	unsigned long t = db_request_queue(db, free, save_sql, 9, params, done_parse, NULL, NULL);
 	free(agents);
 	free(usagers);
 	return t;
@@ -195,7 +195,7 @@ db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, rdv_status_name(st)};
-	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, done_parse, NULL, NULL);
+	return db_request_queue(db, free, status_sql, 2, params, done_parse, NULL, NULL);
 }
 
 unsigned long
@@ -204,5 +204,5 @@ db_send_rdv_delete(struct db *db, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, done_parse, NULL, NULL);
+	return db_request_queue(db, free, delete_sql, 1, params, done_parse, NULL, NULL);
 }

@@ -26,10 +26,20 @@ struct booking {
 	struct booking_request *req;
 	enum mode mode;
 	struct usager_picker picker;
-	unsigned long book_ticket;
 };
 
 static const enum action pick_hints[] = {ACT_SELECT, ACT_NEW, ACT_CANCEL, ACT_NONE};
+static const enum action booking_keymap[] = {ACT_SELECT, ACT_NEW, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+/* A usager created in the picker: on to the confirmation. */
+static int
+booking_picked(void *state, struct app *app)
+{
+	struct booking *b = state;
+	(void)app;
+	b->mode = MODE_CONFIRM;
+	return SCREEN_REDRAW;
+}
 
 static void *
 booking_open(struct app *app, void *arg)
@@ -38,6 +48,8 @@ booking_open(struct app *app, void *arg)
 	struct booking *b = xcalloc(1, sizeof *b);
 	b->req = arg;
 	picker_init(&b->picker);
+	b->picker.owner = b;
+	b->picker.on_picked = booking_picked;
 	/* Opened for a usager: straight to the confirmation (Échap picks another). */
 	if (b->req->usager_id) {
 		b->picker.picked_id = b->req->usager_id;
@@ -47,16 +59,24 @@ booking_open(struct app *app, void *arg)
 	return b;
 }
 
+/* Frees a struct booking_request (the arg of app_push()). */
+static void
+booking_request_free(void *arg)
+{
+	struct booking_request *req = arg;
+	free(req->motif_name);
+	free(req->agent_name);
+	free(req->lieu_name);
+	free(req->usager_name);
+	free(req);
+}
+
 static void
 booking_close(void *state)
 {
 	struct booking *b = state;
 	picker_free(&b->picker);
-	free(b->req->motif_name);
-	free(b->req->agent_name);
-	free(b->req->lieu_name);
-	free(b->req->usager_name);
-	free(b->req);
+	booking_request_free(b->req);
 	free(b);
 }
 
@@ -88,6 +108,8 @@ booking_draw(void *state, struct app *app)
 					  : "Entrée : confirmer · Échap : revenir au choix de l'usager");
 }
 
+static int booking_booked(void *state, void *app, struct db_reply *reply);
+
 static void
 book_send(struct booking *b, struct app *app)
 {
@@ -102,8 +124,30 @@ book_send(struct booking *b, struct app *app)
 	    .usager_ids = &b->picker.picked_id,
 	    .nusagers = 1,
 	};
-	b->book_ticket = db_send_book(app_db(app), &bk);
+	app_request(app, b, db_send_book(app_db(app), &bk), booking_booked);
 	b->mode = MODE_SENDING;
+}
+
+static int
+booking_booked(void *state, void *app, struct db_reply *reply)
+{
+	struct booking *b = state;
+	if (reply->error) {
+		app_message(app, true, "%s", db_error_text(reply->error));
+		/* Another desk was faster: show what is free now. */
+		app_refresh_all(app);
+		return SCREEN_CLOSE;
+	}
+	rdv_date day = cal_time_date(b->req->slot.start);
+	int m, d, min = cal_time_minute(b->req->slot.start);
+	cal_ymd(day, NULL, &m, &d);
+	app_message(app, false, "RDV enregistré : %s %02d/%02d %02dh%02d, %s, %s.",
+		    cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60, min % 60,
+		    b->req->agent_name, b->picker.picked_name);
+	app_refresh_all(app);
+	if (b->req->close_too)
+		app_close(app, b->req->close_too);
+	return SCREEN_CLOSE;
 }
 
 static int
@@ -139,39 +183,6 @@ booking_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 	return SCREEN_NONE;
 }
 
-static int
-booking_data(void *state, struct app *app, struct db_reply *reply)
-{
-	struct booking *b = state;
-	switch (picker_data(&b->picker, app, reply)) {
-	case PICKER_PICKED:
-		b->mode = MODE_CONFIRM;
-		return SCREEN_REDRAW;
-	case PICKER_NONE:
-		break;
-	default:
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_BOOKED && reply->ticket == b->book_ticket) {
-		b->book_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "%s", db_error_text(reply->error));
-			/* Another desk was faster: show what is free now. */
-			app_refresh_all(app);
-			return SCREEN_CLOSE;
-		}
-		rdv_date day = cal_time_date(b->req->slot.start);
-		int m, d, min = cal_time_minute(b->req->slot.start);
-		cal_ymd(day, NULL, &m, &d);
-		app_message(app, false, "RDV enregistré : %s %02d/%02d %02dh%02d, %s, %s.",
-			    cal_weekday_abbr_fr(cal_weekday(day)), d, m, min / 60, min % 60,
-			    b->req->agent_name, b->picker.picked_name);
-		app_refresh_all(app);
-		return SCREEN_CLOSE;
-	}
-	return SCREEN_NONE;
-}
-
 /* The picker has a text field; a new usager being typed is unsaved (app_key asks). */
 static unsigned
 booking_input(void *state)
@@ -188,7 +199,8 @@ const struct screen_ops booking_screen = {
     .open = booking_open,
     .draw = booking_draw,
     .key = booking_key,
-    .data = booking_data,
+    .arg_free = booking_request_free,
     .close = booking_close,
     .hints = pick_hints,
+    .keymap = booking_keymap,
 };

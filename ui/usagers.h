@@ -26,6 +26,7 @@ struct usager_finder {
 	char *sent;                   /* its text */
 	char *shown;                  /* the text the hits answer */
 	int limit;
+	void *owner;                  /* the screen that owns its requests; set after init */
 };
 
 void usager_finder_init(struct usager_finder *f, const char *label, int limit);
@@ -37,8 +38,6 @@ void usager_finder_set_text(struct usager_finder *f, struct app *app, const char
 /* A key: text editing or moving in the hits. True when used. */
 bool usager_finder_key(struct usager_finder *f, struct app *app, enum action a, wint_t ch,
 		       bool is_code);
-/* A reply: true when it was this finder's (the reply's data is taken). */
-bool usager_finder_data(struct usager_finder *f, struct app *app, struct db_reply *r);
 /* The selected hit, or NULL. Borrowed until the next reply. */
 const struct db_usager_hit *usager_finder_selected(const struct usager_finder *f);
 const char *usager_finder_text(const struct usager_finder *f);
