@@ -166,7 +166,7 @@ db_send_admin_load(struct db *db, const struct db_session *s)
 	char org[16];
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {org};
-	return db_request_queue(db, DB_REPLY_ADMIN, load_sql, 1, params, load_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_admin_free, load_sql, 1, params, load_parse, NULL, NULL);
 }
 
 static void *
@@ -192,7 +192,7 @@ db_send_motif_save(struct db *db, const struct db_session *s, const struct db_ad
 	snprintf(max, sizeof max, "%d", m->max_delay_min);
 	const char *params[] = {id,       org, service, m->name,       duration, m->location_type,
 	                        m->color, min, max,     m->bookable_by};
-	return db_request_queue(db, DB_REPLY_CREATED, motif_save_sql, 10, params, id_parse, NULL,
+	return db_request_queue(db, free, motif_save_sql, 10, params, id_parse, NULL,
 	                        NULL);
 }
 
@@ -204,7 +204,7 @@ db_send_lieu_save(struct db *db, const struct db_session *s, const struct db_adm
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {id,         org,      l->name,
 	                        l->address, l->phone, l->enabled ? "true" : "false"};
-	return db_request_queue(db, DB_REPLY_CREATED, lieu_save_sql, 6, params, id_parse, NULL,
+	return db_request_queue(db, free, lieu_save_sql, 6, params, id_parse, NULL,
 	                        NULL);
 }
 
@@ -219,12 +219,12 @@ db_send_agent_save(struct db *db, const struct db_session *s, const struct db_ad
 	if (a->id == 0) {
 		const char *params[] = {org,      a->first_name,   a->last_name, a->email,
 		                        a->login, a->access_level, services};
-		t = db_request_queue(db, DB_REPLY_CREATED, agent_create_sql, 7, params, id_parse,
+		t = db_request_queue(db, free, agent_create_sql, 7, params, id_parse,
 		                     NULL, NULL);
 	} else {
 		const char *params[] = {
 		    id, org, a->first_name, a->last_name, a->email, a->access_level, services};
-		t = db_request_queue(db, DB_REPLY_CREATED, agent_save_sql, 7, params, id_parse,
+		t = db_request_queue(db, free, agent_save_sql, 7, params, id_parse,
 		                     NULL, NULL);
 	}
 	free(services);

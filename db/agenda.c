@@ -181,7 +181,7 @@ db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids, 
 	ctx->holiday_zone = s->holiday_zone;
 	ctx->open_on_whit_monday = s->open_on_whit_monday;
 	ctx->open_on_holidays = s->open_on_holidays;
-	unsigned long t = db_request_queue(db, DB_REPLY_AGENDA, agenda_sql, 6, params, agenda_parse,
+	unsigned long t = db_request_queue(db, (db_free_fn)agenda_free, agenda_sql, 6, params, agenda_parse,
 					   ctx, free);
 	free(ids);
 	return t;

@@ -153,6 +153,6 @@ db_send_choices(struct db *db, const struct db_session *s)
 	char org[16];
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {org};
-	return db_request_queue(db, DB_REPLY_CHOICES, choices_sql, 1, params, choices_parse, NULL,
+	return db_request_queue(db, (db_free_fn)db_choices_free, choices_sql, 1, params, choices_parse, NULL,
 				NULL);
 }

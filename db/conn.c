@@ -8,22 +8,17 @@
 #include <string.h>
 
 #include "core/xmalloc.h"
-#include "db/admin.h"
-#include "db/choices.h"
-#include "db/exports.h"
 #include "db/internal.h"
-#include "db/rdvlist.h"
-#include "db/pick.h"
-#include "db/plages.h"
-#include "db/rdvs.h"
-#include "db/slots.h"
-#include "db/usagers.h"
 
 struct db_request {
 	struct db_request *next;
 	bool internal; /* sent by the layer itself (LISTEN after a reconnection): no reply */
-	enum db_reply_kind kind;
+	bool cancelled; /* in flight when its owner went: read, then dropped */
 	unsigned long ticket;
+	void *owner;
+	db_complete_fn complete;
+	void *arg;
+	db_free_fn free_data;
 	char *sql;
 	int nparams;
 	char **params;
@@ -49,7 +44,6 @@ struct db {
 	bool listening;
 	bool changed;
 	unsigned long next_ticket;
-	unsigned long statements;
 	struct db_request *queue, *queue_tail; /* head is in flight when sent */
 	bool in_flight;
 	struct db_reply_node *replies, *replies_tail;
@@ -203,7 +197,6 @@ db_after_connect(struct db *db, struct db_error **err)
 	}
 	free(db->role);
 	PGresult *res = PQexec(db->conn, "SELECT session_user");
-	db->statements++;
 	db->role = xstrdup(PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "?");
 	PQclear(res);
 	return true;
@@ -244,87 +237,10 @@ request_free(struct db_request *r)
 	free(r->params);
 	if (r->ctx_free)
 		r->ctx_free(r->ctx);
+	if (r->data && r->free_data)
+		r->free_data(r->data);
 	db_error_free(r->error);
 	free(r);
-}
-
-/* Free a reply's data according to its kind. */
-static void
-reply_data_free(enum db_reply_kind kind, void *data)
-{
-	if (data == NULL)
-		return;
-	switch (kind) {
-	case DB_REPLY_USAGER_SEARCH:
-		db_usager_hits_free(data);
-		break;
-	case DB_REPLY_USAGER_RECORD:
-		db_usager_record_free(data);
-		break;
-	case DB_REPLY_USAGER_DUPLICATES:
-	case DB_REPLY_USAGER_MATCHES:
-		db_usager_dups_free(data);
-		break;
-	case DB_REPLY_USAGER_SAVED:
-	case DB_REPLY_USAGER_MERGED:
-		free(data);
-		break;
-	case DB_REPLY_AGENDA:
-		agenda_free(data);
-		break;
-	case DB_REPLY_SLOTS:
-		db_slots_result_free(data);
-		break;
-	case DB_REPLY_BOOKED:
-		free(data);
-		break;
-	case DB_REPLY_CHOICES:
-		db_choices_free(data);
-		break;
-	case DB_REPLY_CREATED:
-	case DB_REPLY_DONE:
-		free(data);
-		break;
-	case DB_REPLY_RDV:
-		db_rdv_free(data);
-		break;
-	case DB_REPLY_RDV_LIST:
-		db_rdv_briefs_free(data);
-		break;
-	case DB_REPLY_RDVLIST:
-		rdvlist_page_free(data);
-		break;
-	case DB_REPLY_RDVLIST_CHOICES:
-		rdvlist_choices_free(data);
-		break;
-	case DB_REPLY_EXPORTS:
-		db_exports_free(data);
-		break;
-	case DB_REPLY_EXPORT_CONTENT:
-		db_export_content_free(data);
-		break;
-	case DB_REPLY_ACCOUNT:
-		db_account_free(data);
-		break;
-	case DB_REPLY_PLAGE_OPTIONS:
-		db_plage_options_free(data);
-		break;
-	case DB_REPLY_PLAGE:
-		db_plage_free(data);
-		break;
-	case DB_REPLY_PLAGE_SAVED:
-		db_plage_saved_free(data);
-		break;
-	case DB_REPLY_ABSENCE:
-		db_absence_free(data);
-		break;
-	case DB_REPLY_ADMIN:
-		db_admin_free(data);
-		break;
-	case DB_REPLY_ABSENCE_CONFLICTS:
-		db_absence_conflicts_free(data);
-		break;
-	}
 }
 
 void
@@ -332,7 +248,8 @@ db_reply_free(struct db_reply *r)
 {
 	if (r == NULL)
 		return;
-	reply_data_free(r->kind, r->data);
+	if (r->data && r->free_data)
+		r->free_data(r->data);
 	db_error_free(r->error);
 	free(r);
 }
@@ -395,12 +312,6 @@ const char *
 db_role(const struct db *db)
 {
 	return db->role ? db->role : "";
-}
-
-unsigned long
-db_statement_count(const struct db *db)
-{
-	return db->statements;
 }
 
 bool
@@ -485,7 +396,6 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 			*err = db_error_new("08003", "hors connexion");
 		return NULL;
 	}
-	db->statements++;
 	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -506,7 +416,6 @@ db_exec_simple(struct db *db, const char *sql, struct db_error **err)
 			*err = db_error_new("08003", "hors connexion");
 		return false;
 	}
-	db->statements++;
 	PGresult *res = PQexec(db->conn, sql);
 	ExecStatusType st = PQresultStatus(res);
 	bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_EMPTY_QUERY;
@@ -539,25 +448,27 @@ request_finish(struct db *db, struct db_error *error)
 	if (db->queue == NULL)
 		db->queue_tail = NULL;
 	db->in_flight = false;
-	if (r->internal) {
+	if (r->internal || r->cancelled) {
 		db_error_free(error);
 		request_free(r);
 		return;
 	}
 	struct db_reply *reply = xcalloc(1, sizeof *reply);
-	reply->kind = r->kind;
 	reply->ticket = r->ticket;
+	reply->owner = r->owner;
+	reply->complete = r->complete;
+	reply->arg = r->arg;
+	reply->free_data = r->free_data;
 	if (error == NULL) {
 		error = r->error;
 		r->error = NULL;
 	}
 	if (error) {
 		reply->error = error;
-		reply_data_free(r->kind, r->data);
 	} else {
 		reply->data = r->data;
+		r->data = NULL;
 	}
-	r->data = NULL;
 	request_free(r);
 	reply_push(db, reply);
 }
@@ -593,7 +504,6 @@ request_send_next(struct db *db)
 	if (db->in_flight || db->queue == NULL || !db_connected(db))
 		return;
 	struct db_request *r = db->queue;
-	db->statements++;
 	if (!PQsendQueryParams(db->conn, r->sql, r->nparams, NULL, (const char *const *)r->params,
 			       NULL, NULL, 0)) {
 		if (PQstatus(db->conn) != CONNECTION_OK) {
@@ -608,11 +518,11 @@ request_send_next(struct db *db)
 }
 
 static struct db_request *
-request_new(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
+request_new(struct db *db, db_free_fn free_data, const char *sql, int nparams,
 	    const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
 {
 	struct db_request *r = xcalloc(1, sizeof *r);
-	r->kind = kind;
+	r->free_data = free_data;
 	r->ticket = db->next_ticket++;
 	r->sql = xstrdup(sql);
 	r->nparams = nparams;
@@ -642,10 +552,10 @@ request_append(struct db *db, struct db_request *r)
  * saves again once connected.
  */
 unsigned long
-db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int nparams,
+db_request_queue(struct db *db, db_free_fn free_data, const char *sql, int nparams,
 		 const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
 {
-	struct db_request *r = request_new(db, kind, sql, nparams, params, parse, ctx, ctx_free);
+	struct db_request *r = request_new(db, free_data, sql, nparams, params, parse, ctx, ctx_free);
 	unsigned long ticket = r->ticket;
 	request_append(db, r);
 	if (!db_connected(db)) {
@@ -655,6 +565,82 @@ db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql, int np
 	}
 	request_send_next(db);
 	return ticket;
+}
+
+void
+db_request_bind(struct db *db, unsigned long ticket, void *owner, db_complete_fn complete,
+		void *arg)
+{
+	for (struct db_request *r = db->queue; r; r = r->next)
+		if (r->ticket == ticket && !r->internal && !r->cancelled) {
+			r->owner = owner;
+			r->complete = complete;
+			r->arg = arg;
+			return;
+		}
+	/* Answered already (the link is down): the reply waits to be delivered. */
+	for (struct db_reply_node *n = db->replies; n; n = n->next)
+		if (n->reply->ticket == ticket) {
+			n->reply->owner = owner;
+			n->reply->complete = complete;
+			n->reply->arg = arg;
+			return;
+		}
+}
+
+/* Drop the requests and replies that match: owner (any ticket), or one ticket. */
+static void
+requests_cancel(struct db *db, const void *owner, unsigned long ticket)
+{
+	struct db_request **rp = &db->queue, *prev = NULL;
+	while (*rp) {
+		struct db_request *r = *rp;
+		bool match = !r->internal && (owner ? r->owner == owner : r->ticket == ticket);
+		if (!match) {
+			prev = r;
+			rp = &r->next;
+		} else if (r == db->queue && db->in_flight) {
+			/* Its result is on the wire: read it, then drop it (request_finish). */
+			r->cancelled = true;
+			r->owner = NULL;
+			r->complete = NULL;
+			prev = r;
+			rp = &r->next;
+		} else {
+			*rp = r->next;
+			if (db->queue_tail == r)
+				db->queue_tail = prev;
+			request_free(r);
+		}
+	}
+	struct db_reply_node **np = &db->replies, *nprev = NULL;
+	while (*np) {
+		struct db_reply_node *n = *np;
+		if (owner ? n->reply->owner == owner : n->reply->ticket == ticket) {
+			*np = n->next;
+			if (db->replies_tail == n)
+				db->replies_tail = nprev;
+			db_reply_free(n->reply);
+			free(n);
+		} else {
+			nprev = n;
+			np = &n->next;
+		}
+	}
+}
+
+void
+db_cancel_owner(struct db *db, const void *owner)
+{
+	if (owner)
+		requests_cancel(db, owner, 0);
+}
+
+void
+db_cancel(struct db *db, unsigned long ticket)
+{
+	if (ticket)
+		requests_cancel(db, NULL, ticket);
 }
 
 bool
@@ -673,7 +659,7 @@ db_pump_connecting(struct db *db)
 		db_set_last_error(db, NULL);
 		if (db->listening) {
 			/* Notifications are per session: listen again, ahead of any reload. */
-			struct db_request *r = request_new(db, DB_REPLY_DONE, "LISTEN rdv_changes", 0, NULL,
+			struct db_request *r = request_new(db, NULL, "LISTEN rdv_changes", 0, NULL,
 							   NULL, NULL, NULL);
 			r->internal = true;
 			request_append(db, r);

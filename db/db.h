@@ -46,8 +46,6 @@ int db_fd(const struct db *db);
 bool db_connected(const struct db *db);
 /* The role this session authenticated as. Borrowed. */
 const char *db_role(const struct db *db);
-/* Statements sent on this connection so far (tests count round trips). */
-unsigned long db_statement_count(const struct db *db);
 
 /*
  * The state of the link to the server. UP: requests go out. CONNECTING: a
@@ -120,40 +118,49 @@ void db_session_free(struct db_session *s);
 
 /* ------------------------------------------------------------ asynchronous requests */
 
-enum db_reply_kind {
-	DB_REPLY_AGENDA,  /* data: struct agenda * */
-	DB_REPLY_SLOTS,   /* data: struct db_slots_result * (db/slots.h) */
-	DB_REPLY_BOOKED,  /* data: int * (the new rdv id) */
-	DB_REPLY_CHOICES, /* data: struct db_choices * (db/choices.h) */
-	DB_REPLY_CREATED, /* data: int * (the new row's id) */
-	DB_REPLY_RDV,     /* data: struct db_rdv * (db/rdvs.h) */
-	DB_REPLY_DONE,    /* data: int * (rows affected) */
-	DB_REPLY_RDV_LIST, /* data: struct db_rdv_briefs * (db/rdvs.h) */
-	DB_REPLY_RDVLIST,         /* data: struct rdvlist_page * (db/rdvlist.h) */
-	DB_REPLY_RDVLIST_CHOICES, /* data: struct rdvlist_choices * (db/rdvlist.h) */
-	DB_REPLY_EXPORTS,         /* data: struct db_exports * (db/exports.h) */
-	DB_REPLY_EXPORT_CONTENT,  /* data: struct db_export_content * (db/exports.h) */
-	DB_REPLY_ACCOUNT,         /* data: struct db_account * (db/exports.h) */
-	DB_REPLY_USAGER_SEARCH,     /* data: struct db_usager_hits * (db/usagers.h) */
-	DB_REPLY_USAGER_RECORD,     /* data: struct db_usager_record * (db/usagers.h) */
-	DB_REPLY_USAGER_DUPLICATES, /* data: struct db_usager_dups * (db/usagers.h) */
-	DB_REPLY_USAGER_SAVED,      /* data: int * (the usager's id) */
-	DB_REPLY_USAGER_MERGED,     /* data: struct db_usager_merged * (db/usagers.h) */
-	DB_REPLY_PLAGE_OPTIONS,     /* data: struct db_plage_options * (db/plages.h) */
-	DB_REPLY_PLAGE,             /* data: struct db_plage * (db/plages.h) */
-	DB_REPLY_PLAGE_SAVED,       /* data: struct db_plage_saved * (db/plages.h) */
-	DB_REPLY_ABSENCE,           /* data: struct db_absence * (db/plages.h) */
-	DB_REPLY_ADMIN,             /* data: struct db_admin * (db/admin.h) */
-	DB_REPLY_ABSENCE_CONFLICTS, /* data: struct db_absence_conflicts * (db/plages.h) */
-	DB_REPLY_USAGER_MATCHES,    /* data: struct db_usager_dups * (db/usagers.h) */
-};
+/*
+ * Every request carries what happens when it finishes, as tmux's
+ * job_run(…, complete_cb, free_cb, data): the function that frees its
+ * reply's data (set by the db_send_*() that parsed it), and, once the caller
+ * bound it with db_request_bind(), its owner and its completion. The layer
+ * never interprets data: no central list of reply kinds exists.
+ */
+typedef void (*db_free_fn)(void *);
+struct db_reply;
+/*
+ * Called once with a finished request by whoever delivers replies (the
+ * event loop passes itself as loop); arg is the one given at binding.
+ * Take data by setting reply->data to NULL; what is left is freed after.
+ * Returns what the caller asks of the loop (screen results, ui/screen.h).
+ */
+typedef int (*db_complete_fn)(void *arg, void *loop, struct db_reply *reply);
 
 struct db_reply {
-	enum db_reply_kind kind;
 	unsigned long ticket;
 	void *data;              /* owned by the reply until taken (set to NULL) */
 	struct db_error *error;  /* NULL on success */
+	void *owner;             /* who waits for it (db_request_bind), NULL: nobody */
+	db_complete_fn complete; /* NULL: the reply is only freed */
+	void *arg;               /* complete's first argument (the owner, or a part of it) */
+	db_free_fn free_data;    /* frees data; set by the request's sender */
 };
+
+/*
+ * Give the request of ticket its owner, its completion and the completion's
+ * arg (call right after the db_send_*() that returned the ticket, even if
+ * the link is down: the reply waits in the queue until delivered). Unknown
+ * tickets are ignored.
+ */
+void db_request_bind(struct db *db, unsigned long ticket, void *owner, db_complete_fn complete,
+		     void *arg);
+/*
+ * Cancel every request of owner: those not yet sent are dropped, the one in
+ * flight is read and its result discarded, finished ones are freed. Their
+ * data goes through their free function; their completion is never called.
+ */
+void db_cancel_owner(struct db *db, const void *owner);
+/* Cancel one request (a search superseded by the next keystroke). */
+void db_cancel(struct db *db, unsigned long ticket);
 
 /*
  * Load the agenda of agents over [from, from + ndays) as the organisation
@@ -174,7 +181,10 @@ bool db_busy(const struct db *db);
  */
 bool db_pump(struct db *db);
 
-/* The next finished request, or NULL. Caller frees with db_reply_free(). */
+/*
+ * The next finished request, or NULL. Caller calls its completion (if any)
+ * and frees it with db_reply_free(), which frees what data is left.
+ */
 struct db_reply *db_next_reply(struct db *db);
 void db_reply_free(struct db_reply *r);
 

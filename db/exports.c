@@ -92,7 +92,7 @@ unsigned long
 db_send_exports(struct db *db, const char *time_zone)
 {
 	const char *params[] = {time_zone};
-	return db_request_queue(db, DB_REPLY_EXPORTS, list_sql, 1, params, list_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_exports_free, list_sql, 1, params, list_parse, NULL, NULL);
 }
 
 struct db_exports *
@@ -153,7 +153,7 @@ unsigned long
 db_send_export_content(struct db *db, const char *id)
 {
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_EXPORT_CONTENT, content_sql, 1, params, content_parse,
+	return db_request_queue(db, (db_free_fn)db_export_content_free, content_sql, 1, params, content_parse,
 	                        NULL, NULL);
 }
 
@@ -185,7 +185,7 @@ unsigned long
 db_send_export_delete(struct db *db, const char *id)
 {
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, "DELETE FROM rdv.exports WHERE id::text = $1", 1,
+	return db_request_queue(db, free, "DELETE FROM rdv.exports WHERE id::text = $1", 1,
 	                        params, count_parse, NULL, NULL);
 }
 
@@ -373,7 +373,7 @@ account_parse(PGresult *res, void *ctx, struct db_error **err)
 unsigned long
 db_send_account(struct db *db)
 {
-	return db_request_queue(db, DB_REPLY_ACCOUNT, account_sql, 0, NULL, account_parse, NULL,
+	return db_request_queue(db, (db_free_fn)db_account_free, account_sql, 0, NULL, account_parse, NULL,
 	                        NULL);
 }
 
@@ -387,7 +387,7 @@ db_send_account_save(struct db *db, const struct db_account *a)
 	                        a->display_cancelled_rdv ? "true" : "false",
 	                        a->theme ? a->theme : ""};
 	return db_request_queue(
-	    db, DB_REPLY_DONE,
+	    db, free,
 	    "UPDATE rdv.agents SET rdv_notifications_level = $1::rdv.rdv_notification_level,"
 	    "       plage_ouverture_notification_level = $2::rdv.item_notification_level,"
 	    "       absence_notification_level = $3::rdv.item_notification_level,"

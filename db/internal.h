@@ -14,8 +14,11 @@
  */
 typedef void *(*db_parse_fn)(PGresult *res, void *ctx, struct db_error **err);
 
-/* Queue a parameterised statement; ctx is freed with ctx_free afterwards. */
-unsigned long db_request_queue(struct db *db, enum db_reply_kind kind, const char *sql,
+/*
+ * Queue a parameterised statement; ctx is freed with ctx_free afterwards;
+ * what parse returns is the reply's data, freed with free_data unless taken.
+ */
+unsigned long db_request_queue(struct db *db, db_free_fn free_data, const char *sql,
 			       int nparams, const char *const *params, db_parse_fn parse,
 			       void *ctx, void (*ctx_free)(void *));
 

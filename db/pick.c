@@ -28,5 +28,5 @@ db_send_usager_create(struct db *db, const struct db_session *s, const struct db
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {org, u->first_name, u->last_name, u->birth_name, u->birth_date,
 				u->email, u->phone};
-	return db_request_queue(db, DB_REPLY_CREATED, create_sql, 7, params, create_parse, NULL, NULL);
+	return db_request_queue(db, free, create_sql, 7, params, create_parse, NULL, NULL);
 }

@@ -139,7 +139,7 @@ db_send_plage_options(struct db *db, const struct db_session *s, int agent_id)
 	snprintf(agent, sizeof agent, "%d", agent_id);
 	snprintf(org, sizeof org, "%d", s->organisation_id);
 	const char *params[] = {agent, org};
-	return db_request_queue(db, DB_REPLY_PLAGE_OPTIONS, options_sql, 2, params, options_parse,
+	return db_request_queue(db, (db_free_fn)db_plage_options_free, options_sql, 2, params, options_parse,
 	                        NULL, NULL);
 }
 
@@ -184,7 +184,7 @@ db_send_plage_load(struct db *db, int plage_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_PLAGE, plage_load_sql, 1, params, plage_parse, NULL,
+	return db_request_queue(db, (db_free_fn)db_plage_free, plage_load_sql, 1, params, plage_parse, NULL,
 	                        NULL);
 }
 
@@ -261,7 +261,7 @@ db_send_plage_save(struct db *db, const struct db_session *s, const struct db_pl
 	                        motifs,
 	                        p->acknowledge ? "true" : "false",
 	                        today};
-	unsigned long t = db_request_queue(db, DB_REPLY_PLAGE_SAVED, plage_save_sql, 12, params,
+	unsigned long t = db_request_queue(db, (db_free_fn)db_plage_saved_free, plage_save_sql, 12, params,
 	                                   saved_parse, NULL, NULL);
 	free(motifs);
 	return t;
@@ -273,7 +273,7 @@ db_send_plage_delete(struct db *db, int plage_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", plage_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, plage_delete_sql, 1, params, db_rows_parse, NULL,
+	return db_request_queue(db, free, plage_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 
@@ -315,7 +315,7 @@ db_send_absence_load(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_ABSENCE, absence_load_sql, 1, params, absence_parse,
+	return db_request_queue(db, (db_free_fn)db_absence_free, absence_load_sql, 1, params, absence_parse,
 	                        NULL, NULL);
 }
 
@@ -341,7 +341,7 @@ db_send_absence_save(struct db *db, const struct db_absence *a)
 	hhmm(a->end, end);
 	const char *params[] = {id,    agent, a->title, first,
 	                        start, last,  end,      a->rrule && *a->rrule ? a->rrule : NULL};
-	return db_request_queue(db, DB_REPLY_CREATED, absence_save_sql, 8, params, id_parse, NULL,
+	return db_request_queue(db, free, absence_save_sql, 8, params, id_parse, NULL,
 	                        NULL);
 }
 
@@ -351,7 +351,7 @@ db_send_absence_delete(struct db *db, int absence_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, absence_delete_sql, 1, params, db_rows_parse, NULL,
+	return db_request_queue(db, free, absence_delete_sql, 1, params, db_rows_parse, NULL,
 	                        NULL);
 }
 
@@ -391,6 +391,6 @@ db_send_absence_conflicts(struct db *db, const struct db_session *s, int absence
 	char id[16];
 	snprintf(id, sizeof id, "%d", absence_id);
 	const char *params[] = {id, s->time_zone};
-	return db_request_queue(db, DB_REPLY_ABSENCE_CONFLICTS, absence_conflicts_sql, 2, params,
+	return db_request_queue(db, (db_free_fn)db_absence_conflicts_free, absence_conflicts_sql, 2, params,
 	                        conflicts_parse, NULL, NULL);
 }

@@ -402,7 +402,7 @@ db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today, 
 	for (int j = 0; j < fields->n; j++)
 		names[j] = fields->names[j] ? xstrdup(fields->names[j]) : NULL;
 	ctx->fields.names = names;
-	return db_request_queue(db, DB_REPLY_RDVLIST, list_sql, RDVLIST_NPARAMS + 2, p.values,
+	return db_request_queue(db, (db_free_fn)rdvlist_page_free, list_sql, RDVLIST_NPARAMS + 2, p.values,
 	                        list_parse, ctx, list_ctx_free);
 }
 
@@ -487,7 +487,7 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 unsigned long
 db_send_rdvlist_choices(struct db *db)
 {
-	return db_request_queue(db, DB_REPLY_RDVLIST_CHOICES, choices_sql, 0, NULL, choices_parse,
+	return db_request_queue(db, (db_free_fn)rdvlist_choices_free, choices_sql, 0, NULL, choices_parse,
 	                        NULL, NULL);
 }
 

@@ -97,7 +97,7 @@ db_send_to_fill(struct db *db, const struct db_session *s, rdv_date today)
 	char day[11];
 	cal_format_date(today, day);
 	const char *params[] = {day, s->time_zone};
-	return db_request_queue(db, DB_REPLY_RDV_LIST, to_fill_sql, 2, params, briefs_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_rdv_briefs_free, to_fill_sql, 2, params, briefs_parse, NULL, NULL);
 }
 
 void
@@ -161,7 +161,7 @@ db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, s->time_zone};
-	return db_request_queue(db, DB_REPLY_RDV, load_sql, 2, params, load_parse, NULL, NULL);
+	return db_request_queue(db, (db_free_fn)db_rdv_free, load_sql, 2, params, load_parse, NULL, NULL);
 }
 
 void *
@@ -225,7 +225,7 @@ db_send_rdv_save(struct db *db, const struct db_session *s, const struct db_rdv_
 	struct save_params p;
 	save_params_fill(&p, s, r);
 	bool book = r->rdv_id == 0;
-	unsigned long t = db_request_queue(db, book ? DB_REPLY_BOOKED : DB_REPLY_DONE, book ? book_sql : save_sql,
+	unsigned long t = db_request_queue(db, free, book ? book_sql : save_sql,
 					   book ? 9 : 10, p.v, id_parse, NULL, NULL);
 	save_params_free(&p);
 	return t;
@@ -261,7 +261,7 @@ db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id, rdv_status_name(st)};
-	return db_request_queue(db, DB_REPLY_DONE, status_sql, 2, params, db_rows_parse, NULL, NULL);
+	return db_request_queue(db, free, status_sql, 2, params, db_rows_parse, NULL, NULL);
 }
 
 unsigned long
@@ -270,5 +270,5 @@ db_send_rdv_delete(struct db *db, int rdv_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", rdv_id);
 	const char *params[] = {id};
-	return db_request_queue(db, DB_REPLY_DONE, delete_sql, 1, params, db_rows_parse, NULL, NULL);
+	return db_request_queue(db, free, delete_sql, 1, params, db_rows_parse, NULL, NULL);
 }

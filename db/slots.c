@@ -400,7 +400,7 @@ db_send_slots(struct db *db, const struct db_slots_request *req)
 	struct slots_ctx *ctx = slots_ctx_new(req);
 	struct slots_params p;
 	slots_params_fill(&p, ctx);
-	unsigned long t = db_request_queue(db, DB_REPLY_SLOTS, slots_sql, 5, p.v, slots_parse, ctx,
+	unsigned long t = db_request_queue(db, (db_free_fn)db_slots_result_free, slots_sql, 5, p.v, slots_parse, ctx,
 	                                   slots_ctx_free);
 	free(p.agents);
 	return t;

@@ -100,7 +100,7 @@ db_send_usager_search(struct db *db, const char *text, int limit)
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {text ? text : "", lim};
-	return db_request_queue(db, DB_REPLY_USAGER_SEARCH, search_sql, 2, params, search_parse,
+	return db_request_queue(db, (db_free_fn)db_usager_hits_free, search_sql, 2, params, search_parse,
 				NULL, NULL);
 }
 
@@ -276,7 +276,7 @@ db_send_usager_load(struct db *db, const struct db_session *s, int usager_id)
 	char id[16];
 	snprintf(id, sizeof id, "%d", usager_id);
 	const char *params[] = {id, s->time_zone ? s->time_zone : "Europe/Paris"};
-	return db_request_queue(db, DB_REPLY_USAGER_RECORD, record_sql, 2, params, record_parse,
+	return db_request_queue(db, (db_free_fn)db_usager_record_free, record_sql, 2, params, record_parse,
 				NULL, NULL);
 }
 
@@ -348,7 +348,7 @@ db_send_usager_duplicates(struct db *db, int for_usager, int limit)
 	snprintf(id, sizeof id, "%d", for_usager);
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *params[] = {id, lim};
-	return db_request_queue(db, DB_REPLY_USAGER_DUPLICATES, dups_sql, 2, params, dups_parse, NULL,
+	return db_request_queue(db, (db_free_fn)db_usager_dups_free, dups_sql, 2, params, dups_parse, NULL,
 				NULL);
 }
 
@@ -389,7 +389,7 @@ db_send_usager_matches(struct db *db, const struct usager *u, int limit)
 				u->email && *u->email ? u->email : NULL,
 				id,
 				lim};
-	return db_request_queue(db, DB_REPLY_USAGER_MATCHES, matches_sql, 7, params, dups_parse,
+	return db_request_queue(db, (db_free_fn)db_usager_dups_free, matches_sql, 7, params, dups_parse,
 				NULL, NULL);
 }
 
@@ -432,7 +432,7 @@ db_send_usager_save(struct db *db, const struct db_session *s, const struct usag
 				u->post_code,
 				u->city_name,
 				u->notes};
-	return db_request_queue(db, DB_REPLY_USAGER_SAVED, save_sql, 12, params, int_parse, NULL,
+	return db_request_queue(db, free, save_sql, 12, params, int_parse, NULL,
 				NULL);
 }
 
@@ -470,6 +470,6 @@ db_send_usager_merge(struct db *db, const struct db_session *s, int a, int b,
 	struct merge_ctx *ctx = xmalloc(sizeof *ctx);
 	ctx->a = a;
 	ctx->b = b;
-	return db_request_queue(db, DB_REPLY_USAGER_MERGED, merge_sql, 4, params, merge_parse, ctx,
+	return db_request_queue(db, free, merge_sql, 4, params, merge_parse, ctx,
 				free);
 }

@@ -43,7 +43,7 @@ struct absence_edit {
 	enum after after; /* EDITOR_DONE */
 	struct db_plage_options *options; /* for the agent's name */
 	struct db_absence *orig;
-	unsigned long options_ticket, load_ticket, save_ticket, conflicts_ticket;
+	unsigned long conflicts_ticket; /* the list of rdvs in flight, 0 when none */
 	struct form *form;
 	int f_title, f_first, f_start, f_last, f_end;
 	struct recurrence_fields rec;
@@ -53,6 +53,14 @@ struct absence_edit {
 };
 
 static const enum action form_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_HELP, ACT_NONE};
+static const enum action absence_keymap[] = {ACT_SELECT, ACT_CANCEL, ACT_DELETE, KEYMAP_LIST, ACT_NONE};
+
+static int absence_options(void *state, void *app, struct db_reply *reply);
+static int absence_loaded(void *state, void *app, struct db_reply *reply);
+static int absence_saved(void *state, void *app, struct db_reply *reply);
+static int absence_deleted(void *state, void *app, struct db_reply *reply);
+static int absence_conflicts(void *state, void *app, struct db_reply *reply);
+static int absence_rdv_cancelled(void *state, void *app, struct db_reply *reply);
 
 static void *
 absence_open(struct app *app, void *arg)
@@ -62,10 +70,10 @@ absence_open(struct app *app, void *arg)
 	if (e->target->agent_id == 0)
 		e->target->agent_id = app_session(app)->agent_id;
 	editor_init(&e->ed, e->target->remove ? EDITOR_CONFIRM : EDITOR_LOADING);
-	e->options_ticket =
-	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
+	app_request(app, e, db_send_plage_options(app_db(app), app_session(app), e->target->agent_id),
+		    absence_options);
 	if (e->target->item_id)
-		e->load_ticket = db_send_absence_load(app_db(app), e->target->item_id);
+		app_request(app, e, db_send_absence_load(app_db(app), e->target->item_id), absence_loaded);
 	return e;
 }
 
@@ -266,7 +274,7 @@ after_key(struct absence_edit *e, struct app *app, enum action action, wint_t ch
 	case AFTER_CANCEL:
 		if (action == ACT_SELECT) {
 			int id = e->conflicts->items[e->list.selected].id;
-			e->save_ticket = db_send_rdv_status(app_db(app), id, RDV_REVOKED);
+			app_request(app, e, db_send_rdv_status(app_db(app), id, RDV_REVOKED), absence_rdv_cancelled);
 			e->after = AFTER_CANCELLING;
 			return SCREEN_REDRAW;
 		}
@@ -291,7 +299,7 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
 	enum editor_step step = editor_key(&e->ed, action);
 	if (step == EDITOR_SEND)
-		e->save_ticket = db_send_absence_delete(app_db(app), e->orig->id);
+		app_request(app, e, db_send_absence_delete(app_db(app), e->orig->id), absence_deleted);
 	if (step != EDITOR_UNHANDLED)
 		return editor_result(step, true);
 	if (e->ed.state == EDITOR_DONE)
@@ -302,7 +310,7 @@ absence_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 	case FORM_SUBMIT: {
 		struct db_absence a = {0};
 		if (absence_read(e, app, &a)) {
-			e->save_ticket = db_send_absence_save(app_db(app), &a);
+			app_request(app, e, db_send_absence_save(app_db(app), &a), absence_saved);
 			e->ed.state = EDITOR_SENDING;
 		}
 		free(a.rrule);
@@ -320,99 +328,119 @@ conflicts_load(struct absence_edit *e, struct app *app)
 {
 	e->conflicts_ticket =
 	    db_send_absence_conflicts(app_db(app), app_session(app), e->absence_id);
+	app_request(app, e, e->conflicts_ticket, absence_conflicts);
+}
+
+/* The form is built once both the options and (when editing) the absence are in. */
+static int
+absence_ready(struct absence_edit *e, struct app *app)
+{
+	if (e->ed.state == EDITOR_LOADING && e->options && (e->target->item_id == 0 || e->orig))
+		form_build(e, app);
+	return SCREEN_REDRAW;
 }
 
 static int
-absence_data(void *state, struct app *app, struct db_reply *reply)
+absence_options(void *state, void *app, struct db_reply *reply)
 {
 	struct absence_edit *e = state;
-	if (reply->kind == DB_REPLY_PLAGE_OPTIONS && reply->ticket == e->options_ticket) {
-		e->options_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Indisponibilité : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->options = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_ABSENCE && reply->ticket == e->load_ticket) {
-		e->load_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Indisponibilité : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->orig = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_CREATED && reply->ticket == e->save_ticket) {
-		e->save_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Indisponibilité non enregistrée : %s",
-			            db_error_text(reply->error));
-			editor_failed(&e->ed);
-			return SCREEN_REDRAW;
-		}
-		e->absence_id = *(int *)reply->data;
-		app_refresh_all(app);
-		conflicts_load(e, app);
-		e->ed.state = EDITOR_DONE;
-		e->after = AFTER_CHECKING;
-		return SCREEN_REDRAW;
-	} else if (reply->kind == DB_REPLY_ABSENCE_CONFLICTS &&
-	           reply->ticket == e->conflicts_ticket) {
-		e->conflicts_ticket = 0;
-		if (reply->error) {
-			app_message(app, true,
-			            "Indisponibilité enregistrée ; rendez-vous concernés : %s",
-			            db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		bool first = e->after == AFTER_CHECKING;
-		db_absence_conflicts_free(e->conflicts);
-		e->conflicts = reply->data;
-		reply->data = NULL;
-		list_set_count(&e->list, (int)e->conflicts->n);
-		size_t all = e->conflicts->n + (size_t)e->conflicts->hidden;
-		if (first && all == 0) {
-			app_message(app, false,
-			            e->target->item_id ? "Indisponibilité modifiée."
-			                               : "Indisponibilité enregistrée.");
-			return SCREEN_CLOSE;
-		}
-		if (first)
-			app_message(app, false,
-			            "Indisponibilité enregistrée : %zu rendez-vous concerné%s.",
-			            all, all > 1 ? "s" : "");
-		if (e->after != AFTER_CANCEL && e->after != AFTER_CANCELLING)
-			e->after = AFTER_CONFLICTS;
-		return SCREEN_REDRAW;
-	} else if (reply->kind == DB_REPLY_DONE && reply->ticket == e->save_ticket) {
-		e->save_ticket = 0;
-		if (e->target->remove) {
-			if (reply->error || *(int *)reply->data == 0) {
-				app_message(app, true, "Suppression refusée : %s",
-				            reply->error
-				                ? db_error_text(reply->error)
-				                : "indisponibilité introuvable ou non modifiable");
-				return SCREEN_CLOSE;
-			}
-			app_message(app, false, "Indisponibilité supprimée.");
-			app_refresh_all(app);
-			return SCREEN_CLOSE;
-		}
-		e->after = AFTER_CONFLICTS;
-		if (reply->error) {
-			app_message(app, true, "Rendez-vous non annulé : %s",
-			            db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		app_message(app, false, "Rendez-vous annulé (par le service).");
-		/* The agenda and this list both reload (this screen's changed()). */
-		app_refresh_all(app);
-		return SCREEN_REDRAW;
-	} else {
-		return SCREEN_NONE;
+	if (reply->error) {
+		app_message(app, true, "Indisponibilité : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
 	}
-	if (e->ed.state == EDITOR_LOADING && e->options && (e->target->item_id == 0 || e->orig))
-		form_build(e, app);
+	e->options = reply->data;
+	reply->data = NULL;
+	return absence_ready(e, app);
+}
+
+static int
+absence_loaded(void *state, void *app, struct db_reply *reply)
+{
+	struct absence_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Indisponibilité : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	e->orig = reply->data;
+	reply->data = NULL;
+	return absence_ready(e, app);
+}
+
+static int
+absence_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct absence_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Indisponibilité non enregistrée : %s",
+		            db_error_text(reply->error));
+		editor_failed(&e->ed);
+		return SCREEN_REDRAW;
+	}
+	e->absence_id = *(int *)reply->data;
+	app_refresh_all(app);
+	conflicts_load(e, app);
+	e->ed.state = EDITOR_DONE;
+	e->after = AFTER_CHECKING;
+	return SCREEN_REDRAW;
+}
+
+static int
+absence_conflicts(void *state, void *app, struct db_reply *reply)
+{
+	struct absence_edit *e = state;
+	e->conflicts_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Indisponibilité enregistrée ; rendez-vous concernés : %s",
+		            db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	bool first = e->after == AFTER_CHECKING;
+	db_absence_conflicts_free(e->conflicts);
+	e->conflicts = reply->data;
+	reply->data = NULL;
+	list_set_count(&e->list, (int)e->conflicts->n);
+	size_t all = e->conflicts->n + (size_t)e->conflicts->hidden;
+	if (first && all == 0) {
+		app_message(app, false,
+		            e->target->item_id ? "Indisponibilité modifiée." : "Indisponibilité enregistrée.");
+		return SCREEN_CLOSE;
+	}
+	if (first)
+		app_message(app, false, "Indisponibilité enregistrée : %zu rendez-vous concerné%s.", all,
+		            all > 1 ? "s" : "");
+	if (e->after != AFTER_CANCEL && e->after != AFTER_CANCELLING)
+		e->after = AFTER_CONFLICTS;
+	return SCREEN_REDRAW;
+}
+
+static int
+absence_deleted(void *state, void *app, struct db_reply *reply)
+{
+	(void)state;
+	if (reply->error || *(int *)reply->data == 0) {
+		app_message(app, true, "Suppression refusée : %s",
+		            reply->error ? db_error_text(reply->error)
+		                         : "indisponibilité introuvable ou non modifiable");
+		return SCREEN_CLOSE;
+	}
+	app_message(app, false, "Indisponibilité supprimée.");
+	app_refresh_all(app);
+	return SCREEN_CLOSE;
+}
+
+/* An rdv of the list cancelled (par le service). */
+static int
+absence_rdv_cancelled(void *state, void *app, struct db_reply *reply)
+{
+	struct absence_edit *e = state;
+	e->after = AFTER_CONFLICTS;
+	if (reply->error) {
+		app_message(app, true, "Rendez-vous non annulé : %s", db_error_text(reply->error));
+		return SCREEN_REDRAW;
+	}
+	app_message(app, false, "Rendez-vous annulé (par le service).");
+	/* The agenda and this list both reload (this screen's changed()). */
+	app_refresh_all(app);
 	return SCREEN_REDRAW;
 }
 
@@ -450,8 +478,9 @@ const struct screen_ops absence_screen = {
     .draw = absence_draw,
     .key = absence_key,
     .resize = absence_resize,
-    .data = absence_data,
+    .arg_free = free,
     .changed = absence_changed,
     .close = absence_close,
     .hints = form_hints,
+    .keymap = absence_keymap,
 };

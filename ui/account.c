@@ -66,12 +66,19 @@ struct account {
 	struct form *save;
 	enum mode mode;
 	char *save_path; /* where the content being fetched goes */
-	unsigned long account_ticket, exports_ticket, content_ticket, delete_ticket, save_ticket;
+	unsigned long account_ticket, exports_ticket, content_ticket; /* in flight, 0 when none */
 	long long last_exports_load; /* app_now() minutes are too coarse: seconds from time() */
 };
 
 static const enum action account_hints[] = {ACT_SAVE,    ACT_DELETE, ACT_EDIT,
                                             ACT_GO_RDVS, ACT_HELP,   ACT_NONE};
+static const enum action account_keymap[] = {ACT_SAVE, ACT_DELETE, ACT_EDIT, ACT_SELECT, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int account_loaded(void *state, void *app, struct db_reply *reply);
+static int account_exports(void *state, void *app, struct db_reply *reply);
+static int account_content(void *state, void *app, struct db_reply *reply);
+static int account_deleted(void *state, void *app, struct db_reply *reply);
+static int account_saved(void *state, void *app, struct db_reply *reply);
 
 static void
 exports_load(struct account *a, struct app *app)
@@ -79,7 +86,17 @@ exports_load(struct account *a, struct app *app)
 	if (a->exports_ticket)
 		return;
 	a->exports_ticket = db_send_exports(app_db(app), app_session(app)->time_zone);
+	app_request(app, a, a->exports_ticket, account_exports);
 	a->last_exports_load = (long long)time(NULL);
+}
+
+static void
+account_load(struct account *a, struct app *app)
+{
+	if (a->account_ticket)
+		return;
+	a->account_ticket = db_send_account(app_db(app));
+	app_request(app, a, a->account_ticket, account_loaded);
 }
 
 static int
@@ -133,7 +150,7 @@ account_open(struct app *app, void *arg)
 	(void)arg;
 	struct account *a = xcalloc(1, sizeof *a);
 	a->list.selected = -1;
-	a->account_ticket = db_send_account(app_db(app));
+	account_load(a, app);
 	exports_load(a, app);
 	return a;
 }
@@ -337,7 +354,7 @@ prefs_save(struct account *a, struct app *app)
 	    .display_cancelled_rdv = form_checked(f, a->f_cancelled),
 	    .theme = (char *)theme_builtin_names()[form_choice_id(f, a->f_theme)],
 	};
-	a->save_ticket = db_send_account_save(app_db(app), &want);
+	app_request(app, a, db_send_account_save(app_db(app), &want), account_saved);
 }
 
 /*
@@ -379,10 +396,8 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case FORM_NONE:
 			break;
 		}
-		return action == ACT_GO_AGENDA || action == ACT_GO_RDVS ||
-		               action == ACT_GO_SEARCH || action == ACT_HELP
-		           ? SCREEN_NONE
-		           : SCREEN_REDRAW;
+		/* The main screens' keys and the help never come here (ui/app.c). */
+		return SCREEN_REDRAW;
 	case MODE_SAVE:
 		/* The file is being fetched: keys neither edit the path nor run commands. */
 		if (a->content_ticket)
@@ -401,6 +416,7 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 			/* The prompt stays open until the file is written: a failure keeps it as
 			 * typed. */
 			a->content_ticket = db_send_export_content(app_db(app), e->id);
+			app_request(app, a, a->content_ticket, account_content);
 			app_message(app, false, "Enregistrement…");
 			return SCREEN_REDRAW;
 		}
@@ -415,7 +431,7 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		if (!is_code && (ch == L'o' || ch == L'O')) {
 			const struct db_export *e = selected_export(a);
 			if (e)
-				a->delete_ticket = db_send_export_delete(app_db(app), e->id);
+				app_request(app, a, db_send_export_delete(app_db(app), e->id), account_deleted);
 		} else {
 			app_message(app, false, "Suppression annulée.");
 		}
@@ -463,84 +479,98 @@ account_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 }
 
 static int
-account_data(void *state, struct app *app, struct db_reply *reply)
+account_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct account *a = state;
-	if (reply->kind == DB_REPLY_ACCOUNT && reply->ticket == a->account_ticket) {
-		a->account_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Mon compte : %s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		db_account_free(a->account);
-		a->account = reply->data;
-		reply->data = NULL;
-		if (a->mode != MODE_PREFS)
-			prefs_build(a);
+	a->account_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Mon compte : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_EXPORTS && reply->ticket == a->exports_ticket) {
-		a->exports_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Mes exports : %s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		db_exports_free(a->exports);
-		a->exports = reply->data;
-		reply->data = NULL;
-		list_set_count(&a->list, a->exports->n);
+	db_account_free(a->account);
+	a->account = reply->data;
+	reply->data = NULL;
+	if (a->mode != MODE_PREFS)
+		prefs_build(a);
+	return SCREEN_REDRAW;
+}
+
+static int
+account_exports(void *state, void *app, struct db_reply *reply)
+{
+	struct account *a = state;
+	a->exports_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Mes exports : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_EXPORT_CONTENT && reply->ticket == a->content_ticket) {
-		a->content_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Enregistrement impossible : %s",
-			            db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		const struct db_export_content *c = reply->data;
-		char *err = NULL;
-		if (export_file_write(a->save_path, c->data, c->size, &err)) {
-			app_message(app, false, "Export enregistré dans « %s »", a->save_path);
-			if (a->mode == MODE_SAVE)
-				a->mode = MODE_LIST;
-		} else {
-			/*
-			 * The prompt stays open with the path as typed, to be corrected;
-			 * it shows the path, so the status line gives just the reason.
-			 */
-			const char *why = strstr(err, "» : ");
-			app_message(app, true, "Enregistrement impossible : %s",
-			            why && a->mode == MODE_SAVE ? why + strlen("» : ") : err);
-		}
-		free(err);
+	db_exports_free(a->exports);
+	a->exports = reply->data;
+	reply->data = NULL;
+	list_set_count(&a->list, a->exports->n);
+	return SCREEN_REDRAW;
+}
+
+static int
+account_content(void *state, void *app, struct db_reply *reply)
+{
+	struct account *a = state;
+	a->content_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Enregistrement impossible : %s",
+		            db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_DONE && reply->ticket == a->delete_ticket) {
-		a->delete_ticket = 0;
-		if (reply->error)
-			app_message(app, true, "Suppression impossible : %s",
-			            db_error_text(reply->error));
-		else
-			app_message(app, false, "Export supprimé.");
-		exports_load(a, app);
+	const struct db_export_content *c = reply->data;
+	char *err = NULL;
+	if (export_file_write(a->save_path, c->data, c->size, &err)) {
+		app_message(app, false, "Export enregistré dans « %s »", a->save_path);
+		if (a->mode == MODE_SAVE)
+			a->mode = MODE_LIST;
+	} else {
+		/*
+		 * The prompt stays open with the path as typed, to be corrected;
+		 * it shows the path, so the status line gives just the reason.
+		 */
+		const char *why = strstr(err, "» : ");
+		app_message(app, true, "Enregistrement impossible : %s",
+		            why && a->mode == MODE_SAVE ? why + strlen("» : ") : err);
+	}
+	free(err);
+	return SCREEN_REDRAW;
+}
+
+static int
+account_deleted(void *state, void *app, struct db_reply *reply)
+{
+	struct account *a = state;
+	if (reply->error)
+		app_message(app, true, "Suppression impossible : %s",
+		            db_error_text(reply->error));
+	else
+		app_message(app, false, "Export supprimé.");
+	exports_load(a, app);
+	return SCREEN_REDRAW;
+}
+
+static int
+account_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct account *a = state;
+	if (reply->error) {
+		/* The form stays as typed, focus where it was. */
+		app_message(app, true, "Préférences non enregistrées : %s",
+		            db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_DONE && reply->ticket == a->save_ticket) {
-		a->save_ticket = 0;
-		if (reply->error) {
-			/* The form stays as typed, focus where it was. */
-			app_message(app, true, "Préférences non enregistrées : %s",
-			            db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		prefs_apply(a, app);
-		a->mode = MODE_LIST;
-		app_message(app, false, "Préférences enregistrées.");
-		a->account_ticket = db_send_account(app_db(app));
-		return SCREEN_REDRAW;
-	}
-	return SCREEN_NONE;
+	prefs_apply(a, app);
+	a->mode = MODE_LIST;
+	app_message(app, false, "Préférences enregistrées.");
+	/* What was being read is older than the save: read again. */
+	db_cancel(app_db(app), a->account_ticket);
+	a->account_ticket = 0;
+	account_load(a, app);
+	return SCREEN_REDRAW;
 }
 
 static int
@@ -548,8 +578,7 @@ account_changed(void *state, struct app *app)
 {
 	struct account *a = state;
 	exports_load(a, app);
-	if (a->account_ticket == 0)
-		a->account_ticket = db_send_account(app_db(app));
+	account_load(a, app);
 	return SCREEN_NONE;
 }
 
@@ -583,8 +612,8 @@ const struct screen_ops account_screen = {
     .draw = account_draw,
     .key = account_key,
     .resize = account_resize,
-    .data = account_data,
     .changed = account_changed,
     .close = account_close,
     .hints = account_hints,
+    .keymap = account_keymap,
 };

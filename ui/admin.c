@@ -97,6 +97,9 @@ struct admin {
 };
 
 static const enum action admin_hints[] = {ACT_NEW, ACT_EDIT, ACT_GO_AGENDA, ACT_HELP, ACT_NONE};
+static const enum action admin_keymap[] = {ACT_NEW, ACT_EDIT, ACT_SELECT, ACT_CANCEL, ACT_DAY_PREV, ACT_DAY_NEXT, KEYMAP_LIST, ACT_NONE};
+
+static int admin_loaded(void *state, void *app, struct db_reply *reply);
 
 static void
 admin_load(struct admin *a, struct app *app)
@@ -108,6 +111,7 @@ admin_load(struct admin *a, struct app *app)
 		return;
 	}
 	a->ticket = db_send_admin_load(app_db(app), app_session(app));
+	app_request(app, a, a->ticket, admin_loaded);
 }
 
 static int
@@ -277,11 +281,9 @@ admin_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 }
 
 static int
-admin_data(void *state, struct app *app, struct db_reply *reply)
+admin_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct admin *a = state;
-	if (reply->kind != DB_REPLY_ADMIN || reply->ticket != a->ticket)
-		return SCREEN_NONE;
 	a->ticket = 0;
 	if (reply->error) {
 		app_message(app, true, "Administration : %s", db_error_text(reply->error));
@@ -319,10 +321,10 @@ const struct screen_ops admin_screen = {
     .draw = admin_draw,
     .key = admin_key,
     .resize = admin_resize,
-    .data = admin_data,
     .changed = admin_changed,
     .close = admin_close,
     .hints = admin_hints,
+    .keymap = admin_keymap,
 };
 
 /* ------------------------------------------------------------ the forms */
@@ -341,6 +343,7 @@ struct admin_form {
 };
 
 static const enum action admin_form_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+static const enum action admin_form_keymap[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
 
 static void
 delay_choices(struct form *f, int field, int value)
@@ -616,6 +619,8 @@ admin_form_send(struct admin_form *e, struct app *app)
 	return true;
 }
 
+static int admin_form_saved(void *state, void *app, struct db_reply *reply);
+
 static int
 admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
@@ -627,7 +632,8 @@ admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool
 	case FORM_CHANGED:
 		return SCREEN_REDRAW;
 	case FORM_SUBMIT:
-		admin_form_send(e, app);
+		if (admin_form_send(e, app))
+			app_request(app, e, e->ticket, admin_form_saved);
 		return SCREEN_REDRAW;
 	case FORM_CANCEL:
 		return SCREEN_CLOSE;
@@ -637,11 +643,9 @@ admin_form_key(void *state, struct app *app, enum action action, wint_t ch, bool
 }
 
 static int
-admin_form_data(void *state, struct app *app, struct db_reply *reply)
+admin_form_saved(void *state, void *app, struct db_reply *reply)
 {
 	struct admin_form *e = state;
-	if (reply->kind != DB_REPLY_CREATED || reply->ticket != e->ticket)
-		return SCREEN_NONE;
 	e->ticket = 0;
 	if (reply->error) {
 		app_message(app, true, "Non enregistré : %s", db_error_text(reply->error));
@@ -677,7 +681,7 @@ static const struct screen_ops admin_form_screen = {
     .draw = admin_form_draw,
     .key = admin_form_key,
     .resize = admin_resize,
-    .data = admin_form_data,
     .close = admin_form_close,
     .hints = admin_form_hints,
+    .keymap = admin_form_keymap,
 };

@@ -27,9 +27,9 @@
 #define MIN_COLS 80
 #define MIN_LINES 24
 #define MAX_SCREENS 8
-/* Reconnection attempts: the first half a second after the loss, then doubling up to the cap. */
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS 4000
+/* Retries (reconnection attempts, failed loads): the first half a second after, then doubling up to the cap. */
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS 4000
 /* At least one wake-up a second: the countdown in the status line, the minute marker. */
 #define TICK_MS 1000
 
@@ -37,6 +37,23 @@ struct screen {
 	const struct screen_ops *ops;
 	void *state;
 };
+
+/* A file descriptor a screen asked to be polled (app_watch). */
+struct watch {
+	void *owner;
+	int fd;
+	int (*ready)(void *state, struct app *app, int fd);
+};
+
+/* A call a screen asked for later (app_after). */
+struct timer {
+	void *owner;
+	long long due; /* monotonic ms */
+	int (*fn)(void *state, struct app *app);
+};
+
+#define MAX_WATCHES 8
+#define MAX_TIMERS 16
 
 struct app {
 	struct db *db;
@@ -46,13 +63,18 @@ struct app {
 	rdv_time now;
 	struct screen screens[MAX_SCREENS];
 	int nscreens;
+	struct watch watches[MAX_WATCHES];
+	int nwatches;
+	struct timer timers[MAX_TIMERS];
+	int ntimers;
 	char message[256];
 	bool message_error;
 	/* The link to the server (DB_LINK_DOWN: waiting for the next attempt). */
-	int backoff_ms;             /* delay before the attempt after the next failure */
+	struct backoff backoff;     /* delays between attempts */
 	long long next_attempt;     /* monotonic ms, while down */
 	long long attempt_deadline; /* monotonic ms, while connecting to one host */
 	char *attempt_host;         /* the host being tried (multi-host conninfo) */
+	const struct app_change *change; /* during app_refresh_after() */
 	bool quit;
 	bool redraw;
 	/* A yes/no question before dropping typed input; the key waits for the answer. */
@@ -131,24 +153,73 @@ app_message(struct app *app, bool error, const char *fmt, ...)
 void
 app_push(struct app *app, const struct screen_ops *ops, void *arg)
 {
-	if (app->nscreens == MAX_SCREENS)
+	if (app->nscreens == MAX_SCREENS) {
+		/* Not opened: what was handed over for it is freed here. */
+		if (ops->arg_free && arg)
+			ops->arg_free(arg);
+		app_message(app, true, "Trop d'écrans ouverts : fermez-en un (Échap)");
 		return;
+	}
 	struct screen *s = &app->screens[app->nscreens++];
 	s->ops = ops;
 	s->state = ops->open(app, arg);
 	app->redraw = true;
 }
 
-static void
-app_pop(struct app *app)
+/* Whether state is an open screen's (a closed screen's callbacks never run). */
+static int
+screen_index(struct app *app, const void *state)
 {
-	if (app->nscreens == 0)
+	for (int i = app->nscreens - 1; i >= 0; i--)
+		if (app->screens[i].state == state)
+			return i;
+	return -1;
+}
+
+/* Forget what a closing screen asked for: its requests, its sources, its timers. */
+static void
+app_forget(struct app *app, void *state)
+{
+	db_cancel_owner(app->db, state);
+	int n = 0;
+	for (int i = 0; i < app->nwatches; i++)
+		if (app->watches[i].owner != state)
+			app->watches[n++] = app->watches[i];
+	app->nwatches = n;
+	n = 0;
+	for (int i = 0; i < app->ntimers; i++)
+		if (app->timers[i].owner != state)
+			app->timers[n++] = app->timers[i];
+	app->ntimers = n;
+}
+
+/* Close the screen at index i (the top one, usually). */
+static void
+app_close_at(struct app *app, int i)
+{
+	if (i < 0 || i >= app->nscreens)
 		return;
-	struct screen *s = &app->screens[--app->nscreens];
-	s->ops->close(s->state);
+	struct screen s = app->screens[i];
+	for (int k = i; k + 1 < app->nscreens; k++)
+		app->screens[k] = app->screens[k + 1];
+	app->nscreens--;
+	app_forget(app, s.state);
+	s.ops->close(s.state);
 	app->redraw = true;
 	if (app->nscreens == 0)
 		app->quit = true;
+}
+
+void
+app_close(struct app *app, void *state)
+{
+	app_close_at(app, screen_index(app, state));
+}
+
+static void
+app_pop(struct app *app)
+{
+	app_close_at(app, app->nscreens - 1);
 }
 
 static void
@@ -160,6 +231,89 @@ app_apply(struct app *app, int result)
 		app->quit = true;
 	if (result & SCREEN_CLOSE)
 		app_pop(app);
+}
+
+/* What a screen's callback asked for; SCREEN_CLOSE closes that screen. */
+static void
+app_apply_from(struct app *app, const void *state, int result)
+{
+	app_apply(app, result & ~SCREEN_CLOSE);
+	if (result & SCREEN_CLOSE)
+		app_close_at(app, screen_index(app, state));
+}
+
+void
+app_request(struct app *app, void *state, unsigned long ticket, db_complete_fn done)
+{
+	db_request_bind(app->db, ticket, state, done, state);
+}
+
+void
+app_request_arg(struct app *app, void *state, unsigned long ticket, db_complete_fn done, void *arg)
+{
+	db_request_bind(app->db, ticket, state, done, arg);
+}
+
+void
+app_watch(struct app *app, void *state, int fd, int (*ready)(void *state, struct app *app, int fd))
+{
+	if (app->nwatches == MAX_WATCHES || fd < 0)
+		return;
+	app->watches[app->nwatches++] = (struct watch){.owner = state, .fd = fd, .ready = ready};
+}
+
+void
+app_unwatch(struct app *app, int fd)
+{
+	int n = 0;
+	for (int i = 0; i < app->nwatches; i++)
+		if (app->watches[i].fd != fd)
+			app->watches[n++] = app->watches[i];
+	app->nwatches = n;
+}
+
+void
+app_after(struct app *app, void *state, int ms, int (*fn)(void *state, struct app *app))
+{
+	if (app->ntimers == MAX_TIMERS)
+		return;
+	app->timers[app->ntimers++] = (struct timer){.owner = state, .due = monotonic_ms() + ms, .fn = fn};
+}
+
+int
+backoff_delay(struct backoff *b)
+{
+	if (b->next_ms <= 0)
+		b->next_ms = BACKOFF_FIRST_MS;
+	int ms = b->next_ms;
+	b->next_ms = ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : ms * 2;
+	return ms;
+}
+
+void
+backoff_reset(struct backoff *b)
+{
+	b->next_ms = BACKOFF_FIRST_MS;
+}
+
+/* Run the timers that are due (each once). */
+static void
+app_timers(struct app *app)
+{
+	long long now = monotonic_ms();
+	for (int i = 0; i < app->ntimers;) {
+		if (app->timers[i].due > now) {
+			i++;
+			continue;
+		}
+		struct timer t = app->timers[i];
+		app->timers[i] = app->timers[--app->ntimers];
+		if (screen_index(app, t.owner) >= 0)
+			app_apply_from(app, t.owner, t.fn(t.owner, app));
+		app->redraw = true;
+		i = 0; /* a callback may have added or dropped timers */
+		now = monotonic_ms();
+	}
 }
 
 /*
@@ -183,6 +337,7 @@ app_switch(struct app *app, const struct screen_ops *ops)
 {
 	while (app->nscreens > 0) {
 		struct screen *s = &app->screens[--app->nscreens];
+		app_forget(app, s->state);
 		s->ops->close(s->state);
 	}
 	app_push(app, ops, NULL);
@@ -391,32 +546,87 @@ key_loses_input(struct app *app, enum action a, wint_t ch, bool is_code)
 	return false;
 }
 
-/* Hand a key to the top screen, then do what no screen took: quit, help, go. */
+/* Whether the top screen's keymap lists a. */
+static bool
+keymap_has(const struct screen *s, enum action a)
+{
+	for (const enum action *k = s->ops->keymap; k && *k != ACT_NONE; k++)
+		if (*k == a)
+			return true;
+	return false;
+}
+
+/* The application's own actions (Ctrl+L is handled in app_key()). */
+static bool
+app_action(enum action a)
+{
+	if (a == ACT_QUIT || a == ACT_HELP)
+		return true;
+	for (size_t i = 0; i < sizeof destinations / sizeof destinations[0]; i++)
+		if (destinations[i].action == a)
+			return true;
+	return false;
+}
+
+/*
+ * What the application does with a key no screen took: the one place where
+ * q quits (or closes a dialog; never from a form), Échap closes a dialog,
+ * the help opens and the main screens are reached.
+ */
+static void
+app_global(struct app *app, enum action a)
+{
+	struct screen *top = &app->screens[app->nscreens - 1];
+	unsigned in = screen_input(top);
+	switch (a) {
+	case ACT_QUIT:
+		/* q never quits from a form; Échap closes it. */
+		if (in & INPUT_FORM)
+			return;
+		if (top->ops->dialog)
+			app_pop(app);
+		else
+			app->quit = true;
+		return;
+	case ACT_CANCEL:
+		if (top->ops->dialog)
+			app_pop(app);
+		return;
+	case ACT_HELP:
+		if (top->ops != &help_screen)
+			app_push(app, &help_screen, NULL);
+		return;
+	default:
+		for (size_t i = 0; i < sizeof destinations / sizeof destinations[0]; i++)
+			if (destinations[i].action == a) {
+				app_switch(app, destinations[i].ops);
+				return;
+			}
+	}
+}
+
+/*
+ * Hand a key to the top screen through its keymap, then do what it did not
+ * take. The application's actions go to the screen only if it lists them.
+ */
 static void
 app_dispatch(struct app *app, enum action a, wint_t ch, bool is_code)
 {
 	struct screen *top = &app->screens[app->nscreens - 1];
 	unsigned in = screen_input(top);
-	int r = top->ops->key(top->state, app, a, ch, is_code);
-	/* A letter the form did not take (q on a box or a choice) is not a command. */
-	if (r == SCREEN_NONE && (in & INPUT_FORM) && key_printable(ch, is_code))
-		return;
-	if (r == SCREEN_NONE && a == ACT_QUIT) {
-		/* q never quits from a form; Échap closes it. */
-		if (in & INPUT_FORM)
-			return;
-		r = SCREEN_QUIT;
-	}
-	if (r == SCREEN_NONE && a == ACT_HELP && top->ops != &help_screen) {
-		app_push(app, &help_screen, NULL);
+	/* A letter in a form (q on a box or a choice, a digit) is text, never a command. */
+	bool text = (in & INPUT_FORM) && key_printable(ch, is_code);
+	bool listed = keymap_has(top, a);
+	if (!text && !listed && app_action(a)) {
+		app_global(app, a);
 		return;
 	}
-	for (size_t i = 0; r == SCREEN_NONE && i < sizeof destinations / sizeof destinations[0]; i++)
-		if (destinations[i].action == a) {
-			app_switch(app, destinations[i].ops);
-			return;
-		}
-	app_apply(app, r);
+	void *state = top->state;
+	int r = top->ops->key(state, app, listed ? a : ACT_NONE, ch, is_code);
+	if (r == SCREEN_NONE && !text)
+		app_global(app, a);
+	else
+		app_apply_from(app, state, r);
 }
 
 /* The answer to CONFIRM_QUESTION: o runs the waiting key, n or Échap keeps the changes. */
@@ -499,16 +709,19 @@ app_key(struct app *app, wint_t ch, bool is_code)
 	app_dispatch(app, a, ch, is_code);
 }
 
-/* Hand finished requests to the screens; a screen takes data by nulling it. */
+/*
+ * Hand each finished request to its owner's completion, and to nobody else;
+ * a screen takes data by nulling it. A closed screen's requests were
+ * cancelled (app_forget): their completions never run.
+ */
 static void
 app_replies(struct app *app)
 {
 	struct db_reply *r;
 	while ((r = db_next_reply(app->db)) != NULL) {
-		trace_event("reply", (long)r->kind);
-		for (int i = app->nscreens - 1; i >= 0; i--)
-			if (app->screens[i].ops->data)
-				app_apply(app, app->screens[i].ops->data(app->screens[i].state, app, r));
+		trace_event("reply", (long)r->ticket);
+		if (r->complete && screen_index(app, r->owner) >= 0)
+			app_apply_from(app, r->owner, r->complete(r->arg, app, r));
 		db_reply_free(r);
 		app->redraw = true;
 	}
@@ -529,14 +742,26 @@ app_refresh_all(struct app *app)
 	app_changed(app);
 }
 
+void
+app_refresh_after(struct app *app, const struct app_change *change)
+{
+	const struct app_change *before = app->change;
+	app->change = change;
+	app_changed(app);
+	app->change = before;
+}
+
+const struct app_change *
+app_change(struct app *app)
+{
+	return app->change;
+}
+
 /* The next attempt after a failure: half a second, then doubling up to the cap. */
 static void
 link_schedule_retry(struct app *app)
 {
-	if (app->backoff_ms <= 0)
-		app->backoff_ms = RECONNECT_FIRST_MS;
-	app->next_attempt = monotonic_ms() + app->backoff_ms;
-	app->backoff_ms = app->backoff_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : app->backoff_ms * 2;
+	app->next_attempt = monotonic_ms() + backoff_delay(&app->backoff);
 	app->redraw = true;
 }
 
@@ -560,13 +785,13 @@ link_changed(struct app *app, enum db_link before)
 	if (before == DB_LINK_UP && after != DB_LINK_UP) {
 		trace_event("link-lost", 0);
 		app_message(app, true, "Connexion perdue : reconnexion automatique");
-		app->backoff_ms = RECONNECT_FIRST_MS;
+		backoff_reset(&app->backoff);
 		link_schedule_retry(app);
 	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_DOWN) {
 		link_schedule_retry(app);
 	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_UP) {
 		trace_event("link-up", 0);
-		app->backoff_ms = RECONNECT_FIRST_MS;
+		backoff_reset(&app->backoff);
 		free(app->attempt_host);
 		app->attempt_host = NULL;
 		app_message(app, false, "Connexion rétablie.");
@@ -648,6 +873,9 @@ link_poll_timeout(struct app *app)
 	case DB_LINK_UP:
 		break;
 	}
+	for (int i = 0; i < app->ntimers; i++)
+		if (app->timers[i].due - now < t)
+			t = app->timers[i].due - now;
 	return t < 0 ? 0 : (int)t;
 }
 
@@ -723,23 +951,45 @@ app_loop(struct app *app)
 		link_timers(app);
 		if (app->redraw)
 			app_draw(app);
-		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-		int nfds = 1, fd = db_fd(app->db);
+		/* The terminal, the server, then the sources the screens registered. */
+		struct pollfd fds[2 + MAX_WATCHES] = {{.fd = STDIN_FILENO, .events = POLLIN},
+						      {.fd = -1}};
+		int fd = db_fd(app->db);
 		short events = db_poll_events(app->db);
 		if (fd >= 0 && events) {
 			fds[1].fd = fd;
 			fds[1].events = events;
-			nfds = 2;
 		}
-		int n = poll(fds, (nfds_t)nfds, link_poll_timeout(app));
+		int nwatches = app->nwatches;
+		struct watch watches[MAX_WATCHES];
+		for (int i = 0; i < nwatches; i++) {
+			watches[i] = app->watches[i];
+			fds[2 + i] = (struct pollfd){.fd = watches[i].fd, .events = POLLIN};
+		}
+		int n = poll(fds, (nfds_t)(2 + nwatches), link_poll_timeout(app));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (interrupted)
 			app_interrupt(app);
-		if (nfds == 2 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
+		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
 			app_db_event(app);
+		for (int i = 0; i < nwatches; i++) {
+			if (!(fds[2 + i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+				continue;
+			/* Still registered (an earlier callback may have closed the screen or the fd). */
+			bool live = false;
+			for (int k = 0; k < app->nwatches; k++)
+				if (app->watches[k].fd == watches[i].fd && app->watches[k].owner == watches[i].owner)
+					live = true;
+			if (live && screen_index(app, watches[i].owner) >= 0) {
+				app_apply_from(app, watches[i].owner,
+					       watches[i].ready(watches[i].owner, app, watches[i].fd));
+				app->redraw = true;
+			}
+		}
 		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
+		app_timers(app);
 		app_read_keys(app);
 		/* Requests made while the link is down are answered at once. */
 		app_replies(app);
@@ -787,7 +1037,7 @@ ui_main(const struct ui_options *opt)
 		return 1;
 	}
 	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now,
-			  .backoff_ms = RECONNECT_FIRST_MS};
+			  .backoff = {BACKOFF_FIRST_MS}};
 	const char *trace_path = getenv("RDV_TRACE");
 	if (trace_path && *trace_path)
 		trace_file = fopen(trace_path, "a");

@@ -31,10 +31,20 @@ struct booking {
 	struct booking_request *req;
 	struct editor ed; /* EDITOR_EDIT: picking the usager; EDITOR_CONFIRM: "Rendez-vous pour …" */
 	struct usager_picker picker;
-	unsigned long agenda_ticket, book_ticket;
 };
 
 static const enum action pick_hints[] = {ACT_SELECT, ACT_NEW, ACT_CANCEL, ACT_NONE};
+static const enum action booking_keymap[] = {ACT_SELECT, ACT_NEW, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+/* A usager created in the picker: on to the confirmation. */
+static int
+booking_picked(void *state, struct app *app)
+{
+	struct booking *b = state;
+	(void)app;
+	b->ed.state = EDITOR_CONFIRM;
+	return SCREEN_REDRAW;
+}
 
 static void *
 booking_open(struct app *app, void *arg)
@@ -43,7 +53,7 @@ booking_open(struct app *app, void *arg)
 	struct booking *b = xcalloc(1, sizeof *b);
 	b->req = arg;
 	picker_init(&b->picker);
-	editor_init(&b->ed, EDITOR_EDIT);
+b
 	/* Opened for a usager: straight to the confirmation (Échap picks another). */
 	if (b->req->usager_id) {
 		b->picker.picked_id = b->req->usager_id;
@@ -53,17 +63,25 @@ booking_open(struct app *app, void *arg)
 	return b;
 }
 
+/* Frees a struct booking_request (the arg of app_push()). */
+static void
+booking_request_free(void *arg)
+{
+	struct booking_request *req = arg;
+	free(req->motif_name);
+	free(req->agent_name);
+	free(req->lieu_name);
+	free(req->usager_name);
+	free(req);
+}
+
 static void
 booking_close(void *state)
 {
 	struct booking *b = state;
 	picker_free(&b->picker);
 	editor_free(&b->ed);
-	free(b->req->motif_name);
-	free(b->req->agent_name);
-	free(b->req->lieu_name);
-	free(b->req->usager_name);
-	free(b->req);
+	booking_request_free(b->req);
 	free(b);
 }
 
@@ -94,6 +112,9 @@ booking_draw(void *state, struct app *app)
 			  "Entrée : confirmer · Échap : revenir au choix de l'usager");
 }
 
+static int booking_booked(void *state, void *app, struct db_reply *reply);
+static int booking_checked(void *state, void *app, struct db_reply *reply);
+
 static void
 book_send(struct booking *b, struct app *app)
 {
@@ -112,7 +133,7 @@ book_send(struct booking *b, struct app *app)
 	    .usager_ids = &b->picker.picked_id,
 	    .nusagers = 1,
 	};
-	b->book_ticket = db_send_rdv_save(app_db(app), app_session(app), &bk);
+	app_request(app, b, db_send_rdv_save(app_db(app), app_session(app), &bk), booking_booked);
 	b->ed.state = EDITOR_SENDING;
 }
 
@@ -122,9 +143,11 @@ book_check(struct booking *b, struct app *app)
 {
 	int agent = (int)b->req->slot.agent_id;
 	editor_check(&b->ed);
-	b->agenda_ticket = db_send_agenda(app_db(app), app_session(app), &agent, 1,
-					  cal_week_start(cal_time_date(b->req->slot.start)), 7,
-					  cal_time_date(app_now(app)));
+	app_request(app, b,
+		    db_send_agenda(app_db(app), app_session(app), &agent, 1,
+				   cal_week_start(cal_time_date(b->req->slot.start)), 7,
+				   cal_time_date(app_now(app))),
+		    booking_checked);
 }
 
 /* Another desk was faster: say so, and show what is free now. */
@@ -135,6 +158,34 @@ book_refused(struct app *app, const struct warning *w)
 	app_message(app, true, "%s", text);
 	free(text);
 	app_refresh_all(app);
+	return SCREEN_CLOSE;
+}
+
+static int
+booking_booked(void *state, void *app, struct db_reply *reply)
+{
+	struct booking *b = state;
+	if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0) {
+		struct warning taken = warning_slot_taken();
+		int r = book_refused(app, &taken);
+		free(taken.text);
+		return r;
+	}
+	if (reply->error) {
+		app_message(app, true, "%s", db_error_text(reply->error));
+		/* Another desk was faster: show what is free now. */
+		app_refresh_all(app);
+		return SCREEN_CLOSE;
+	}
+	rdv_date day = cal_time_date(b->req->slot.start);
+	char ddmm[6], hour[6];
+	app_message(app, false, "RDV enregistré : %s %s %s, %s, %s.",
+		    cal_weekday_abbr_fr(cal_weekday(day)), cal_format_ddmm_fr(day, ddmm),
+		    cal_format_hour_fr(cal_time_minute(b->req->slot.start), hour),
+		    b->req->agent_name, b->picker.picked_name);
+	app_refresh_all(app);
+	if (b->req->close_too)
+		app_close(app, b->req->close_too);
 	return SCREEN_CLOSE;
 }
 
@@ -167,64 +218,29 @@ booking_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 	}
 }
 
+/* The agent's week: the warnings of the rdv form, or a refusal if the slot was taken. */
 static int
-booking_data(void *state, struct app *app, struct db_reply *reply)
+booking_checked(void *state, void *app, struct db_reply *reply)
 {
 	struct booking *b = state;
-	switch (picker_data(&b->picker, app, reply)) {
-	case PICKER_PICKED:
+	if (reply->error) {
+		app_message(app, true, "Vérification : %s", db_error_text(reply->error));
 		b->ed.state = EDITOR_CONFIRM;
 		return SCREEN_REDRAW;
-	case PICKER_NONE:
-		break;
-	default:
-		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_AGENDA && reply->ticket == b->agenda_ticket) {
-		b->agenda_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Vérification : %s", db_error_text(reply->error));
-			b->ed.state = EDITOR_CONFIRM;
-			return SCREEN_REDRAW;
-		}
-		struct warnings w = {0};
-		agenda_warnings(reply->data, (int)b->req->slot.agent_id, b->req->slot.start,
-				b->req->slot.start + b->req->duration_min, 0, app_now(app), &w);
-		warnings_for_free_slot(&w);
-		const struct warning *refused = warnings_refusal(&w);
-		if (refused) {
-			int r = book_refused(app, refused);
-			warnings_clear(&w);
-			return r;
-		}
-		if (editor_checked(&b->ed, &w))
-			book_send(b, app);
-		return SCREEN_REDRAW;
+	struct warnings w = {0};
+	agenda_warnings(reply->data, (int)b->req->slot.agent_id, b->req->slot.start,
+			b->req->slot.start + b->req->duration_min, 0, app_now(app), &w);
+	warnings_for_free_slot(&w);
+	const struct warning *refused = warnings_refusal(&w);
+	if (refused) {
+		int r = book_refused(app, refused);
+		warnings_clear(&w);
+		return r;
 	}
-	if (reply->kind == DB_REPLY_BOOKED && reply->ticket == b->book_ticket) {
-		b->book_ticket = 0;
-		if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0) {
-			struct warning taken = warning_slot_taken();
-			int r = book_refused(app, &taken);
-			free(taken.text);
-			return r;
-		}
-		if (reply->error) {
-			app_message(app, true, "%s", db_error_text(reply->error));
-			/* Another desk was faster: show what is free now. */
-			app_refresh_all(app);
-			return SCREEN_CLOSE;
-		}
-		rdv_date day = cal_time_date(b->req->slot.start);
-		char ddmm[6], hour[6];
-		app_message(app, false, "RDV enregistré : %s %s %s, %s, %s.",
-			    cal_weekday_abbr_fr(cal_weekday(day)), cal_format_ddmm_fr(day, ddmm),
-			    cal_format_hour_fr(cal_time_minute(b->req->slot.start), hour),
-			    b->req->agent_name, b->picker.picked_name);
-		app_refresh_all(app);
-		return SCREEN_CLOSE;
-	}
-	return SCREEN_NONE;
+	if (editor_checked(&b->ed, &w))
+		book_send(b, app);
+	return SCREEN_REDRAW;
 }
 
 /* The picker has a text field; a new usager being typed is unsaved (app_key asks). */
@@ -245,7 +261,8 @@ const struct screen_ops booking_screen = {
     .open = booking_open,
     .draw = booking_draw,
     .key = booking_key,
-    .data = booking_data,
+    .arg_free = booking_request_free,
     .close = booking_close,
     .hints = pick_hints,
+    .keymap = booking_keymap,
 };

@@ -39,20 +39,6 @@ static const struct {
 
 #define NLEGEND ((int)(sizeof legend / sizeof legend[0]))
 
-/* The keys of ui/form.c, which reads them directly rather than through the action table. */
-static const struct {
-	const char *key, *meaning;
-} form_keys[] = {
-    {"lettres, chiffres", "du texte, jamais des commandes (q ne quitte pas)"},
-    {"en arrivant", "la frappe remplace une valeur pré-remplie (surlignée)"},
-    {"Tab/↓, Maj+Tab/↑", "champ suivant, précédent"},
-    {"←/→, Espace", "déplacer le curseur ; changer un choix, cocher"},
-    {"Ctrl+A/E, Ctrl+U/K", "début/fin ; effacer avant/après le curseur"},
-    {"Entrée", "enregistrer"},
-    {"Échap", "fermer ; si modifié, demande confirmation (o/n)"},
-};
-
-#define NFORM_KEYS ((int)(sizeof form_keys / sizeof form_keys[0]))
 
 /* One line of the help: a group title, an action, or a legend entry. */
 struct help_line {
@@ -82,8 +68,10 @@ help_lines(struct help_line *out, int max)
 		out[n++] = (struct help_line){.text = ""};
 	if (n < max)
 		out[n++] = (struct help_line){.title = true, .text = "Dans un formulaire"};
-	for (int i = 0; i < NFORM_KEYS && n < max; i++)
-		out[n++] = (struct help_line){.key = form_keys[i].key, .text = form_keys[i].meaning};
+	int nfield;
+	const struct key_help *field = keys_field_help(&nfield);
+	for (int i = 0; i < nfield && n < max; i++)
+		out[n++] = (struct help_line){.key = field[i].keys, .text = field[i].help};
 	if (n < max)
 		out[n++] = (struct help_line){.text = ""};
 	if (n < max)
@@ -93,7 +81,7 @@ help_lines(struct help_line *out, int max)
 	return n;
 }
 
-#define MAX_LINES (2 * ACT_COUNT + NLEGEND + NFORM_KEYS + 12)
+#define MAX_LINES (2 * ACT_COUNT + NLEGEND + KEYS_FIELD_HELP_MAX + 12)
 
 /* Rows for the lines: between the title (row 0, then a blank) and the status line. */
 static int
@@ -112,6 +100,7 @@ help_max_scroll(void)
 }
 
 static const enum action help_hints[] = {ACT_SLOT_NEXT, ACT_WEEK_NEXT, ACT_CANCEL, ACT_NONE};
+static const enum action help_keymap[] = {ACT_HELP, KEYMAP_LIST, ACT_NONE};
 
 static void *
 help_open(struct app *app, void *arg)
@@ -172,9 +161,8 @@ help_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 	case ACT_WEEK_PREV:
 		h->scroll = h->scroll > help_rows() ? h->scroll - help_rows() : 0;
 		return SCREEN_REDRAW;
-	case ACT_CANCEL:
-	case ACT_QUIT:
 	case ACT_HELP:
+		/* ? again closes it; q and Échap close it too (a dialog, ui/app.c). */
 		return SCREEN_CLOSE;
 	default:
 		return SCREEN_NONE;
@@ -188,4 +176,6 @@ const struct screen_ops help_screen = {
     .key = help_key,
     .close = help_close,
     .hints = help_hints,
+    .keymap = help_keymap,
+    .dialog = true,
 };

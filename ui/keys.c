@@ -43,6 +43,25 @@ static const struct {
     {"F10", KEY_F(10), "F10"},      {"F11", KEY_F(11), "F11"},   {"F12", KEY_F(12), "F12"},
 };
 
+static const struct key_help field_keys[] = {
+    {"lettres, chiffres", "du texte, jamais des commandes (q ne quitte pas)"},
+    {"en arrivant", "la frappe remplace une valeur pré-remplie (surlignée)"},
+    {"Tab/↓, Maj+Tab/↑", "champ suivant, précédent"},
+    {"←/→, Espace", "déplacer le curseur ; changer un choix, cocher"},
+    {"Ctrl+A/E, Ctrl+U/K", "début/fin ; effacer avant/après le curseur"},
+    {"Entrée", "enregistrer"},
+    {"Échap", "fermer ; si modifié, demande confirmation (o/n)"},
+};
+
+_Static_assert(sizeof field_keys / sizeof field_keys[0] <= KEYS_FIELD_HELP_MAX, "KEYS_FIELD_HELP_MAX");
+
+const struct key_help *
+keys_field_help(int *n)
+{
+	*n = (int)(sizeof field_keys / sizeof field_keys[0]);
+	return field_keys;
+}
+
 const struct action_info *
 keys_action(enum action a)
 {

@@ -92,6 +92,17 @@ enum action keys_lookup(wint_t ch, bool is_code);
  */
 int keys_of(enum action a, wint_t *ch, bool *is_code, int max);
 
+/*
+ * The keymap of a focused text field (ui/form.c reads these keys raw, not
+ * through the action table): what each does, for the help screen. A
+ * printable key there is text, never an action (ui/app.c). *n gets the count.
+ */
+struct key_help {
+	const char *keys, *help;
+};
+#define KEYS_FIELD_HELP_MAX 16
+const struct key_help *keys_field_help(int *n);
+
 /* How the keys of an action read in help text, e.g. "←/h". Borrowed. */
 const char *keys_label(enum action a);
 

@@ -27,10 +27,12 @@
 enum { FOCUS_A, FOCUS_B, FOCUS_TABLE };
 
 struct side {
+	void *owner; /* the merge screen */
+	char name;   /* 'A' or 'B' */
 	struct usager_finder finder;
 	int id;
 	struct db_usager_record *rec;
-	unsigned long load_ticket;
+	unsigned long load_ticket; /* the latest load (an older one's reply is dropped) */
 };
 
 struct merge {
@@ -39,10 +41,13 @@ struct merge {
 	struct merge_plan *plan;
 	int row;
 	bool confirm;
-	unsigned long merge_ticket;
+	unsigned long merge_ticket; /* in flight, 0 when none */
 };
 
 static const enum action merge_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_HELP, ACT_NONE};
+static const enum action merge_keymap[] = {ACT_SELECT, ACT_CANCEL, ACT_DAY_PREV, ACT_DAY_NEXT, KEYMAP_LIST, ACT_NONE};
+
+static int side_loaded(void *arg, void *app, struct db_reply *reply);
 
 static void
 side_load(struct side *s, struct app *app, int id)
@@ -51,6 +56,8 @@ side_load(struct side *s, struct app *app, int id)
 	db_usager_record_free(s->rec);
 	s->rec = NULL;
 	s->load_ticket = id ? db_send_usager_load(app_db(app), app_session(app), id) : 0;
+	if (s->load_ticket)
+		app_request_arg(app, s->owner, s->load_ticket, side_loaded, s);
 }
 
 static void
@@ -75,13 +82,24 @@ merge_replan(struct merge *m, struct app *app)
 		}
 }
 
+static void
+merge_sides_init(struct merge *m)
+{
+	for (int i = 0; i < 2; i++) {
+		struct side *s = &m->side[i];
+		s->owner = m;
+		s->name = i ? 'B' : 'A';
+		usager_finder_init(&s->finder, i ? "Usager B :" : "Usager A :", 10);
+		s->finder.owner = m;
+	}
+}
+
 static void *
 merge_open(struct app *app, void *arg)
 {
 	struct usager_screen_arg *a = arg;
 	struct merge *m = xcalloc(1, sizeof *m);
-	usager_finder_init(&m->side[0].finder, "Usager A :", 10);
-	usager_finder_init(&m->side[1].finder, "Usager B :", 10);
+	merge_sides_init(m);
 	if (a && a->id)
 		side_load(&m->side[0], app, a->id);
 	if (a && a->other)
@@ -222,6 +240,8 @@ merge_pick(struct merge *m, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+static int merge_done(void *state, void *app, struct db_reply *reply);
+
 static int
 merge_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
@@ -279,6 +299,7 @@ merge_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 		char *choices = merge_plan_choices_json(m->plan);
 		m->merge_ticket = db_send_usager_merge(app_db(app), app_session(app), m->side[0].id,
 						       m->side[1].id, choices);
+		app_request(app, m, m->merge_ticket, merge_done);
 		free(choices);
 		m->confirm = false;
 		return SCREEN_REDRAW;
@@ -294,47 +315,48 @@ merge_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	}
 }
 
+/* One side's record (only the latest load's: the side may have changed since). */
 static int
-merge_data(void *state, struct app *app, struct db_reply *reply)
+side_loaded(void *arg, void *app, struct db_reply *reply)
+{
+	struct side *s = arg;
+	if (reply->ticket != s->load_ticket)
+		return SCREEN_NONE;
+	s->load_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Usager %c : %s", s->name, db_error_text(reply->error));
+		s->id = 0;
+	} else {
+		s->rec = reply->data;
+		reply->data = NULL;
+		merge_replan(s->owner, app);
+	}
+	return SCREEN_REDRAW;
+}
+
+static int
+merge_done(void *state, void *app, struct db_reply *reply)
 {
 	struct merge *m = state;
-	for (int i = 0; i < 2; i++) {
-		struct side *s = &m->side[i];
-		if (usager_finder_data(&s->finder, app, reply))
-			return SCREEN_REDRAW;
-		if (reply->kind == DB_REPLY_USAGER_RECORD && reply->ticket == s->load_ticket) {
-			s->load_ticket = 0;
-			if (reply->error) {
-				app_message(app, true, "Usager %s : %s", i ? "B" : "A", db_error_text(reply->error));
-				s->id = 0;
-			} else {
-				s->rec = reply->data;
-				reply->data = NULL;
-				merge_replan(m, app);
-			}
-			return SCREEN_REDRAW;
-		}
-	}
-	if (reply->kind == DB_REPLY_USAGER_MERGED && reply->ticket == m->merge_ticket) {
-		m->merge_ticket = 0;
-		if (reply->error) {
-			/* Nothing happened: the function runs in one transaction. */
-			app_message(app, true, "Fusion impossible : %s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		const struct db_usager_merged *res = reply->data;
-		int survivor = res->survivor;
-		/* Ready for the next pair underneath; the surviving record on top. */
-		merge_reset(m);
-		usager_finder_init(&m->side[0].finder, "Usager A :", 10);
-		usager_finder_init(&m->side[1].finder, "Usager B :", 10);
-		m->focus = FOCUS_A;
-		app_push(app, &usager_record_screen, usager_screen_arg_new(survivor, 0, NULL));
-		app_message(app, false, "Les usagers ont été fusionnés : voici la fiche conservée (n° %d).",
-			    survivor);
+	m->merge_ticket = 0;
+	if (reply->error) {
+		/* Nothing happened: the function runs in one transaction. */
+		app_message(app, true, "Fusion impossible : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	return SCREEN_NONE;
+	const struct db_usager_merged *res = reply->data;
+	int survivor = res->survivor;
+	/* The screens below follow: a record of the removed usager shows the survivor. */
+	app_refresh_after(app, &(struct app_change){.usager_removed = res->removed,
+						    .usager_survivor = res->survivor});
+	/* Ready for the next pair underneath; the surviving record on top. */
+	merge_reset(m);
+	merge_sides_init(m);
+	m->focus = FOCUS_A;
+	app_push(app, &usager_record_screen, usager_screen_arg_new(survivor, 0, NULL));
+	app_message(app, false, "Les usagers ont été fusionnés : voici la fiche conservée (n° %d).",
+		    survivor);
+	return SCREEN_REDRAW;
 }
 
 static int
@@ -360,7 +382,8 @@ const struct screen_ops merge_screen = {
     .draw = merge_draw,
     .key = merge_key,
     .resize = merge_resize,
-    .data = merge_data,
+    .arg_free = (void (*)(void *))usager_screen_arg_free,
     .close = merge_close,
     .hints = merge_hints,
+    .keymap = merge_keymap,
 };

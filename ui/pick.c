@@ -127,6 +127,9 @@ usager_matches_draw(const struct db_usager_dups *m, int y, int x, int width, int
 	return y - y0;
 }
 
+static int picker_matched(void *arg, void *app, struct db_reply *reply);
+static int picker_created(void *arg, void *app, struct db_reply *reply);
+
 static bool
 create_validate(struct usager_picker *p, struct app *app)
 {
@@ -177,6 +180,7 @@ create_send(struct usager_picker *p, struct app *app)
 	};
 #undef OPT
 	p->create_ticket = db_send_usager_create(app_db(app), app_session(app), &u);
+	app_request_arg(app, p->owner, p->create_ticket, picker_created, p);
 }
 
 /* Before creating: look for the same person among the usagers I see. */
@@ -192,6 +196,7 @@ matches_send(struct usager_picker *p, struct app *app)
 	if (!form_empty(p->create, p->c_phone))
 		u->phone = xstrdup(form_text(p->create, p->c_phone));
 	p->match_ticket = db_send_usager_matches(app_db(app), u, 5);
+	app_request_arg(app, p->owner, p->match_ticket, picker_matched, p);
 	usager_free(u);
 }
 
@@ -214,6 +219,7 @@ picker_input(const struct usager_picker *p)
 enum picker_result
 picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t ch, bool is_code)
 {
+	p->finder.owner = p->owner; /* the embedding screen owns the search's requests */
 	if (p->creating) {
 		if (p->create_ticket || p->match_ticket)
 			return PICKER_NONE;
@@ -276,39 +282,41 @@ picker_key(struct usager_picker *p, struct app *app, enum action action, wint_t 
 	}
 }
 
-enum picker_result
-picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply)
+static int
+picker_matched(void *arg, void *app, struct db_reply *reply)
 {
-	if (usager_finder_data(&p->finder, app, reply))
-		return PICKER_CHANGED;
-	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == p->match_ticket && p->match_ticket) {
-		p->match_ticket = 0;
-		struct db_usager_dups *m = reply->error ? NULL : reply->data;
-		if (m && m->n > 0) {
-			reply->data = NULL;
-			p->matches = m;
-			app_message(app, true, "Usager peut-être déjà enregistré");
-			return PICKER_CHANGED;
-		}
-		/* No match (or the check failed: the database still refuses a duplicate e-mail). */
-		create_send(p, app);
-		return PICKER_CHANGED;
+	struct usager_picker *p = arg;
+	if (reply->ticket != p->match_ticket)
+		return SCREEN_NONE;
+	p->match_ticket = 0;
+	struct db_usager_dups *m = reply->error ? NULL : reply->data;
+	if (m && m->n > 0) {
+		reply->data = NULL;
+		p->matches = m;
+		app_message(app, true, "Usager peut-être déjà enregistré");
+		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_CREATED && reply->ticket == p->create_ticket && p->create_ticket) {
-		p->create_ticket = 0;
-		if (reply->error) {
-			/* The form keeps what was typed; the database says which rule failed. */
-			if (strstr(reply->error->constraint, "email"))
-				p->create->focus = p->c_email;
-			app_message(app, true, "Usager non créé : %s", db_error_text(reply->error));
-			return PICKER_CHANGED;
-		}
-		char *name = xasprintf("%s %s", form_text(p->create, p->c_first),
-				       form_text(p->create, p->c_last));
-		picked(p, *(int *)reply->data, name);
-		free(name);
-		p->creating = false;
-		return PICKER_PICKED;
+	/* No match (or the check failed: the database still refuses a duplicate e-mail). */
+	create_send(p, app);
+	return SCREEN_REDRAW;
+}
+
+static int
+picker_created(void *arg, void *app, struct db_reply *reply)
+{
+	struct usager_picker *p = arg;
+	p->create_ticket = 0;
+	if (reply->error) {
+		/* The form keeps what was typed; the database says which rule failed. */
+		if (strstr(reply->error->constraint, "email"))
+			p->create->focus = p->c_email;
+		app_message(app, true, "Usager non créé : %s", db_error_text(reply->error));
+		return SCREEN_REDRAW;
 	}
-	return PICKER_NONE;
+	char *name = xasprintf("%s %s", form_text(p->create, p->c_first),
+			       form_text(p->create, p->c_last));
+	picked(p, *(int *)reply->data, name);
+	free(name);
+	p->creating = false;
+	return SCREEN_REDRAW | (p->on_picked ? p->on_picked(p->owner, app) : SCREEN_NONE);
 }

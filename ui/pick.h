@@ -38,7 +38,14 @@ struct usager_picker {
 	/* Non-NULL: usagers the new one may duplicate, shown before creating. */
 	struct db_usager_dups *matches;
 	int picked_id;
-	char *picked_name;  /* owned by the picker */
+	char *picked_name;
+	/*
+	 * The screen that embeds the picker: it owns the picker's requests
+	 * (closing it cancels them), and on_picked runs when a usager created
+	 * here comes back (picked_id / picked_name set). Set after picker_init().
+	 */
+	void *owner;
+	int (*on_picked)(void *owner, struct app *app);
 };
 
 void picker_init(struct usager_picker *p);
@@ -51,11 +58,6 @@ enum picker_result picker_key(struct usager_picker *p, struct app *app, enum act
 unsigned picker_input(const struct usager_picker *p);
 /* Draw from row y within the rectangle; returns rows used. */
 int picker_draw(struct usager_picker *p, int y, int x, int width, int height);
-/*
- * Offer a reply: returns PICKER_NONE when it was not the picker's, else
- * PICKER_CHANGED or PICKER_PICKED (a usager just created).
- */
-enum picker_result picker_data(struct usager_picker *p, struct app *app, struct db_reply *reply);
 /*
  * The warning shown before creating a usager like known ones, from row y;
  * the matches stop at row last_row. Returns the rows used.

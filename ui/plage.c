@@ -36,7 +36,6 @@ struct plage_edit {
 	struct editor ed;
 	struct db_plage_options *options;
 	struct db_plage *orig;
-	unsigned long options_ticket, load_ticket, save_ticket;
 	struct form *form;
 	int f_title, f_date, f_start, f_end, f_lieu;
 	struct recurrence_fields rec;
@@ -51,6 +50,12 @@ struct plage_edit {
 };
 
 static const enum action form_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_HELP, ACT_NONE};
+static const enum action plage_keymap[] = {ACT_SELECT, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int plage_options(void *state, void *app, struct db_reply *reply);
+static int plage_loaded(void *state, void *app, struct db_reply *reply);
+static int plage_saved(void *state, void *app, struct db_reply *reply);
+static int plage_deleted(void *state, void *app, struct db_reply *reply);
 
 static void *
 plage_open(struct app *app, void *arg)
@@ -58,10 +63,10 @@ plage_open(struct app *app, void *arg)
 	struct plage_edit *e = xcalloc(1, sizeof *e);
 	e->target = arg;
 	editor_init(&e->ed, e->target->remove ? EDITOR_CONFIRM : EDITOR_LOADING);
-	e->options_ticket =
-	    db_send_plage_options(app_db(app), app_session(app), e->target->agent_id);
+	app_request(app, e, db_send_plage_options(app_db(app), app_session(app), e->target->agent_id),
+		    plage_options);
 	if (e->target->item_id)
-		e->load_ticket = db_send_plage_load(app_db(app), e->target->item_id);
+		app_request(app, e, db_send_plage_load(app_db(app), e->target->item_id), plage_loaded);
 	return e;
 }
 
@@ -298,7 +303,7 @@ static void
 plage_send(struct plage_edit *e, struct app *app)
 {
 	e->save.acknowledge = e->ed.acknowledged;
-	e->save_ticket = db_send_plage_save(app_db(app), app_session(app), &e->save);
+	app_request(app, e, db_send_plage_save(app_db(app), app_session(app), &e->save), plage_saved);
 	e->ed.state = EDITOR_SENDING;
 }
 
@@ -345,7 +350,7 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 		return action == ACT_CANCEL ? SCREEN_CLOSE : SCREEN_NONE;
 	enum editor_step step = editor_key(&e->ed, action);
 	if (step == EDITOR_SEND && e->target->remove)
-		e->save_ticket = db_send_plage_delete(app_db(app), e->orig->id);
+		app_request(app, e, db_send_plage_delete(app_db(app), e->orig->id), plage_deleted);
 	else if (step == EDITOR_SEND)
 		plage_send(e, app);
 	if (step != EDITOR_UNHANDLED)
@@ -373,61 +378,74 @@ plage_key(void *state, struct app *app, enum action action, wint_t ch, bool is_c
 	}
 }
 
+/* The form is built once both the options and (when editing) the plage are in. */
 static int
-plage_data(void *state, struct app *app, struct db_reply *reply)
+plage_ready(struct plage_edit *e)
 {
-	struct plage_edit *e = state;
-	if (reply->kind == DB_REPLY_PLAGE_OPTIONS && reply->ticket == e->options_ticket) {
-		e->options_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Plage : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->options = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_PLAGE && reply->ticket == e->load_ticket) {
-		e->load_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Plage : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->orig = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_PLAGE_SAVED && reply->ticket == e->save_ticket) {
-		e->save_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Plage non enregistrée : %s",
-			            db_error_text(reply->error));
-			editor_failed(&e->ed);
-			return SCREEN_REDRAW;
-		}
-		struct db_plage_saved *r = reply->data;
-		if (r->warnings.n > 0) {
-			editor_checked(&e->ed, &r->warnings);
-			return SCREEN_REDRAW;
-		}
-		app_message(app, false,
-		            e->target->item_id ? "Plage d'ouverture modifiée."
-		                               : "Plage d'ouverture enregistrée.");
-		app_refresh_all(app);
-		return SCREEN_CLOSE;
-	} else if (reply->kind == DB_REPLY_DONE && reply->ticket == e->save_ticket) {
-		e->save_ticket = 0;
-		if (reply->error || *(int *)reply->data == 0) {
-			app_message(app, true, "Suppression refusée : %s",
-			            reply->error ? db_error_text(reply->error)
-			                         : "plage introuvable ou non modifiable");
-			return SCREEN_CLOSE;
-		}
-		app_message(app, false, "Plage d'ouverture supprimée.");
-		app_refresh_all(app);
-		return SCREEN_CLOSE;
-	} else {
-		return SCREEN_NONE;
-	}
 	if (e->ed.state == EDITOR_LOADING && e->options && (e->target->item_id == 0 || e->orig))
 		form_build(e);
 	return SCREEN_REDRAW;
+}
+
+static int
+plage_options(void *state, void *app, struct db_reply *reply)
+{
+	struct plage_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Plage : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	e->options = reply->data;
+	reply->data = NULL;
+	return plage_ready(e);
+}
+
+static int
+plage_loaded(void *state, void *app, struct db_reply *reply)
+{
+	struct plage_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Plage : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	e->orig = reply->data;
+	reply->data = NULL;
+	return plage_ready(e);
+}
+
+static int
+plage_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct plage_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Plage non enregistrée : %s", db_error_text(reply->error));
+		editor_failed(&e->ed);
+		return SCREEN_REDRAW;
+	}
+	struct db_plage_saved *r = reply->data;
+	if (r->warnings.n > 0) {
+		editor_checked(&e->ed, &r->warnings);
+		return SCREEN_REDRAW;
+	}
+	app_message(app, false,
+	            e->target->item_id ? "Plage d'ouverture modifiée." : "Plage d'ouverture enregistrée.");
+	app_refresh_all(app);
+	return SCREEN_CLOSE;
+}
+
+static int
+plage_deleted(void *state, void *app, struct db_reply *reply)
+{
+	(void)state;
+	if (reply->error || *(int *)reply->data == 0) {
+		app_message(app, true, "Suppression refusée : %s",
+		            reply->error ? db_error_text(reply->error)
+		                         : "plage introuvable ou non modifiable");
+		return SCREEN_CLOSE;
+	}
+	app_message(app, false, "Plage d'ouverture supprimée.");
+	app_refresh_all(app);
+	return SCREEN_CLOSE;
 }
 
 static int
@@ -453,7 +471,8 @@ const struct screen_ops plage_screen = {
     .draw = plage_draw,
     .key = plage_key,
     .resize = plage_resize,
-    .data = plage_data,
+    .arg_free = free,
     .close = plage_close,
     .hints = form_hints,
+    .keymap = plage_keymap,
 };

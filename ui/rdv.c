@@ -41,7 +41,6 @@ struct rdv_edit {
 	bool picking;                     /* the usager picker has the keyboard */
 	struct db_rdv *orig;              /* when editing */
 	struct db_choices *choices;
-	unsigned long choices_ticket, load_ticket, agenda_ticket, save_ticket;
 	struct form *form;
 	int f_motif, f_date, f_time, f_duration, f_lieu, f_agent, f_agent2, f_context;
 	int motif_shown;                  /* the motif whose duration is in the form */
@@ -58,6 +57,7 @@ struct rdv_edit {
 };
 
 static const enum action form_hints[] = {ACT_SELECT, ACT_NEW, ACT_UNLINK, ACT_CANCEL, ACT_NONE};
+static const enum action rdv_keymap[] = {ACT_SELECT, ACT_NEW, ACT_UNLINK, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
 
 static const struct db_choice_motif *
 motif_find(const struct rdv_edit *e, int id)
@@ -88,6 +88,12 @@ usager_add(struct rdv_edit *e, int id, const char *name)
 	e->usager_names[e->nusagers++] = xstrdup(name);
 }
 
+static int rdv_choices(void *state, void *app, struct db_reply *reply);
+static int rdv_loaded(void *state, void *app, struct db_reply *reply);
+static int rdv_checked(void *state, void *app, struct db_reply *reply);
+static int rdv_saved(void *state, void *app, struct db_reply *reply);
+static int rdv_picked(void *state, struct app *app);
+
 static void *
 rdv_open(struct app *app, void *arg)
 {
@@ -95,9 +101,12 @@ rdv_open(struct app *app, void *arg)
 	e->target = arg;
 	editor_init(&e->ed, EDITOR_LOADING);
 	picker_init(&e->picker);
-	e->choices_ticket = db_send_choices(app_db(app), app_session(app));
+	e->picker.owner = e;
+	e->picker.on_picked = rdv_picked;
+	app_request(app, e, db_send_choices(app_db(app), app_session(app)), rdv_choices);
 	if (e->target->item_id)
-		e->load_ticket = db_send_rdv_load(app_db(app), app_session(app), e->target->item_id);
+		app_request(app, e, db_send_rdv_load(app_db(app), app_session(app), e->target->item_id),
+			    rdv_loaded);
 	return e;
 }
 
@@ -302,7 +311,7 @@ rdv_save(struct rdv_edit *e, struct app *app)
 	    .acknowledge_overlap = e->ed.acknowledged,
 	    .context = form_empty(e->form, e->f_context) ? NULL : form_text(e->form, e->f_context),
 	};
-	e->save_ticket = db_send_rdv_save(app_db(app), app_session(app), &s);
+	app_request(app, e, db_send_rdv_save(app_db(app), app_session(app), &s), rdv_saved);
 	e->ed.state = EDITOR_SENDING;
 }
 
@@ -359,8 +368,10 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 		/* The agents' week, to list what the agent should know. */
 		rdv_date day = cal_time_date(e->start);
 		editor_check(&e->ed);
-		e->agenda_ticket = db_send_agenda(app_db(app), app_session(app), e->agents, e->nagents,
-						  cal_week_start(day), 7, cal_time_date(app_now(app)));
+		app_request(app, e,
+			    db_send_agenda(app_db(app), app_session(app), e->agents, e->nagents,
+					   cal_week_start(day), 7, cal_time_date(app_now(app))),
+			    rdv_checked);
 		return SCREEN_REDRAW;
 	}
 	case FORM_CANCEL:
@@ -370,68 +381,88 @@ rdv_key(void *state, struct app *app, enum action action, wint_t ch, bool is_cod
 	}
 }
 
+/* A usager created in the picker joins the rdv. */
 static int
-rdv_data(void *state, struct app *app, struct db_reply *reply)
+rdv_picked(void *state, struct app *app)
 {
 	struct rdv_edit *e = state;
-	if (e->picking) {
-		enum picker_result pr = picker_data(&e->picker, app, reply);
-		if (pr == PICKER_PICKED)
-			picked(e);
-		if (pr != PICKER_NONE)
-			return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == e->choices_ticket) {
-		e->choices_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Rendez-vous : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->choices = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_RDV && reply->ticket == e->load_ticket) {
-		e->load_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Rendez-vous : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		e->orig = reply->data;
-		reply->data = NULL;
-	} else if (reply->kind == DB_REPLY_AGENDA && reply->ticket == e->agenda_ticket) {
-		e->agenda_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Vérification : %s", db_error_text(reply->error));
-			editor_failed(&e->ed);
-			return SCREEN_REDRAW;
-		}
-		/* With two agents, a holiday or the time of day warns once, not twice. */
-		struct warnings w = {0};
-		for (int k = 0; k < e->nagents; k++)
-			agenda_warnings(reply->data, e->agents[k], e->start, e->start + e->duration,
-					e->target->item_id, app_now(app), &w);
-		if (editor_checked(&e->ed, &w))
-			rdv_save(e, app);
-		return SCREEN_REDRAW;
-	} else if ((reply->kind == DB_REPLY_BOOKED || reply->kind == DB_REPLY_DONE) &&
-		   reply->ticket == e->save_ticket) {
-		e->save_ticket = 0;
-		/* An rdv this agent cannot see (another organisation) or just booked. */
-		if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0 && editor_slot_taken(&e->ed))
-			return SCREEN_REDRAW;
-		if (reply->error) {
-			app_message(app, true, "Rendez-vous non enregistré : %s", db_error_text(reply->error));
-			editor_failed(&e->ed);
-			return SCREEN_REDRAW;
-		}
-		app_message(app, false, e->target->item_id ? "Rendez-vous modifié." : "Rendez-vous enregistré.");
-		app_refresh_all(app);
-		return SCREEN_CLOSE;
-	} else {
+	(void)app;
+	if (!e->picking)
 		return SCREEN_NONE;
-	}
+	picked(e);
+	return SCREEN_REDRAW;
+}
+
+/* The form is built once both the choices and (when editing) the rdv are in. */
+static int
+rdv_ready(struct rdv_edit *e, struct app *app)
+{
 	if (e->ed.state == EDITOR_LOADING && e->choices && (e->target->item_id == 0 || e->orig))
 		form_build(e, app);
 	return SCREEN_REDRAW;
+}
+
+static int
+rdv_choices(void *state, void *app, struct db_reply *reply)
+{
+	struct rdv_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Rendez-vous : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	e->choices = reply->data;
+	reply->data = NULL;
+	return rdv_ready(e, app);
+}
+
+static int
+rdv_loaded(void *state, void *app, struct db_reply *reply)
+{
+	struct rdv_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Rendez-vous : %s", db_error_text(reply->error));
+		return SCREEN_CLOSE;
+	}
+	e->orig = reply->data;
+	reply->data = NULL;
+	return rdv_ready(e, app);
+}
+
+/* The agents' week: what the agent should know before saving. */
+static int
+rdv_checked(void *state, void *app, struct db_reply *reply)
+{
+	struct rdv_edit *e = state;
+	if (reply->error) {
+		app_message(app, true, "Vérification : %s", db_error_text(reply->error));
+		editor_failed(&e->ed);
+		return SCREEN_REDRAW;
+	}
+	/* With two agents, a holiday or the time of day warns once, not twice. */
+	struct warnings w = {0};
+	for (int k = 0; k < e->nagents; k++)
+		agenda_warnings(reply->data, e->agents[k], e->start, e->start + e->duration,
+				e->target->item_id, app_now(app), &w);
+	if (editor_checked(&e->ed, &w))
+		rdv_save(e, app);
+	return SCREEN_REDRAW;
+}
+
+static int
+rdv_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct rdv_edit *e = state;
+	/* An rdv this agent cannot see (another organisation) or just booked. */
+	if (reply->error && strcmp(reply->error->sqlstate, "23P01") == 0 && editor_slot_taken(&e->ed))
+		return SCREEN_REDRAW;
+	if (reply->error) {
+		app_message(app, true, "Rendez-vous non enregistré : %s", db_error_text(reply->error));
+		editor_failed(&e->ed);
+		return SCREEN_REDRAW;
+	}
+	app_message(app, false, e->target->item_id ? "Rendez-vous modifié." : "Rendez-vous enregistré.");
+	app_refresh_all(app);
+	return SCREEN_CLOSE;
 }
 
 /* What Échap, another screen or quitting would lose (app_key asks first). */
@@ -452,9 +483,10 @@ const struct screen_ops rdv_screen = {
     .open = rdv_open,
     .draw = rdv_draw,
     .key = rdv_key,
-    .data = rdv_data,
+    .arg_free = free,
     .close = rdv_close,
     .hints = form_hints,
+    .keymap = rdv_keymap,
 };
 
 /* ------------------------------------------------------------ status */
@@ -466,7 +498,7 @@ const struct screen_ops rdv_screen = {
 struct rdv_status_menu {
 	struct agenda_target *target;
 	struct db_rdv *rdv;
-	unsigned long load_ticket, save_ticket;
+	unsigned long save_ticket; /* a save in flight, 0 when none */
 	struct list list;
 	int choices[RDV_STATUS_COUNT + 1]; /* statuses, then -1 for "delete" */
 	int nchoices;
@@ -474,13 +506,18 @@ struct rdv_status_menu {
 };
 
 static const enum action status_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+static const enum action status_keymap[] = {ACT_SELECT, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int status_loaded(void *state, void *app, struct db_reply *reply);
+static int status_saved(void *state, void *app, struct db_reply *reply);
 
 static void *
 status_open(struct app *app, void *arg)
 {
 	struct rdv_status_menu *m = xcalloc(1, sizeof *m);
 	m->target = arg;
-	m->load_ticket = db_send_rdv_load(app_db(app), app_session(app), m->target->item_id);
+	app_request(app, m, db_send_rdv_load(app_db(app), app_session(app), m->target->item_id),
+		    status_loaded);
 	return m;
 }
 
@@ -563,6 +600,7 @@ status_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 	if (m->confirm_delete) {
 		if (action == ACT_SELECT) {
 			m->save_ticket = db_send_rdv_delete(app_db(app), m->rdv->id);
+			app_request(app, m, m->save_ticket, status_saved);
 			return SCREEN_REDRAW;
 		}
 		if (action == ACT_CANCEL) {
@@ -582,54 +620,55 @@ status_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 			return SCREEN_REDRAW;
 		}
 		m->save_ticket = db_send_rdv_status(app_db(app), m->rdv->id, (enum rdv_status)c);
+		app_request(app, m, m->save_ticket, status_saved);
 		return SCREEN_REDRAW;
 	}
 	return SCREEN_NONE;
 }
 
 static int
-status_data(void *state, struct app *app, struct db_reply *reply)
+status_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct rdv_status_menu *m = state;
-	if (reply->kind == DB_REPLY_RDV && reply->ticket == m->load_ticket) {
-		m->load_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Statut : %s", db_error_text(reply->error));
-			return SCREEN_CLOSE;
-		}
-		m->rdv = reply->data;
-		reply->data = NULL;
-		for (int i = 0; i < m->rdv->nallowed; i++)
-			m->choices[m->nchoices++] = (int)m->rdv->allowed[i];
-		if (strcmp(app_session(app)->access_level, "admin") == 0)
-			m->choices[m->nchoices++] = -1;
-		list_set_count(&m->list, m->nchoices);
-		/* Opened with the delete key: go straight to the confirmation. */
-		if (m->target->remove) {
-			if (m->choices[m->nchoices - 1] == -1) {
-				m->confirm_delete = true;
-			} else {
-				app_message(app, true, "Suppression réservée aux administrateurs.");
-				return SCREEN_CLOSE;
-			}
-		}
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_DONE && reply->ticket == m->save_ticket) {
-		m->save_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "%s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		if (m->confirm_delete && *(int *)reply->data == 0) {
-			app_message(app, true, "Suppression refusée : réservée aux administrateurs de l'organisation.");
-			return SCREEN_CLOSE;
-		}
-		app_message(app, false, m->confirm_delete ? "Rendez-vous supprimé." : "Statut enregistré.");
-		app_refresh_all(app);
+	if (reply->error) {
+		app_message(app, true, "Statut : %s", db_error_text(reply->error));
 		return SCREEN_CLOSE;
 	}
-	return SCREEN_NONE;
+	m->rdv = reply->data;
+	reply->data = NULL;
+	for (int i = 0; i < m->rdv->nallowed; i++)
+		m->choices[m->nchoices++] = (int)m->rdv->allowed[i];
+	if (strcmp(app_session(app)->access_level, "admin") == 0)
+		m->choices[m->nchoices++] = -1;
+	list_set_count(&m->list, m->nchoices);
+	/* Opened with the delete key: go straight to the confirmation. */
+	if (m->target->remove) {
+		if (m->choices[m->nchoices - 1] == -1) {
+			m->confirm_delete = true;
+		} else {
+			app_message(app, true, "Suppression réservée aux administrateurs.");
+			return SCREEN_CLOSE;
+		}
+	}
+	return SCREEN_REDRAW;
+}
+
+static int
+status_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct rdv_status_menu *m = state;
+	m->save_ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "%s", db_error_text(reply->error));
+		return SCREEN_REDRAW;
+	}
+	if (m->confirm_delete && *(int *)reply->data == 0) {
+		app_message(app, true, "Suppression refusée : réservée aux administrateurs de l'organisation.");
+		return SCREEN_CLOSE;
+	}
+	app_message(app, false, m->confirm_delete ? "Rendez-vous supprimé." : "Statut enregistré.");
+	app_refresh_all(app);
+	return SCREEN_CLOSE;
 }
 
 const struct screen_ops rdv_status_screen = {
@@ -637,7 +676,8 @@ const struct screen_ops rdv_status_screen = {
     .open = status_open,
     .draw = status_draw,
     .key = status_key,
-    .data = status_data,
+    .arg_free = free,
     .close = status_close,
     .hints = status_hints,
+    .keymap = status_keymap,
 };

@@ -30,8 +30,8 @@
  * seconds of database reading, zipping or page layout, which must neither
  * freeze this event loop nor hold a transaction open on the connection the
  * other screens share. The child reports "progress DONE TOTAL" lines on a
- * pipe that this screen reads without blocking whenever it draws (at least
- * once a second), then "done ID ROWS" or "error MESSAGE"; it stores the
+ * pipe that the event loop polls for this screen (app_watch), then
+ * "done ID ROWS" or "error MESSAGE"; it stores the
  * file in rdv.exports, where "Mon compte" finds it. The child is detached
  * (double fork): leaving the screen does not stop it.
  */
@@ -61,19 +61,23 @@ struct rdvlist {
 	int offset;
 	bool select_last; /* after moving back a page: select its last row */
 	struct list list;
-	unsigned long ticket, choices_ticket;
+	unsigned long ticket; /* the page in flight, 0 when none */
 	bool reload_pending;
 	struct export_job job;
 };
 
 static const enum action list_hints[] = {
     ACT_SELECT, ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF, ACT_GO_ACCOUNT, ACT_HELP, ACT_NONE};
+static const enum action rdvlist_keymap[] = {ACT_SELECT, ACT_EDIT, ACT_FILTER, ACT_EXPORT_XLSX, ACT_EXPORT_PDF, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
 
 static rdv_date
 today(struct app *app)
 {
 	return cal_time_date(app_now(app));
 }
+
+static int rdvlist_loaded(void *state, void *app, struct db_reply *reply);
+static int rdvlist_choices(void *state, void *app, struct db_reply *reply);
 
 static void
 rdvlist_load(struct rdvlist *s, struct app *app)
@@ -84,6 +88,7 @@ rdvlist_load(struct rdvlist *s, struct app *app)
 	}
 	s->ticket = db_send_rdvlist(app_db(app), &s->filters, today(app), s->offset, PAGE_ROWS,
 	                            rdv_columns_list_fields());
+	app_request(app, s, s->ticket, rdvlist_loaded);
 }
 
 /* ------------------------------------------------------------ filters form */
@@ -206,7 +211,7 @@ job_line(struct export_job *j, struct app *app, char *line)
 	}
 }
 
-/* Read what the child said so far, without blocking. */
+/* Read what the child said so far, without blocking (poll() said there is something). */
 static void
 job_poll(struct export_job *j, struct app *app)
 {
@@ -279,6 +284,17 @@ argv_free(char **argv)
 	free(argv);
 }
 
+/* The pipe is readable or closed: read it; once the export ended, stop polling it. */
+static int
+job_ready(void *state, struct app *app, int fd)
+{
+	struct rdvlist *s = state;
+	job_poll(&s->job, app);
+	if (s->job.fd != fd)
+		app_unwatch(app, fd);
+	return SCREEN_REDRAW;
+}
+
 static bool
 job_start(struct rdvlist *s, struct app *app, enum export_format format)
 {
@@ -328,6 +344,7 @@ job_start(struct rdvlist *s, struct app *app, enum export_format format)
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	free(j->outcome);
 	*j = (struct export_job){.running = true, .format = format, .fd = p[0], .total = -1};
+	app_watch(app, s, j->fd, job_ready);
 	app_message(app, false, "Export .%s lancé", export_format_name(format));
 	return true;
 }
@@ -341,7 +358,7 @@ rdvlist_open(struct app *app, void *arg)
 	struct rdvlist *s = xcalloc(1, sizeof *s);
 	s->job.fd = -1;
 	s->list.selected = -1;
-	s->choices_ticket = db_send_rdvlist_choices(app_db(app));
+	app_request(app, s, db_send_rdvlist_choices(app_db(app)), rdvlist_choices);
 	rdvlist_load(s, app);
 	return s;
 }
@@ -543,7 +560,6 @@ static void
 rdvlist_draw(void *state, struct app *app)
 {
 	struct rdvlist *s = state;
-	job_poll(&s->job, app);
 
 	/* Title: the count and the rows shown. */
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
@@ -627,7 +643,6 @@ static int
 rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is_code)
 {
 	struct rdvlist *s = state;
-	job_poll(&s->job, app);
 	if (s->editing) {
 		switch (form_key(s->form, ch, is_code)) {
 		case FORM_SUBMIT:
@@ -642,10 +657,7 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 		case FORM_NONE:
 			break;
 		}
-		/* Navigation keys still leave the screen; the rest is for the form. */
-		if (action == ACT_GO_AGENDA || action == ACT_GO_SEARCH ||
-		    action == ACT_GO_ACCOUNT || action == ACT_GO_ADMIN || action == ACT_HELP)
-			return SCREEN_NONE;
+		/* The rest is for the form (the main screens' keys never come here: ui/app.c). */
 		return SCREEN_REDRAW;
 	}
 	switch (action) {
@@ -697,22 +709,23 @@ rdvlist_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 }
 
 static int
-rdvlist_data(void *state, struct app *app, struct db_reply *reply)
+rdvlist_choices(void *state, void *app, struct db_reply *reply)
 {
 	struct rdvlist *s = state;
-	if (reply->kind == DB_REPLY_RDVLIST_CHOICES && reply->ticket == s->choices_ticket) {
-		s->choices_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Filtres : %s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		s->choices = reply->data;
-		reply->data = NULL;
-		form_build(s);
+	if (reply->error) {
+		app_message(app, true, "Filtres : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind != DB_REPLY_RDVLIST || reply->ticket != s->ticket)
-		return SCREEN_NONE;
+	s->choices = reply->data;
+	reply->data = NULL;
+	form_build(s);
+	return SCREEN_REDRAW;
+}
+
+static int
+rdvlist_loaded(void *state, void *app, struct db_reply *reply)
+{
+	struct rdvlist *s = state;
 	s->ticket = 0;
 	if (reply->error) {
 		app_message(app, true, "Liste des RDV : %s", db_error_text(reply->error));
@@ -771,8 +784,8 @@ const struct screen_ops rdvlist_screen = {
     .draw = rdvlist_draw,
     .key = rdvlist_key,
     .resize = rdvlist_resize,
-    .data = rdvlist_data,
     .changed = rdvlist_changed,
     .close = rdvlist_close,
     .hints = list_hints,
+    .keymap = rdvlist_keymap,
 };

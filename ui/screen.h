@@ -47,18 +47,36 @@ struct screen_ops {
 	void (*draw)(void *state, struct app *app);
 	int (*key)(void *state, struct app *app, enum action action, wint_t ch, bool is_code);
 	int (*resize)(void *state, struct app *app);
-	/* A reply to one of this screen's requests; the screen frees it. */
-	int (*data)(void *state, struct app *app, struct db_reply *reply);
 	/* Something changed in the database (change feed, reconnection). */
 	int (*changed)(void *state, struct app *app);
 	void (*close)(void *state);
 	/* Short hints for the status line: the actions worth showing here. */
 	const enum action *hints;
+	/*
+	 * The screen's keymap, as tig's per-view keymaps: the actions it takes,
+	 * ACT_NONE-terminated. key() receives only these; any other key arrives
+	 * as ACT_NONE with its raw ch (text for a focused field, which takes the
+	 * keys of keys_field_help()). The application's actions (quit, help, the
+	 * main screens) are handled by ui/app.c alone unless listed here; Échap
+	 * is the screen's when listed.
+	 */
+	const enum action *keymap;
+	/* A dialog over the screen below: q and Échap close it (q never quits from it). */
+	bool dialog;
 	/* Optional: enum screen_input flags for the current state (none when NULL). */
 	unsigned (*input)(void *state);
 	/* Optional: text for the status line, e.g. "3 rendez-vous à renseigner". Borrowed. */
 	const char *(*status)(void *state);
+	/*
+	 * Optional: frees the arg of app_push(). Set when the screen takes
+	 * ownership of its arg (open() keeps or frees it); app_push() calls it
+	 * when the screen cannot be opened. NULL: arg is borrowed (or NULL).
+	 */
+	void (*arg_free)(void *arg);
 };
+
+/* The actions moving in a list (ui/list.c), for the keymaps of screens that have one. */
+#define KEYMAP_LIST ACT_SLOT_PREV, ACT_SLOT_NEXT, ACT_WEEK_PREV, ACT_WEEK_NEXT
 
 /* What screens may use of the application. */
 struct db *app_db(struct app *app);
@@ -68,11 +86,65 @@ rdv_time app_now(struct app *app);
 /* A message in the status line until the next key. */
 void app_message(struct app *app, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Open a screen above the current one. */
+/*
+ * Open a screen above the current one. arg goes to ops->open(); when
+ * ops->arg_free is set the screen owns it, and it is freed here if the
+ * screen cannot be opened (MAX_SCREENS open already).
+ */
 void app_push(struct app *app, const struct screen_ops *ops, void *arg);
+
+/*
+ * Requests. A screen sends with db_send_*(app_db(app), …) and binds the
+ * returned ticket to its state and a completion, which the event loop calls
+ * once with the reply (loop is the struct app *), and only that one: no
+ * other screen sees the reply. Closing the screen cancels its requests (the
+ * reply's data is freed, the completion is not called). The completion
+ * returns enum screen_result flags; SCREEN_CLOSE closes the owner.
+ */
+void app_request(struct app *app, void *state, unsigned long ticket, db_complete_fn done);
+/* The same for a part of a screen (a picker): done gets arg; state still owns the request. */
+void app_request_arg(struct app *app, void *state, unsigned long ticket, db_complete_fn done, void *arg);
+
+/*
+ * A file descriptor to poll for reading while the screen is open (a child's
+ * pipe): ready() runs when poll() reports it, readable or closed. Remove it
+ * with app_unwatch() before closing fd; closing the screen removes it.
+ */
+void app_watch(struct app *app, void *state, int fd, int (*ready)(void *state, struct app *app, int fd));
+void app_unwatch(struct app *app, int fd);
+
+/* Call fn once, ms milliseconds from now, unless the screen closed. */
+void app_after(struct app *app, void *state, int ms, int (*fn)(void *state, struct app *app));
+
+/*
+ * Retry delays, the reconnection's: 500 ms, then doubling up to 4 s. A load
+ * that fails is sent again after backoff_delay(), never at once; reset it
+ * when a load succeeds.
+ */
+struct backoff {
+	int next_ms;
+};
+int backoff_delay(struct backoff *b);
+void backoff_reset(struct backoff *b);
+
+/* Close the screen of state, wherever it is in the stack (nothing if it is not open). */
+void app_close(struct app *app, void *state);
 
 /* Ask every open screen to load its data again (after a change made here). */
 void app_refresh_all(struct app *app);
+
+/*
+ * The same, saying what changed, for the screens that must follow it (a
+ * record whose usager was merged into another shows the survivor). During
+ * those changed() callbacks app_change() returns it; otherwise NULL (the
+ * change feed, a reconnection, Ctrl+L, app_refresh_all()).
+ */
+struct app_change {
+	int usager_removed;  /* two usagers merged: the one that went into … */
+	int usager_survivor; /* … this one */
+};
+void app_refresh_after(struct app *app, const struct app_change *change);
+const struct app_change *app_change(struct app *app);
 
 /* What "Trouver un RDV" hands to the booking screen, which owns and frees it. */
 struct booking_request {
@@ -84,6 +156,7 @@ struct booking_request {
 	char *lieu_name;        /* NULL: no lieu */
 	int usager_id;          /* chosen before the search (0: pick one) */
 	char *usager_name;      /* its name, or NULL */
+	void *close_too;        /* a screen to close as well once booked (borrowed), or NULL */
 };
 
 /*

@@ -46,7 +46,6 @@ struct search {
 	struct form *form;
 	int f_service, f_motif, f_agent, f_lieu, f_from;
 	struct db_choices *choices;
-	unsigned long choices_ticket;
 	enum focus focus;
 	/* The search shown. */
 	bool searched;
@@ -73,6 +72,7 @@ struct search {
 
 static const enum action search_hints[] = {ACT_SELECT, ACT_WEEK_NEXT, ACT_JUMP_NEXT, ACT_CANCEL,
 					   ACT_NONE};
+static const enum action search_keymap[] = {ACT_SELECT, ACT_JUMP_NEXT, ACT_CANCEL, ACT_DAY_PREV, ACT_DAY_NEXT, KEYMAP_LIST, ACT_NONE};
 
 static rdv_date
 today(struct app *app)
@@ -159,6 +159,11 @@ fill_choices(struct search *s)
 	fill_agents(s);
 }
 
+static int search_choices(void *state, void *app, struct db_reply *reply);
+static int search_week(void *state, void *app, struct db_reply *reply);
+static int search_first(void *state, void *app, struct db_reply *reply);
+static int search_lieu_first(void *arg, void *app, struct db_reply *reply);
+
 static void *
 search_open(struct app *app, void *arg)
 {
@@ -171,7 +176,7 @@ search_open(struct app *app, void *arg)
 	s->f_lieu = form_add_choice(s->form, "Lieu", false);
 	s->f_from = form_add_date(s->form, "À partir du", true, today(app), true);
 	s->form->focus = s->f_motif;
-	s->choices_ticket = db_send_choices(app_db(app), app_session(app));
+	app_request(app, s, db_send_choices(app_db(app), app_session(app)), search_choices);
 	return s;
 }
 
@@ -194,13 +199,21 @@ results_clear(struct search *s)
 	s->per_line = 0;
 }
 
+/* Frees a struct search_request (the arg of app_push()). */
+static void
+search_request_free(void *arg)
+{
+	struct search_request *r = arg;
+	if (r)
+		free(r->usager_name);
+	free(r);
+}
+
 static void
 search_close(void *state)
 {
 	struct search *s = state;
-	if (s->request)
-		free(s->request->usager_name);
-	free(s->request);
+	search_request_free(s->request);
 	results_clear(s);
 	form_free(s->form);
 	db_choices_free(s->choices);
@@ -229,11 +242,19 @@ request_init(struct db_slots_request *r, const struct search *s, struct app *app
 static void
 search_send(struct search *s, struct app *app)
 {
+	/* A new search: the answers to the one before are not wanted any more. */
+	db_cancel(app_db(app), s->week_ticket);
+	db_cancel(app_db(app), s->first_ticket);
+	for (int i = 0; i < s->nfirsts; i++)
+		if (!s->firsts[i].done)
+			db_cancel(app_db(app), s->firsts[i].ticket);
+	s->week_ticket = s->first_ticket = 0;
 	results_clear(s);
 	s->searched = true;
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
 	s->week_ticket = db_send_slots(app_db(app), &r);
+	app_request(app, s, s->week_ticket, search_week);
 	/* Next availability: over the default 26 weeks, not this week only. */
 	r.first = true;
 	r.to = 0;
@@ -245,9 +266,11 @@ search_send(struct search *s, struct app *app)
 			lf->lieu_id = s->choices->lieux[i].id;
 			r.lieu_id = lf->lieu_id;
 			lf->ticket = db_send_slots(app_db(app), &r);
+			app_request_arg(app, s, lf->ticket, search_lieu_first, lf);
 		}
 	} else {
 		s->first_ticket = db_send_slots(app_db(app), &r);
+		app_request(app, s, s->first_ticket, search_first);
 	}
 }
 
@@ -678,6 +701,8 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		if (s->request) {
 			b->usager_id = s->request->usager_id;
 			b->usager_name = xstrdup(s->request->usager_name);
+			/* Opened for a usager: once booked, back to where it was opened (the record). */
+			b->close_too = s;
 		}
 		app_push(app, &booking_screen, b);
 		return SCREEN_REDRAW;
@@ -688,51 +713,58 @@ search_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 }
 
 static int
-search_data(void *state, struct app *app, struct db_reply *reply)
+search_choices(void *state, void *app, struct db_reply *reply)
 {
 	struct search *s = state;
-	/*
-	 * Opened for a usager: once the booking screen above has booked, the
-	 * search has done its job; back to where it was opened (the record).
-	 * The booking screen closes first (replies go top down).
-	 */
-	if (s->request && reply->kind == DB_REPLY_BOOKED && reply->error == NULL)
-		return SCREEN_CLOSE;
-	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == s->choices_ticket) {
-		s->choices_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Critères : %s", db_error_text(reply->error));
-			return SCREEN_REDRAW;
-		}
-		s->choices = reply->data;
-		reply->data = NULL;
-		fill_choices(s);
+	if (reply->error) {
+		app_message(app, true, "Critères : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
 	}
-	if (reply->kind != DB_REPLY_SLOTS)
-		return SCREEN_NONE;
-	struct db_slots_result *res = reply->error ? NULL : reply->data;
-	if (reply->error && (reply->ticket == s->week_ticket || reply->ticket == s->first_ticket))
+	s->choices = reply->data;
+	reply->data = NULL;
+	fill_choices(s);
+	return SCREEN_REDRAW;
+}
+
+/* The week's slots, or the next availability: the results are laid out again. */
+static int
+search_slots(struct search *s, struct app *app, struct db_reply *reply, struct db_slots_result **into)
+{
+	if (reply->error)
 		app_message(app, true, "Créneaux : %s", db_error_text(reply->error));
-	if (reply->ticket == s->week_ticket) {
-		s->week_ticket = 0;
-		s->week = res;
-		reply->data = NULL;
-	} else if (reply->ticket == s->first_ticket) {
-		s->first_ticket = 0;
-		s->first = res;
-		reply->data = NULL;
-	} else {
-		for (int i = 0; i < s->nfirsts; i++)
-			if (s->firsts[i].ticket == reply->ticket && !s->firsts[i].done) {
-				s->firsts[i].done = true;
-				s->firsts[i].found = res && res->n > 0;
-				if (s->firsts[i].found)
-					s->firsts[i].start = res->slots[0].start;
-			}
-		return SCREEN_REDRAW;
-	}
-	s->per_line = 0; /* lay out again */
+	*into = reply->error ? NULL : reply->data;
+	reply->data = NULL;
+	s->per_line = 0;
+	return SCREEN_REDRAW;
+}
+
+static int
+search_week(void *state, void *app, struct db_reply *reply)
+{
+	struct search *s = state;
+	s->week_ticket = 0;
+	return search_slots(s, app, reply, &s->week);
+}
+
+static int
+search_first(void *state, void *app, struct db_reply *reply)
+{
+	struct search *s = state;
+	s->first_ticket = 0;
+	return search_slots(s, app, reply, &s->first);
+}
+
+/* The next availability at one lieu (to order the lieux). */
+static int
+search_lieu_first(void *arg, void *app, struct db_reply *reply)
+{
+	struct lieu_first *lf = arg;
+	(void)app;
+	const struct db_slots_result *res = reply->error ? NULL : reply->data;
+	lf->done = true;
+	lf->found = res && res->n > 0;
+	if (lf->found)
+		lf->start = res->slots[0].start;
 	return SCREEN_REDRAW;
 }
 
@@ -773,8 +805,9 @@ const struct screen_ops search_screen = {
     .draw = search_draw,
     .key = search_key,
     .resize = search_resize,
-    .data = search_data,
+    .arg_free = search_request_free,
     .changed = search_changed,
     .close = search_close,
     .hints = search_hints,
+    .keymap = search_keymap,
 };

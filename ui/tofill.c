@@ -24,12 +24,17 @@ struct to_fill {
 };
 
 static const enum action to_fill_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+static const enum action to_fill_keymap[] = {ACT_SELECT, ACT_STATUS, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int to_fill_loaded(void *state, void *app, struct db_reply *reply);
 
 static void
 to_fill_load(struct to_fill *t, struct app *app)
 {
-	if (t->ticket == 0)
-		t->ticket = db_send_to_fill(app_db(app), app_session(app), cal_time_date(app_now(app)));
+	if (t->ticket != 0)
+		return;
+	t->ticket = db_send_to_fill(app_db(app), app_session(app), cal_time_date(app_now(app)));
+	app_request(app, t, t->ticket, to_fill_loaded);
 }
 
 static void *
@@ -102,11 +107,9 @@ to_fill_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 }
 
 static int
-to_fill_data(void *state, struct app *app, struct db_reply *reply)
+to_fill_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct to_fill *t = state;
-	if (reply->kind != DB_REPLY_RDV_LIST || reply->ticket != t->ticket)
-		return SCREEN_NONE;
 	t->ticket = 0;
 	if (reply->error) {
 		app_message(app, true, "Rendez-vous à renseigner : %s", db_error_text(reply->error));
@@ -131,8 +134,8 @@ const struct screen_ops to_fill_screen = {
     .open = to_fill_open,
     .draw = to_fill_draw,
     .key = to_fill_key,
-    .data = to_fill_data,
     .changed = to_fill_changed,
     .close = to_fill_close,
     .hints = to_fill_hints,
+    .keymap = to_fill_keymap,
 };

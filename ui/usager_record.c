@@ -36,17 +36,15 @@ struct record {
 	int id;                         /* 0 while creating */
 	struct db_usager_record *rec;
 	struct usager_stats stats;
-	unsigned long load_ticket;
 	struct db_usager_dups *dups;
-	unsigned long dups_ticket;
 	struct list dup_list;
 	bool dup_focus;                 /* ↑↓ move over the duplicates, not the rdvs */
 	struct list rdv_list;           /* lines: header, upcoming, header, history */
 	struct form *form;              /* non-NULL while editing */
 	char *form_error;               /* why the last save failed */
-	unsigned long save_ticket;
+	unsigned long save_ticket;      /* in flight, 0 when none */
 	/* Creating: usagers the new one may duplicate, shown before saving. */
-	unsigned long match_ticket;
+	unsigned long match_ticket;     /* in flight, 0 when none */
 	struct usager *pending;         /* what is saved once confirmed */
 	struct db_usager_dups *matches; /* non-NULL: the warning is shown */
 };
@@ -56,14 +54,27 @@ enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_PO
 
 static const enum action record_hints[] = {ACT_SELECT, ACT_NEW_RDV, ACT_EDIT_USAGER, ACT_DUPLICATES,
 					   ACT_MERGE, ACT_CANCEL, ACT_NONE};
+static const enum action record_keymap[] = {ACT_SELECT, ACT_NEW_RDV, ACT_EDIT, ACT_EDIT_USAGER, ACT_DUPLICATES, ACT_MERGE, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int record_loaded(void *state, void *app, struct db_reply *reply);
+static int record_dups(void *state, void *app, struct db_reply *reply);
+static int record_matched(void *state, void *app, struct db_reply *reply);
+static int record_saved(void *state, void *app, struct db_reply *reply);
 
 static void
 record_load(struct record *r, struct app *app)
 {
 	if (r->id == 0)
 		return;
-	r->load_ticket = db_send_usager_load(app_db(app), app_session(app), r->id);
-	r->dups_ticket = db_send_usager_duplicates(app_db(app), r->id, 20);
+	app_request(app, r, db_send_usager_load(app_db(app), app_session(app), r->id), record_loaded);
+	app_request(app, r, db_send_usager_duplicates(app_db(app), r->id, 20), record_dups);
+}
+
+static void
+record_save(struct record *r, struct app *app, const struct usager *u)
+{
+	r->save_ticket = db_send_usager_save(app_db(app), app_session(app), u);
+	app_request(app, r, r->save_ticket, record_saved);
 }
 
 static void
@@ -522,7 +533,7 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 	if (r->form && r->matches) {
 		/* The duplicate warning: create anyway, or back to the form as typed. */
 		if (action == ACT_SELECT && r->save_ticket == 0) {
-			r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
+			record_save(r, app, r->pending);
 			matches_clear(r);
 		} else if (action == ACT_CANCEL) {
 			matches_clear(r);
@@ -540,8 +551,9 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 				usager_free(r->pending);
 				r->pending = u;
 				r->match_ticket = db_send_usager_matches(app_db(app), u, 5);
+				app_request(app, r, r->match_ticket, record_matched);
 			} else if (u) {
-				r->save_ticket = db_send_usager_save(app_db(app), app_session(app), u);
+				record_save(r, app, u);
 				usager_free(u);
 			}
 			return SCREEN_REDRAW;
@@ -603,97 +615,96 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 }
 
 static int
-record_data(void *state, struct app *app, struct db_reply *reply)
+record_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct record *r = state;
-	if (reply->kind == DB_REPLY_USAGER_RECORD && reply->ticket == r->load_ticket) {
-		r->load_ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Fiche usager : %s", db_error_text(reply->error));
-			return r->rec ? SCREEN_REDRAW : SCREEN_CLOSE;
-		}
-		db_usager_record_free(r->rec);
-		r->rec = reply->data;
+	if (reply->error) {
+		app_message(app, true, "Fiche usager : %s", db_error_text(reply->error));
+		return r->rec ? SCREEN_REDRAW : SCREEN_CLOSE;
+	}
+	db_usager_record_free(r->rec);
+	r->rec = reply->data;
+	reply->data = NULL;
+	record_stats(r, app);
+	list_set_count(&r->rdv_list, (int)r->rec->nrdvs + 2);
+	rdv_cursor_fix(r, upcoming_count(r, app_now(app)), 1);
+	return SCREEN_REDRAW;
+}
+
+static int
+record_dups(void *state, void *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	(void)app;
+	if (!reply->error) {
+		db_usager_dups_free(r->dups);
+		r->dups = reply->data;
 		reply->data = NULL;
-		record_stats(r, app);
-		list_set_count(&r->rdv_list, (int)r->rec->nrdvs + 2);
-		rdv_cursor_fix(r, upcoming_count(r, app_now(app)), 1);
-		return SCREEN_REDRAW;
+		list_set_count(&r->dup_list, (int)r->dups->n);
+		if (r->dups->n == 0)
+			r->dup_focus = false;
 	}
-	if (reply->kind == DB_REPLY_USAGER_DUPLICATES && reply->ticket == r->dups_ticket) {
-		r->dups_ticket = 0;
-		if (!reply->error) {
-			db_usager_dups_free(r->dups);
-			r->dups = reply->data;
-			reply->data = NULL;
-			list_set_count(&r->dup_list, (int)r->dups->n);
-			if (r->dups->n == 0)
-				r->dup_focus = false;
-		}
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == r->match_ticket) {
-		r->match_ticket = 0;
-		if (r->pending == NULL || r->form == NULL)
-			return SCREEN_NONE;
-		struct db_usager_dups *m = reply->error ? NULL : reply->data;
-		if (m && m->n > 0) {
-			reply->data = NULL;
-			r->matches = m;
-			app_message(app, true, "Usager peut-être déjà enregistré");
-			return SCREEN_REDRAW;
-		}
-		/* No match (or the check failed: the database still refuses a duplicate e-mail). */
-		r->save_ticket = db_send_usager_save(app_db(app), app_session(app), r->pending);
-		usager_free(r->pending);
-		r->pending = NULL;
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_USAGER_SAVED && reply->ticket == r->save_ticket) {
-		r->save_ticket = 0;
-		if (reply->error) {
-			/* The form keeps what was typed; the database says what is wrong. */
-			if (strcmp(reply->error->sqlstate, "23505") == 0)
-				r->form->focus = F_EMAIL;
-			free(r->form_error);
-			r->form_error = xstrdup(reply->error->message);
-			/* "l'adresse e-mail … est déjà celle de …" starts a sentence here. */
-			if (r->form_error[0] >= 'a' && r->form_error[0] <= 'z')
-				r->form_error[0] = (char)(r->form_error[0] - 'a' + 'A');
-			app_message(app, true, "%s", r->form_error);
-			return SCREEN_REDRAW;
-		}
-		r->id = *(int *)reply->data;
-		form_free(r->form);
-		r->form = NULL;
-		free(r->form_error);
-		r->form_error = NULL;
-		app_message(app, false, "Fiche enregistrée.");
-		record_load(r, app);
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind == DB_REPLY_USAGER_SAVED && !reply->error && *(int *)reply->data == r->id &&
-	    r->form == NULL) {
-		record_load(r, app);
+	return SCREEN_REDRAW;
+}
+
+static int
+record_matched(void *state, void *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	r->match_ticket = 0;
+	if (r->pending == NULL || r->form == NULL)
 		return SCREEN_NONE;
+	struct db_usager_dups *m = reply->error ? NULL : reply->data;
+	if (m && m->n > 0) {
+		reply->data = NULL;
+		r->matches = m;
+		app_message(app, true, "Usager peut-être déjà enregistré");
+		return SCREEN_REDRAW;
 	}
-	if (reply->kind == DB_REPLY_USAGER_MERGED && !reply->error) {
-		const struct db_usager_merged *m = reply->data;
-		if (m->removed == r->id || m->survivor == r->id) {
-			/* This record was merged: show the one that survives. */
-			r->id = m->survivor;
-			record_load(r, app);
-		} else if (r->dups) {
-			r->dups_ticket = db_send_usager_duplicates(app_db(app), r->id, 20);
-		}
+	/* No match (or the check failed: the database still refuses a duplicate e-mail). */
+	record_save(r, app, r->pending);
+	usager_free(r->pending);
+	r->pending = NULL;
+	return SCREEN_REDRAW;
+}
+
+static int
+record_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	r->save_ticket = 0;
+	if (reply->error) {
+		/* The form keeps what was typed; the database says what is wrong. */
+		if (strcmp(reply->error->sqlstate, "23505") == 0)
+			r->form->focus = F_EMAIL;
+		free(r->form_error);
+		r->form_error = xstrdup(reply->error->message);
+		/* "l'adresse e-mail … est déjà celle de …" starts a sentence here. */
+		if (r->form_error[0] >= 'a' && r->form_error[0] <= 'z')
+			r->form_error[0] = (char)(r->form_error[0] - 'a' + 'A');
+		app_message(app, true, "%s", r->form_error);
+		return SCREEN_REDRAW;
 	}
-	return SCREEN_NONE;
+	r->id = *(int *)reply->data;
+	/* The other screens follow (another record of this usager, the search's hits). */
+	app_refresh_all(app);
+	form_free(r->form);
+	r->form = NULL;
+	free(r->form_error);
+	r->form_error = NULL;
+	app_message(app, false, "Fiche enregistrée.");
+	record_load(r, app);
+	return SCREEN_REDRAW;
 }
 
 static int
 record_changed(void *state, struct app *app)
 {
 	struct record *r = state;
+	const struct app_change *c = app_change(app);
+	/* This record was merged into another: show the one that survives. */
+	if (c && c->usager_removed && c->usager_removed == r->id)
+		r->id = c->usager_survivor;
 	if (r->form == NULL)
 		record_load(r, app);
 	return SCREEN_NONE;
@@ -726,8 +737,9 @@ const struct screen_ops usager_record_screen = {
     .draw = record_draw,
     .key = record_key,
     .resize = record_resize,
-    .data = record_data,
+    .arg_free = (void (*)(void *))usager_screen_arg_free,
     .changed = record_changed,
     .close = record_close,
     .hints = record_hints,
+    .keymap = record_keymap,
 };

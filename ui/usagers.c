@@ -106,6 +106,7 @@ usager_finder_clear(struct usager_finder *f)
 	drop_hits(f);
 	f->ticket = 0;
 }
+static int finder_found(void *arg, void *app, struct db_reply *r);
 
 static void
 finder_send(struct usager_finder *f, struct app *app)
@@ -120,6 +121,7 @@ finder_send(struct usager_finder *f, struct app *app)
 	free(f->sent);
 	f->sent = xstrdup(text);
 	f->ticket = db_send_usager_search(app_db(app), text, f->limit);
+	app_request_arg(app, f->owner, f->ticket, finder_found, f);
 }
 
 void
@@ -165,11 +167,13 @@ usager_finder_edit(struct usager_finder *f, struct app *app, wint_t ch, bool is_
 	return r;
 }
 
-bool
-usager_finder_data(struct usager_finder *f, struct app *app, struct db_reply *r)
+/* The hits (a finder cleared since it was sent has another ticket, or none). */
+static int
+finder_found(void *arg, void *app, struct db_reply *r)
 {
-	if (r->kind != DB_REPLY_USAGER_SEARCH || r->ticket != f->ticket || f->ticket == 0)
-		return false;
+	struct usager_finder *f = arg;
+	if (r->ticket != f->ticket)
+		return SCREEN_NONE;
 	f->ticket = 0;
 	if (r->error) {
 		app_message(app, true, "Recherche : %s", db_error_text(r->error));
@@ -186,7 +190,7 @@ usager_finder_data(struct usager_finder *f, struct app *app, struct db_reply *r)
 	}
 	if (strcmp(f->sent, usager_finder_text(f)) != 0)
 		finder_send(f, app);
-	return true;
+	return SCREEN_REDRAW;
 }
 
 const struct db_usager_hit *
@@ -271,6 +275,7 @@ struct usagers {
 
 static const enum action usagers_hints[] = {ACT_SELECT, ACT_NEW, ACT_MERGE, ACT_DUPLICATES,
 					    ACT_HELP, ACT_NONE};
+static const enum action usagers_keymap[] = {ACT_SELECT, ACT_NEW, ACT_MERGE, ACT_DUPLICATES, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
 
 static void *
 usagers_open(struct app *app, void *arg)
@@ -279,6 +284,7 @@ usagers_open(struct app *app, void *arg)
 	(void)arg;
 	struct usagers *u = xcalloc(1, sizeof *u);
 	usager_finder_init(&u->finder, "Rechercher :", SEARCH_LIMIT);
+	u->finder.owner = u;
 	return u;
 }
 
@@ -368,19 +374,6 @@ usagers_key(void *state, struct app *app, enum action action, wint_t ch, bool is
 }
 
 static int
-usagers_data(void *state, struct app *app, struct db_reply *reply)
-{
-	struct usagers *u = state;
-	if (usager_finder_data(&u->finder, app, reply))
-		return SCREEN_REDRAW;
-	/* A record saved or two merged elsewhere: the hits may be stale. */
-	if ((reply->kind == DB_REPLY_USAGER_SAVED || reply->kind == DB_REPLY_USAGER_MERGED) &&
-	    !reply->error && !form_empty(u->finder.form, 0))
-		usager_finder_refresh(&u->finder, app);
-	return SCREEN_NONE;
-}
-
-static int
 usagers_changed(void *state, struct app *app)
 {
 	struct usagers *u = state;
@@ -397,16 +390,25 @@ usagers_resize(void *state, struct app *app)
 	return SCREEN_REDRAW;
 }
 
+/* The search field always has the keyboard: letters and digits are text there. */
+static unsigned
+usagers_input(void *state)
+{
+	(void)state;
+	return INPUT_FORM;
+}
+
 const struct screen_ops usagers_screen = {
+    .input = usagers_input,
     .name = "usagers",
     .open = usagers_open,
     .draw = usagers_draw,
     .key = usagers_key,
     .resize = usagers_resize,
-    .data = usagers_data,
     .changed = usagers_changed,
     .close = usagers_close,
     .hints = usagers_hints,
+    .keymap = usagers_keymap,
 };
 
 /* ------------------------------------------------------------ Doublons probables */
@@ -418,6 +420,18 @@ struct duplicates {
 };
 
 static const enum action duplicates_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+static const enum action duplicates_keymap[] = {ACT_SELECT, ACT_MERGE, ACT_CANCEL, KEYMAP_LIST, ACT_NONE};
+
+static int duplicates_loaded(void *state, void *app, struct db_reply *reply);
+
+static void
+duplicates_load(struct duplicates *d, struct app *app)
+{
+	if (d->ticket)
+		return;
+	d->ticket = db_send_usager_duplicates(app_db(app), 0, 200);
+	app_request(app, d, d->ticket, duplicates_loaded);
+}
 
 static void *
 duplicates_open(struct app *app, void *arg)
@@ -425,7 +439,7 @@ duplicates_open(struct app *app, void *arg)
 	(void)arg;
 	struct duplicates *d = xcalloc(1, sizeof *d);
 	list_set_count(&d->list, 0);
-	d->ticket = db_send_usager_duplicates(app_db(app), 0, 200);
+	duplicates_load(d, app);
 	return d;
 }
 
@@ -501,32 +515,26 @@ duplicates_key(void *state, struct app *app, enum action action, wint_t ch, bool
 }
 
 static int
-duplicates_data(void *state, struct app *app, struct db_reply *reply)
+duplicates_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct duplicates *d = state;
-	if (reply->kind == DB_REPLY_USAGER_DUPLICATES && reply->ticket == d->ticket) {
-		d->ticket = 0;
-		if (reply->error) {
-			app_message(app, true, "Doublons : %s", db_error_text(reply->error));
-		} else {
-			db_usager_dups_free(d->dups);
-			d->dups = reply->data;
-			reply->data = NULL;
-			list_set_count(&d->list, (int)d->dups->n);
-		}
-		return SCREEN_REDRAW;
+	d->ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Doublons : %s", db_error_text(reply->error));
+	} else {
+		db_usager_dups_free(d->dups);
+		d->dups = reply->data;
+		reply->data = NULL;
+		list_set_count(&d->list, (int)d->dups->n);
 	}
-	if (reply->kind == DB_REPLY_USAGER_MERGED && !reply->error && d->ticket == 0)
-		d->ticket = db_send_usager_duplicates(app_db(app), 0, 200);
-	return SCREEN_NONE;
+	return SCREEN_REDRAW;
 }
 
+/* Something changed (two usagers merged here, or elsewhere): the pairs may have too. */
 static int
 duplicates_changed(void *state, struct app *app)
 {
-	struct duplicates *d = state;
-	if (d->ticket == 0)
-		d->ticket = db_send_usager_duplicates(app_db(app), 0, 200);
+	duplicates_load(state, app);
 	return SCREEN_NONE;
 }
 
@@ -536,8 +544,8 @@ const struct screen_ops duplicates_screen = {
     .draw = duplicates_draw,
     .key = duplicates_key,
     .resize = usagers_resize,
-    .data = duplicates_data,
     .changed = duplicates_changed,
     .close = duplicates_close,
     .hints = duplicates_hints,
+    .keymap = duplicates_keymap,
 };

@@ -29,6 +29,7 @@ struct usager_finder {
 	char *shown;                  /* the text the hits answer */
 	int limit;
 	int min_len;                  /* shorter texts are not searched (1 by default) */
+	void *owner;                  /* the screen that owns its requests; set after init */
 };
 
 void usager_finder_init(struct usager_finder *f, const char *label, int limit);
@@ -49,8 +50,6 @@ enum form_result usager_finder_edit(struct usager_finder *f, struct app *app, wi
 bool usager_finder_searching(const struct usager_finder *f);
 /* True when the text is too short to be searched. */
 bool usager_finder_too_short(const struct usager_finder *f);
-/* A reply: true when it was this finder's (the reply's data is taken). */
-bool usager_finder_data(struct usager_finder *f, struct app *app, struct db_reply *r);
 /* The selected hit, or NULL. Borrowed until the next reply. */
 const struct db_usager_hit *usager_finder_selected(const struct usager_finder *f);
 /* The text typed, borrowed: valid until the next key or usager_finder_set_text(). */

@@ -48,7 +48,7 @@ struct week {
 	unsigned long ticket;   /* the agenda request in flight, 0 when none */
 	bool reload_pending;    /* a change arrived while loading */
 	struct db_choices *choices; /* agents' names, for headers and the selection */
-	unsigned long choices_ticket;
+	struct backoff retry;   /* a failed load is sent again after a delay */
 	char status_text[64];
 	/* Layout, recomputed at each draw: rows used from first_min, step apart. */
 	int step, first_min, rows;
@@ -56,12 +56,19 @@ struct week {
 
 static const enum action week_hints[] = {ACT_DAY_PREV, ACT_DAY_NEXT, ACT_WEEK_NEXT, ACT_NEW_RDV,
 					 ACT_VIEW,     ACT_AGENTS,   ACT_HELP,      ACT_NONE};
+static const enum action week_keymap[] = {
+    ACT_DAY_PREV, ACT_DAY_NEXT, ACT_SLOT_PREV, ACT_SLOT_NEXT,   ACT_WEEK_PREV,   ACT_WEEK_NEXT,
+    ACT_TODAY,    ACT_VIEW,     ACT_AGENTS,    ACT_TO_FILL,     ACT_NEW_RDV,     ACT_NEW_PLAGE,
+    ACT_NEW_ABSENCE, ACT_EDIT,  ACT_DELETE,    ACT_STATUS,      ACT_SELECT,      ACT_NONE};
 
 static rdv_date
 today(struct app *app)
 {
 	return cal_time_date(app_now(app));
 }
+
+static int week_loaded(void *state, void *app, struct db_reply *reply);
+static int week_retry(void *state, struct app *app);
 
 static void
 week_load(struct week *w, struct app *app)
@@ -73,6 +80,47 @@ week_load(struct week *w, struct app *app)
 	}
 	w->ticket = db_send_agenda(app_db(app), app_session(app), w->agent_ids, w->nagents,
 				   w->monday, 7, today(app));
+	app_request(app, w, w->ticket, week_loaded);
+}
+
+static int
+week_choices(void *state, void *app, struct db_reply *reply)
+{
+	struct week *w = state;
+	(void)app;
+	if (reply->data) {
+		w->choices = reply->data;
+		reply->data = NULL;
+	}
+	return SCREEN_REDRAW;
+}
+
+static int
+week_loaded(void *state, void *app, struct db_reply *reply)
+{
+	struct week *w = state;
+	w->ticket = 0;
+	if (reply->error) {
+		app_message(app, true, "Agenda : %s", db_error_text(reply->error));
+	} else {
+		struct agenda *a = reply->data;
+		reply->data = NULL;
+		agenda_free(w->agenda);
+		w->agenda = a;
+		w->agenda_monday = a->from;
+		backoff_reset(&w->retry);
+	}
+	if (w->reload_pending) {
+		w->reload_pending = false;
+		week_load(w, app);
+	} else if (w->agenda_monday != w->monday) {
+		/* The week shown has no agenda yet: a failure is tried again later, not at once. */
+		if (reply->error)
+			app_after(app, w, backoff_delay(&w->retry), week_retry);
+		else
+			week_load(w, app);
+	}
+	return SCREEN_REDRAW;
 }
 
 static void *
@@ -88,7 +136,7 @@ week_open(struct app *app, void *arg)
 	int m = cal_time_minute(now);
 	w->cursor_min = m >= DEFAULT_FIRST && m < DEFAULT_LAST ? m - m % 30 : 9 * 60;
 	week_load(w, app);
-	w->choices_ticket = db_send_choices(app_db(app), app_session(app));
+	app_request(app, w, db_send_choices(app_db(app), app_session(app)), week_choices);
 	return w;
 }
 
@@ -561,6 +609,7 @@ struct agents_dialog {
 };
 
 static const enum action agents_hints[] = {ACT_SELECT, ACT_CANCEL, ACT_NONE};
+static const enum action agents_keymap[] = {ACT_SELECT, KEYMAP_LIST, ACT_NONE};
 
 static void *
 agents_open(struct app *app, void *arg)
@@ -639,8 +688,7 @@ agents_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		app_refresh_all(app);
 		return SCREEN_CLOSE;
 	}
-	if (action == ACT_CANCEL || action == ACT_QUIT)
-		return SCREEN_CLOSE;
+	/* q and Échap close the dialog (ui/app.c). */
 	return SCREEN_NONE;
 }
 
@@ -651,6 +699,8 @@ static const struct screen_ops agents_screen = {
     .key = agents_key,
     .close = agents_close,
     .hints = agents_hints,
+    .keymap = agents_keymap,
+    .dialog = true,
 };
 
 static int
@@ -708,44 +758,17 @@ week_key(void *state, struct app *app, enum action action, wint_t ch, bool is_co
 	case ACT_STATUS:
 	case ACT_SELECT:
 		return week_item_action(w, app, action);
-	case ACT_QUIT:
-		return SCREEN_QUIT;
 	default:
 		return SCREEN_NONE;
 	}
 }
 
 static int
-week_data(void *state, struct app *app, struct db_reply *reply)
+week_retry(void *state, struct app *app)
 {
-	struct week *w = state;
-	if (reply->kind == DB_REPLY_CHOICES && reply->ticket == w->choices_ticket) {
-		w->choices_ticket = 0;
-		if (reply->data) {
-			w->choices = reply->data;
-			reply->data = NULL;
-		}
-		return SCREEN_REDRAW;
-	}
-	if (reply->kind != DB_REPLY_AGENDA || reply->ticket != w->ticket)
-		return SCREEN_NONE;
-	w->ticket = 0;
-	if (reply->error) {
-		app_message(app, true, "Agenda : %s", db_error_text(reply->error));
-	} else {
-		struct agenda *a = reply->data;
-		reply->data = NULL;
-		agenda_free(w->agenda);
-		w->agenda = a;
-		w->agenda_monday = a->from;
-	}
-	if (w->reload_pending || w->agenda_monday != w->monday) {
-		w->reload_pending = false;
-		week_load(w, app);
-	}
-	return SCREEN_REDRAW;
+	week_load(state, app);
+	return SCREEN_NONE;
 }
-
 static int
 week_changed(void *state, struct app *app)
 {
@@ -778,9 +801,9 @@ const struct screen_ops week_screen = {
     .draw = week_draw,
     .key = week_key,
     .resize = week_resize,
-    .data = week_data,
     .changed = week_changed,
     .close = week_close,
     .hints = week_hints,
+    .keymap = week_keymap,
     .status = week_status,
 };

@@ -45,7 +45,7 @@ race_book_async(struct db *db, const struct db_rdv_save *b, struct db_error **er
 		struct db_reply *r;
 		while ((r = db_next_reply(db)) != NULL) {
 			int id = 0;
-			if (r->ticket == ticket && r->kind == DB_REPLY_BOOKED) {
+			if (r->ticket == ticket) {
 				if (r->error) {
 					*err = r->error;
 					r->error = NULL;
