@@ -88,8 +88,9 @@ struct app {
 #define CONFIRM_QUESTION "Abandonner les modifications ? o : oui · n : non"
 
 /*
- * RDV_TRACE=FILE: one line per key read, reply received and frame drawn,
- * with a monotonic time in milliseconds (make bench reads it).
+ * RDV_TRACE=FILE: one line per key read, reply received (with the place of
+ * its owner in the stack, -1 for none) and frame drawn, with a monotonic
+ * time in milliseconds (make bench reads it).
  */
 static FILE *trace_file;
 
@@ -719,8 +720,10 @@ app_replies(struct app *app)
 {
 	struct db_reply *r;
 	while ((r = db_next_reply(app->db)) != NULL) {
-		trace_event("reply", (long)r->ticket);
-		if (r->complete && screen_index(app, r->owner) >= 0)
+		/* Traced with its owner's place in the stack: 0 is the bottom screen (the agenda). */
+		int at = screen_index(app, r->owner);
+		trace_event("reply", at);
+		if (r->complete && at >= 0)
 			app_apply_from(app, r->owner, r->complete(r->arg, app, r));
 		db_reply_free(r);
 		app->redraw = true;

@@ -19,3 +19,10 @@ fuzz-ui: rdv$(EXEEXT) tests/ui/monkey_keys$(EXEEXT)
 	MONKEY_AGENTS='julien sophie camille lea claire thomas nadia' \
 	$(SHELL) $(top_srcdir)/tests/ui/monkey.sh
 .PHONY: fuzz-ui
+
+# The request API: replies to their owner only, cancelled requests freed (issue 12).
+TESTS += tests/ui/requests.sh
+EXTRA_DIST += tests/ui/requests.sh
+check_PROGRAMS += tests/ui/t_requests
+tests_ui_t_requests_SOURCES = tests/ui/t_requests.c
+tests_ui_t_requests_LDADD = db/libdb.a src/core/libcore.a $(PQ_LIBS) $(CORE_LIBS) -lm
