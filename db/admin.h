@@ -63,12 +63,12 @@ void db_admin_free(struct db_admin *a);
 /*
  * The services, and the motifs, lieux (single-use ones left out) and agents
  * of the session's organisation, as the caller may read them. The reply is
- * DB_REPLY_ADMIN with a struct db_admin (its taker frees it with db_admin_free()).
+ * a struct db_admin (its taker frees it with db_admin_free()).
  */
 unsigned long db_send_admin_load(struct db *db, const struct db_session *s);
 
 /*
- * Saves create (id 0) or update; the reply is DB_REPLY_CREATED (int *: the
+ * Saves create (id 0) or update; the reply's data is an int * (: the
  * row's id, freed with free() by its taker).
  */
 unsigned long db_send_motif_save(struct db *db, const struct db_session *s,

@@ -55,7 +55,7 @@ void db_choices_free(struct db_choices *c);
 /* "Sur place", "Par téléphone", "À domicile", "Par visioconférence": a static string. */
 const char *db_location_type_label(const char *location_type);
 
-/* The reply is DB_REPLY_CHOICES with a struct db_choices (its taker frees it with db_choices_free()). */
+/* The reply's data is a struct db_choices (its taker frees it with db_choices_free()). */
 unsigned long db_send_choices(struct db *db, const struct db_session *s);
 
 #endif

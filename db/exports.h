@@ -33,7 +33,7 @@ struct db_exports {
 };
 void db_exports_free(struct db_exports *e);
 
-/* My exports, newest first; times in time_zone. Reply DB_REPLY_EXPORTS. */
+/* My exports, newest first; times in time_zone. The reply's data is that struct. */
 unsigned long db_send_exports(struct db *db, const char *time_zone);
 /* Blocking form. Caller frees. */
 struct db_exports *db_exports_list(struct db *db, const char *time_zone, struct db_error **err);
@@ -46,14 +46,14 @@ struct db_export_content {
 void db_export_content_free(struct db_export_content *c);
 
 /*
- * The file of one of my available exports. Reply DB_REPLY_EXPORT_CONTENT;
+ * The file of one of my available exports. The reply carries it;
  * an export that is not mine, not ready or unknown is an error.
  */
 unsigned long db_send_export_content(struct db *db, const char *id);
 /* Blocking form. Caller frees. */
 struct db_export_content *db_export_content(struct db *db, const char *id, struct db_error **err);
 
-/* Delete one of my exports. Reply DB_REPLY_DONE, data int * (rows deleted). */
+/* Delete one of my exports. The reply's data is int * (rows deleted). */
 unsigned long db_send_export_delete(struct db *db, const char *id);
 
 /*
@@ -102,9 +102,9 @@ struct db_account {
 };
 void db_account_free(struct db_account *a);
 
-/* My settings, services and organisations. Reply DB_REPLY_ACCOUNT. */
+/* My settings, services and organisations. The reply's data is that struct. */
 unsigned long db_send_account(struct db *db);
-/* Save my preferences. Reply DB_REPLY_DONE, data int * (rows updated). */
+/* Save my preferences. The reply's data is int * (rows updated). */
 unsigned long db_send_account_save(struct db *db, const struct db_account *a);
 
 #endif

@@ -20,7 +20,7 @@ struct db_usager_new {
 
 /*
  * Create a usager in the session's organisation; the reply is
- * DB_REPLY_CREATED with an int * (the new id, freed with free() by its
+ * an int * (the new id, freed with free() by its
  * taker), or an error whose
  * db_error_text() says which rule was broken.
  */

@@ -41,7 +41,7 @@ struct db_plage_options {
 };
 
 void db_plage_options_free(struct db_plage_options *o);
-/* The reply is DB_REPLY_PLAGE_OPTIONS with a struct db_plage_options. */
+/* The reply's data is a struct db_plage_options. */
 unsigned long db_send_plage_options(struct db *db, const struct db_session *s, int agent_id);
 
 struct db_plage {
@@ -58,7 +58,7 @@ struct db_plage {
 };
 
 void db_plage_free(struct db_plage *p);
-/* The reply is DB_REPLY_PLAGE with a struct db_plage. */
+/* The reply's data is a struct db_plage. */
 unsigned long db_send_plage_load(struct db *db, int plage_id);
 
 struct db_plage_save {
@@ -86,10 +86,10 @@ struct db_plage_saved {
 };
 
 void db_plage_saved_free(struct db_plage_saved *r);
-/* The reply is DB_REPLY_PLAGE_SAVED with a struct db_plage_saved. */
+/* The reply's data is a struct db_plage_saved. */
 unsigned long db_send_plage_save(struct db *db, const struct db_session *s,
                                  const struct db_plage_save *p);
-/* Delete a plage with all its occurrences; DB_REPLY_DONE with the rows deleted. */
+/* Delete a plage with all its occurrences; the reply's data is an int * (rows deleted). */
 unsigned long db_send_plage_delete(struct db *db, int plage_id);
 
 struct db_absence {
@@ -102,12 +102,12 @@ struct db_absence {
 };
 
 void db_absence_free(struct db_absence *a);
-/* The reply is DB_REPLY_ABSENCE with a struct db_absence. */
+/* The reply's data is a struct db_absence. */
 unsigned long db_send_absence_load(struct db *db, int absence_id);
 
-/* Create (id 0) or update; the reply is DB_REPLY_CREATED (int *: the absence's id). */
+/* Create (id 0) or update; the reply's data is an int * (: the absence's id). */
 unsigned long db_send_absence_save(struct db *db, const struct db_absence *a);
-/* DB_REPLY_DONE with the rows deleted. */
+/*; the reply's data is an int * (rows deleted). */
 unsigned long db_send_absence_delete(struct db *db, int absence_id);
 
 /*
@@ -121,7 +121,7 @@ struct db_absence_conflicts {
 };
 
 void db_absence_conflicts_free(struct db_absence_conflicts *c);
-/* The reply is DB_REPLY_ABSENCE_CONFLICTS with a struct db_absence_conflicts. */
+/* The reply's data is a struct db_absence_conflicts. */
 unsigned long db_send_absence_conflicts(struct db *db, const struct db_session *s, int absence_id);
 
 #endif

@@ -97,8 +97,8 @@ void rdvlist_page_free(struct rdvlist_page *p);
 /*
  * One page of the list: limit rows from offset, with the total count and
  * the fields named (copied: the caller's names need not outlive the call).
- * today: the reference day of the status filters. Reply DB_REPLY_RDVLIST
- * with a struct rdvlist_page *.
+ * today: the reference day of the status filters. The reply's data is
+ * a struct rdvlist_page *.
  */
 unsigned long db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today,
                               int offset, int limit, const struct rdvlist_fields *fields);
@@ -113,7 +113,7 @@ struct rdvlist_choices {
 	int nagents, nmotifs, nservices, nlieux;
 };
 void rdvlist_choices_free(struct rdvlist_choices *c);
-/* Reply DB_REPLY_RDVLIST_CHOICES with a struct rdvlist_choices *. */
+/* The reply's data is a struct rdvlist_choices *. */
 unsigned long db_send_rdvlist_choices(struct db *db);
 /* Blocking form (command line: names in messages). Caller frees. */
 struct rdvlist_choices *db_rdvlist_choices(struct db *db, struct db_error **err);

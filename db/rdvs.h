@@ -31,7 +31,7 @@ struct db_rdv {
 
 void db_rdv_free(struct db_rdv *r);
 
-/* The reply is DB_REPLY_RDV with a struct db_rdv. */
+/* The reply's data is a struct db_rdv. */
 unsigned long db_send_rdv_load(struct db *db, const struct db_session *s, int rdv_id);
 
 /*
@@ -58,15 +58,15 @@ struct db_rdv_save {
 };
 
 /*
- * The reply's data is an int * (the rdv's id); its kind is DB_REPLY_BOOKED
- * for a new rdv, DB_REPLY_DONE for an edit. s may be NULL for a new rdv.
+ * The reply's data is an int * (the rdv's id), for a new rdv as for an edit.
+ * s may be NULL for a new rdv.
  */
 unsigned long db_send_rdv_save(struct db *db, const struct db_session *s,
 			       const struct db_rdv_save *r);
 /* Blocking form of booking (rdv_id 0); the new rdv's id, or 0 with *err. */
 int db_rdv_book(struct db *db, const struct db_rdv_save *r, struct db_error **err);
 unsigned long db_send_rdv_status(struct db *db, int rdv_id, enum rdv_status st);
-/* Hard delete (admins only: row-level security); DB_REPLY_DONE with the rows deleted. */
+/* Hard delete (admins only: row-level security); the reply's data is an int * (rows deleted). */
 unsigned long db_send_rdv_delete(struct db *db, int rdv_id);
 
 /* A line of a list of rdvs. */
@@ -88,7 +88,7 @@ void db_rdv_brief_clear(struct db_rdv_brief *b);
 
 /*
  * The viewer's past rdvs still "unknown" before today ("à renseigner"),
- * oldest first. The reply is DB_REPLY_RDV_LIST with a struct db_rdv_briefs.
+ * oldest first. The reply's data is a struct db_rdv_briefs.
  */
 unsigned long db_send_to_fill(struct db *db, const struct db_session *s, rdv_date today);
 

@@ -60,7 +60,7 @@ bool db_slots_search(struct db *db, const struct db_slots_request *req,
  */
 long db_slots_fetch(struct db *db, const struct db_slots_request *req, struct db_error **err);
 
-/* Asynchronous form (the UI): the reply is DB_REPLY_SLOTS with a struct db_slots_result. */
+/* Asynchronous form (the UI): the reply's data is a struct db_slots_result. */
 unsigned long db_send_slots(struct db *db, const struct db_slots_request *req);
 
 /*

@@ -38,7 +38,7 @@ struct db_usager_hits {
 void db_usager_hits_free(struct db_usager_hits *h);
 
 /*
- * Reply DB_REPLY_USAGER_SEARCH with a struct db_usager_hits (best first; its
+ * The reply's data is a struct db_usager_hits (best first; its
  * taker frees it with db_usager_hits_free()). The one usager search: the
  * Usagers screen, the merge screen and the booking picker (ui/usagers.h).
  */
@@ -76,7 +76,7 @@ struct db_usager_record {
 void db_usager_record_free(struct db_usager_record *r);
 
 /*
- * Reply DB_REPLY_USAGER_RECORD with a struct db_usager_record (freed with
+ * The reply's data is a struct db_usager_record (freed with
  * db_usager_record_free() by its taker), or an error
  * when the usager is not (or no longer) visible.
  */
@@ -101,7 +101,7 @@ void db_usager_dups_free(struct db_usager_dups *d);
 
 /*
  * Probable duplicates: of one usager (id[0] is that usager), or every pair
- * the agent sees (for_usager 0). Reply DB_REPLY_USAGER_DUPLICATES (a struct
+ * the agent sees (for_usager 0). The reply's data is (a struct
  * db_usager_dups, freed with db_usager_dups_free() by its taker).
  */
 unsigned long db_send_usager_duplicates(struct db *db, int for_usager, int limit);
@@ -109,8 +109,8 @@ unsigned long db_send_usager_duplicates(struct db *db, int for_usager, int limit
 /*
  * Usagers the agent sees that u, about to be saved, would duplicate: same
  * names and birth date, same phone or same e-mail (id[1], name[1],
- * birth_date[1] and reasons of each item; u->id itself left out). Reply
- * DB_REPLY_USAGER_MATCHES.
+ * birth_date[1] and reasons of each item; u->id itself left out). The
+ * reply's data is a struct db_usager_dups.
  */
 unsigned long db_send_usager_matches(struct db *db, const struct usager *u, int limit);
 
@@ -118,7 +118,7 @@ unsigned long db_send_usager_matches(struct db *db, const struct usager *u, int 
 
 /*
  * Create (u->id 0, in the session's organisation) or update a usager that
- * usager_validate() accepted. Reply DB_REPLY_USAGER_SAVED with an int * (the
+ * usager_validate() accepted. The reply's data is a int * (the
  * id, freed with free() by its taker); on a duplicate e-mail the error (23505) names who already has it.
  */
 unsigned long db_send_usager_save(struct db *db, const struct db_session *s, const struct usager *u);
@@ -129,7 +129,7 @@ struct db_usager_merged {
 
 /*
  * Merge usagers a and b with rdv.usager_merge() (choices: see
- * merge_plan_choices_json()). Reply DB_REPLY_USAGER_MERGED with a struct
+ * merge_plan_choices_json()). The reply's data is a struct
  * db_usager_merged * (freed with free() by its taker).
  */
 unsigned long db_send_usager_merge(struct db *db, const struct db_session *s, int a, int b,

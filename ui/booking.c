@@ -53,7 +53,9 @@ booking_open(struct app *app, void *arg)
 	struct booking *b = xcalloc(1, sizeof *b);
 	b->req = arg;
 	picker_init(&b->picker);
-b
+	editor_init(&b->ed, EDITOR_EDIT);
+	b->picker.owner = b;
+	b->picker.on_picked = booking_picked;
 	/* Opened for a usager: straight to the confirmation (Échap picks another). */
 	if (b->req->usager_id) {
 		b->picker.picked_id = b->req->usager_id;
