@@ -259,6 +259,17 @@ font_name(hb_face_t *face, int index)
 	return name;
 }
 
+/*
+ * A number with two decimals, written without printf's %f: the decimal
+ * separator must be a point whatever LC_NUMERIC says.
+ */
+static void
+num2(char *buf, size_t size, double v)
+{
+	long k = lround(v * 100);
+	snprintf(buf, size, "%s%ld.%02ld", k < 0 ? "-" : "", labs(k) / 100, labs(k) % 100);
+}
+
 static int
 be16(const char *p)
 {
@@ -289,8 +300,11 @@ font_widths(struct pdfdoc *d, const struct pdf_font *pf, unsigned nglyphs)
 		while (end + 1 < nglyphs && pf->advance[end + 1] >= 0)
 			end++;
 		g_string_append_printf(w, "%u [", g);
-		for (unsigned k = g; k <= end; k++)
-			g_string_append_printf(w, "%s%.2f", k > g ? " " : "", pf->advance[k]);
+		for (unsigned k = g; k <= end; k++) {
+			char n[32];
+			num2(n, sizeof n, pf->advance[k]);
+			g_string_append_printf(w, "%s%s", k > g ? " " : "", n);
+		}
 		g_string_append(w, "]\n");
 		g = end;
 	}
@@ -441,9 +455,12 @@ pdfdoc_close(struct pdfdoc *d, const char *title, const char *subject, const cha
 	outf(d, " >> >>\nendobj\n");
 	free(type0);
 
+	char w[32], h[32];
+	num2(w, sizeof w, d->width);
+	num2(h, sizeof h, d->height);
 	obj_begin(d, OBJ_PAGES);
-	outf(d, "<< /Type /Pages /Count %d /MediaBox [0 0 %.2f %.2f] /Resources %d 0 R /Kids [",
-	     d->npages, d->width, d->height, OBJ_RESOURCES);
+	outf(d, "<< /Type /Pages /Count %d /MediaBox [0 0 %s %s] /Resources %d 0 R /Kids [",
+	     d->npages, w, h, OBJ_RESOURCES);
 	for (int i = 0; i < d->npages; i++)
 		outf(d, "%s%d 0 R", i % 10 ? " " : "\n", d->pages[i]);
 	outf(d, "] >>\nendobj\n");
