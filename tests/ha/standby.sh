@@ -8,8 +8,8 @@
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
 . "$top_srcdir/tests/ui/reconnect_lib.sh"
-command -v tmux >/dev/null || { echo "# tmux absent"; exit 77; }
-[ -x "$PG_BINDIR/pg_basebackup" ] || { echo "# pg_basebackup absent"; exit 77; }
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux absent"; exit 77; }
+[ -x "$PG_BINDIR/pg_basebackup" ] || { echo "1..0 # SKIP pg_basebackup absent"; exit 77; }
 cluster_start
 STANDBY=$CLUSTER_DIR/standby
 standby_stop() {
