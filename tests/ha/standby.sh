@@ -30,12 +30,18 @@ cluster_run "$PG_BINDIR/pg_ctl" -D "$STANDBY/data" -l "$STANDBY/server.log" -w -
 	{ echo "Bail out! standby start failed: $(tail -3 "$STANDBY/server.log")"; exit 1; }
 sby() { psql -X -q -t -A -h "$STANDBY" "$@"; }
 is "$(sby -c "SELECT pg_is_in_recovery()")" "t" "the standby is in recovery"
-# A booking made on the primary after the copy: the standby replays it.
-sql -c "UPDATE rdv.rdvs SET context = 'Vu sur le secondaire'
-	WHERE id = (SELECT min(r.id) FROM rdv.rdvs r JOIN rdv.rdv_agents ra ON ra.rdv_id = r.id
-		JOIN rdv.agents a ON a.id = ra.agent_id
-		WHERE a.login = 'julien' AND r.starts_at::date = '2026-05-13')" >/dev/null
-ok $? "a change on the primary"
+# A booking made on the primary after the copy (Julien, 13 May 17:00): the
+# standby replays it and the client shows it.
+set -- $(sql -c "SELECT m.id, l.id, a.id, up.usager_id
+	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
+	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
+		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
+	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
+	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
+	WHERE a.db_role = 'julien' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+psql -X -q -t -A -v ON_ERROR_STOP=1 -U julien -c "SELECT rdv.rdv_book($1, $2, '2026-05-13 17:00', 30,
+	'{$3}', '{$4}', true, 'Vu sur le secondaire')" >/dev/null
+ok $? "a booking on the primary after the copy"
 lsn=$(sql -c "SELECT pg_current_wal_lsn()")
 tries=100
 while [ "$tries" -gt 0 ] && [ "$(sby -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" != t ]; do
@@ -49,7 +55,8 @@ CONN="host=$STANDBY port=5432 dbname=rdv user=julien"
 tmux_start 120 40 "$RDV tui --db '$CONN' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr"
 tmux_wait "● connecté" 15
 ok $? "the client starts on the standby and says connected"
-like "$(tmux_screen)" "Julien" "it shows Julien's week"
+like "$(tmux_screen)" "Agenda de Julien BERNARD" "it shows Julien's week"
+like "$(tmux_screen)" "17:00 •" "with the booking replayed from the primary"
 like "$(tmux_screen)" "consultation seulement" "the status line says writes are refused"
 unlike "$(cat "$TMUX_DIR/stderr" 2>/dev/null)" "LISTEN" "no LISTEN error"
 
