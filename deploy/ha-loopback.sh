@@ -164,7 +164,8 @@ EOT
 	pgb=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 	spawn "$b/pid" "$b/stdout.log" "$pgb" "$b/pgbouncer.ini"
 
-	# The Patroni nodes: the first one bootstraps (initdb), the others clone it.
+	# The Patroni nodes, all at once: the first to take etcd's initialize key
+	# bootstraps (initdb), the others wait for it and clone the leader.
 	set -- $pg_ports
 	i=1
 	for api in $api_ports; do
@@ -177,12 +178,10 @@ EOT
 			-e "s|@FOLLOW@|$here/pgbouncer-follow.sh $b $bouncer_port $1|g" \
 			"$here/patroni.yml.in" | as_pg tee "$n/patroni.yml" >/dev/null
 		spawn "$n/patroni.pid" "$n/patroni.log" patroni "$n/patroni.yml"
-		if [ "$i" = 1 ]; then
-			wait_for 60 leader || die "no leader after 60 s: $(tail -5 "$n/patroni.log")"
-		fi
 		shift
 		i=$((i + 1))
 	done
+	wait_for 90 leader || die "no leader after 90 s: $(tail -5 "$DIR/pg1/patroni.log")"
 	wait_for 90 sync_ready || die "the standbys did not catch up: $(status)"
 
 	# The schema and the data, through the client's own conninfo.
