@@ -205,7 +205,8 @@ EOT
 }
 
 status() {
-	as_pg patronictl -c "$DIR/pg1/patroni.yml" list 2>&1
+	# patronictl retries for minutes when etcd is down: bounded.
+	timeout 20 patronictl -c "$DIR/pg1/patroni.yml" list 2>&1
 }
 
 stop_pid() { # PIDFILE
