@@ -111,6 +111,9 @@ db_error_text(const struct db_error *e)
 		return "hors connexion, saisie conservée";
 	if (strcmp(e->sqlstate, "08006") == 0)
 		return "connexion perdue pendant l'envoi, vérifiez une fois reconnecté";
+	/* A hot standby (read_only_sql_transaction): see db_read_only(). */
+	if (strcmp(e->sqlstate, "25006") == 0)
+		return "serveur secondaire en lecture seule, saisie conservée";
 	if (strcmp(e->constraint, "usagers_email_key") == 0)
 		return "Cet e-mail est déjà celui d'un autre usager";
 	if (strcmp(e->constraint, "usagers_email_check") == 0)
@@ -657,7 +660,7 @@ db_pump_connecting(struct db *db)
 	case PGRES_POLLING_OK:
 		db->link = DB_LINK_UP;
 		db_set_last_error(db, NULL);
-		if (db->listening) {
+		if (db->listening && !db_read_only(db)) {
 			/* Notifications are per session: listen again, ahead of any reload. */
 			struct db_request *r = request_new(db, NULL, "LISTEN rdv_changes", 0, NULL,
 							   NULL, NULL, NULL);
@@ -737,9 +740,20 @@ db_next_reply(struct db *db)
 /* ------------------------------------------------------------ change feed */
 
 bool
+db_read_only(const struct db *db)
+{
+	/* Reported by the server (14+) at connection and on promotion. */
+	const char *s = db->conn ? PQparameterStatus(db->conn, "in_hot_standby") : NULL;
+	return s != NULL && strcmp(s, "on") == 0;
+}
+
+bool
 db_listen(struct db *db, struct db_error **err)
 {
 	db->listening = true;
+	/* A hot standby cannot LISTEN ("during recovery"): read-only, no live refresh. */
+	if (db_read_only(db))
+		return true;
 	return db_exec_simple(db, "LISTEN rdv_changes", err);
 }
 

@@ -190,9 +190,13 @@ void db_reply_free(struct db_reply *r);
 
 /* ------------------------------------------------------------ change feed */
 
-/* Start listening to the change feed (rdv_changes). */
+/* Start listening to the change feed (rdv_changes); on a hot standby, where
+ * LISTEN is refused, it does nothing and succeeds. */
 bool db_listen(struct db *db, struct db_error **err);
 /* True (once) when a change notification arrived since the last call. */
 bool db_take_change(struct db *db);
+/* True when connected to a hot standby (pg_is_in_recovery()): reads only,
+ * writes fail with SQLSTATE 25006. */
+bool db_read_only(const struct db *db);
 
 #endif

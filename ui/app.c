@@ -1086,6 +1086,8 @@ ui_main(const struct ui_options *opt)
 	app_load_bindings(&app);
 
 	app_push(&app, &week_screen, NULL);
+	if (db_read_only(db))
+		app_message(&app, false, "Serveur secondaire : consultation seulement, modifications refusées");
 	app.redraw = true;
 	app_loop(&app);
 

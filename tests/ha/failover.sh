@@ -1,0 +1,157 @@
+#!/bin/sh
+# Automatic failover on the reference deployment (deploy/, issue 13 goal 5):
+# etcd + 2 PostgreSQL nodes under Patroni (synchronous_mode) + pgbouncer on
+# loopback. A booking load runs (tests/ha/load.sh, through the multi-host
+# conninfo and through pgbouncer); the TUI runs with the multi-host conninfo
+# and a half-filled rdv form; the leader's PostgreSQL is killed (kill -9 of
+# the postmaster). Then: the synchronous standby is promoted; the client is
+# back ("● connecté") within 5 s of that promotion with its form intact, and
+# a reload (Ctrl+L) and a save work; every booking acknowledged before, during
+# and after the failover is on the new leader; the pooler followed the leader.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/tmux.sh"
+. "$top_srcdir/tests/ui/reconnect_lib.sh"
+for p in patroni etcd curl tmux python3; do
+	command -v "$p" >/dev/null || { echo "1..0 # SKIP $p absent (Debian: patroni etcd-server pgbouncer)"; exit 77; }
+done
+command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] ||
+	{ echo "1..0 # SKIP pgbouncer absent"; exit 77; }
+export RDV PG_BINDIR
+HA=$top_srcdir/deploy/ha-loopback.sh
+DIR=$(mktemp -d /tmp/rdv-ha.XXXXXX)
+W=$TMUX_DIR
+cleanup() {
+	touch "$W/stop"
+	tmux_stop
+	# HA_KEEP=1: leave the deployment running, for a look (stop it with
+	# deploy/ha-loopback.sh stop DIR).
+	[ -n "${HA_KEEP:-}" ] && { echo "# kept: $DIR $TMUX_DIR"; return; }
+	sh "$HA" stop "$DIR" >/dev/null 2>&1
+	rm -rf "$DIR" "$TMUX_DIR"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP INT TERM
+
+now() { date +%s.%N; }
+secs() { python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
+# within A B LIMIT — 0 when B - A <= LIMIT seconds.
+within() { python3 -c "import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) <= float(sys.argv[3]) else 1)" "$@"; }
+
+t=$(now)
+HA_TODAY=2026-05-13 sh "$HA" start "$DIR" 2 >"$W/start.log" 2>&1
+ok $? "the deployment starts: etcd, 2 Patroni nodes, pgbouncer, schema and demo data" ||
+	{ sed 's/^/# /' "$W/start.log"; echo "Bail out! deploy/ha-loopback.sh start failed"; exit 1; }
+echo "# cluster up in $(secs "$t" "$(now)") s"
+. "$DIR/env"
+P="$HA_CONNINFO user=postgres"
+q() { psql -X -q -t -A -d "$P connect_timeout=2" -c "$1" 2>/dev/null; }
+set -- $(sh "$HA" leader "$DIR")
+old=$1 old_port=$2
+like "$old" "pg" "a leader ($old, port $old_port)"
+sync=$(q "SHOW synchronous_standby_names")
+like "$sync" "pg" "synchronous replication on ($sync)"
+is "$(q "SHOW synchronous_commit")" "on" "commits wait for the synchronous standby"
+is "$(q "SELECT count(*) > 0 FROM rdv.rdvs")" "t" "the schema is migrated, with the demo data"
+
+# The load: Sophie books in her own organisation (ids from the demo data).
+set -- $(q "SELECT m.id, l.id, a.id, up.usager_id
+	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
+	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
+		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
+	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
+	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
+	WHERE a.db_role = 'sophie' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+[ $# = 4 ] || echo "Bail out! no motif/lieu/usager for sophie"
+ACKED=$W/acked
+sh "$top_srcdir/tests/ha/load.sh" "$DIR" "$ACKED" "$W/stop" "$@" &
+load_pid=$!
+
+# The TUI, with the multi-host conninfo, a form half-filled.
+TRACE=$W/trace
+tmux_start 120 40 "RDV_TRACE='$TRACE' $RDV tui --db '$HA_CONNINFO user=julien' --now 2026-05-13T08:00"
+tmux_wait "● connecté" 15
+ok $? "the client shows Julien's week through the multi-host conninfo"
+label="failover"
+form_fill "Dossier CAF pendant la bascule"
+ok $? "$label: a half-filled rdv form"
+
+deadline=$(($(date +%s) + 30))
+while { [ "$(grep -c pooler "$ACKED")" -lt 3 ] || [ "$(grep -c multi "$ACKED")" -lt 3 ]; } &&
+	[ "$(date +%s)" -lt "$deadline" ]; do
+	sleep 0.2
+done
+before=$(wc -l <"$ACKED")
+ok $([ "$(grep -c multi "$ACKED")" -ge 3 ] && echo 0 || echo 1) "the load is booking through the multi-host conninfo"
+ok $([ "$(grep -c pooler "$ACKED")" -ge 3 ] && echo 0 || echo 1) "and through pgbouncer"
+
+# Crash: kill -9 of the leader's postmaster.
+pm=$(head -1 "$DIR/$old/data/postmaster.pid")
+t_kill=$(now)
+kill -9 "$pm"
+ok $? "$label: kill -9 of $old's postmaster ($pm)"
+tmux_wait "○ hors connexion" 10
+ok $? "$label: the client says 'hors connexion'"
+
+# The promotion: the multi-host conninfo finds a read-write server again.
+t_prom=
+tries=600
+while [ "$tries" -gt 0 ]; do
+	port=$(psql -X -q -t -A -d "$P connect_timeout=1" -c "SELECT inet_server_port() WHERE NOT pg_is_in_recovery()" 2>/dev/null)
+	if [ -n "$port" ] && [ "$port" != "$old_port" ]; then
+		t_prom=$(now)
+		break
+	fi
+	sleep 0.1
+	tries=$((tries - 1))
+done
+ok $([ -n "$t_prom" ] && echo 0 || echo 1) "$label: a new leader is promoted (port ${port:-none})"
+[ -n "$t_prom" ] || { sh "$HA" status "$DIR" | sed 's/^/# /'; echo "Bail out! no promotion"; exit 1; }
+tmux_wait "● connecté" 5
+ok $? "$label: the client is back within 5 s of the promotion"
+t_back=$(now)
+echo "# promotion seen $(secs "$t_kill" "$t_prom") s after the kill; client back $(secs "$t_prom" "$t_back") s after it"
+screen=$(tmux_screen)
+like "$screen" "Contexte           Dossier CAF pendant la bascule" "$label: the context is as typed"
+like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
+form_save
+ok $? "$label: the form saves on the new leader"
+is "$(q "SELECT count(*) FROM rdv.rdvs WHERE context = 'Dossier CAF pendant la bascule'")" "1" \
+	"$label: the rdv is on the new leader"
+
+# The load goes on on the new leader, through both routes.
+n_after() { awk -v t="$t_prom" -v r="$1" '$3 == r && $4 > t' "$ACKED" | wc -l; }
+deadline=$(($(date +%s) + 30))
+while { [ "$(n_after pooler)" -lt 3 ] || [ "$(n_after multi)" -lt 3 ]; } && [ "$(date +%s)" -lt "$deadline" ]; do
+	sleep 0.2
+done
+ok $([ "$(n_after multi)" -ge 3 ] && echo 0 || echo 1) "bookings go on after the failover (multi-host)"
+ok $([ "$(n_after pooler)" -ge 3 ] && echo 0 || echo 1) "and through pgbouncer, which followed the leader"
+touch "$W/stop"
+wait "$load_pid"
+total=$(wc -l <"$ACKED")
+failed=$(wc -l <"$ACKED.failed")
+echo "# $total bookings acknowledged ($before before the kill), $failed refused or cut during the outage"
+# A reload (Ctrl+L) on the new leader: one more agenda reply (RDV_TRACE).
+tmux_wait_gone "Contexte           Dossier" 5
+tmux_wait_gone "chargement" 5
+replies() { grep -c '^reply [0-9.]* 0$' "$TRACE"; }
+r0=$(replies)
+tmux_keys C-l
+tries=100
+while [ "$(replies)" -le "$r0" ] && [ "$tries" -gt 0 ]; do
+	sleep 0.05
+	tries=$((tries - 1))
+done
+ok $([ "$(replies)" -gt "$r0" ] && echo 0 || echo 1) "$label: a reload (Ctrl+L) works"
+like "$(tmux_screen)" "Agenda de Julien BERNARD" "$label: the week is shown"
+like "$(status_line)" "● connecté" "$label: still connected"
+
+# Every acknowledged booking, on the new leader, with its own context.
+awk '{print "(" $2 ", '\''ha-load-" $1 "'\'')"}' "$ACKED" | paste -sd, >"$W/values"
+is "$(q "SELECT count(*) FROM (VALUES $(cat "$W/values")) v(id, ctx)
+	JOIN rdv.rdvs r ON r.id = v.id AND r.context = v.ctx")" "$total" \
+	"no acknowledged booking is lost ($total of $total on the new leader)"
+
+tmux_keys q
+is "$(tmux_exit_status 10)" "0" "quits cleanly"
+done_testing
