@@ -356,8 +356,14 @@ LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = pg_catalog, rdv, pg_t
 DECLARE
     now_ pg_snapshot := pg_catalog.pg_current_snapshot();
     prev pg_snapshot := since::pg_snapshot;
+    pruned xid8 := (SELECT h.pruned_through FROM rdv.changes_horizon h);
+    -- Pruning removed committed rows of transactions up to pruned. The cursor
+    -- may have missed some when the newest of them was not visible to it, or
+    -- when one it saw in progress (at or below pruned) has ended since.
     old boolean := prev IS NOT NULL
-        AND pg_catalog.pg_snapshot_xmin(prev) <= (SELECT h.pruned_through FROM rdv.changes_horizon h);
+        AND (NOT pg_catalog.pg_visible_in_snapshot(pruned, prev)
+             OR EXISTS (SELECT 1 FROM pg_catalog.pg_snapshot_xip(prev) x
+                        WHERE x <= pruned AND pg_catalog.pg_visible_in_snapshot(x, now_)));
 BEGIN
     cursor := now_::text;
     reset := old;

@@ -2,6 +2,7 @@
 # tests/db/run-pgtap.sh (PGTAP_LOG_COMPILER), after the migrations and
 # tests/db/fixtures.sql.
 DB_PGTAP_TESTS = \
+	tests/db/feed_tokens.pgtap \
 	tests/db/policies_read.pgtap \
 	tests/db/policies_write.pgtap \
 	tests/db/constraints.pgtap \
