@@ -422,19 +422,39 @@ END $$;
 
 -- ------------------------------------------------------------------ goal 6: the "à renseigner" count
 
--- The week load counts the viewer's past rdvs still "unknown"; a partial
--- index keeps that count off the whole rdvs table.
-CREATE INDEX rdvs_to_fill_idx ON rdv.rdvs USING gin (agent_ids) WHERE status = 'unknown';
+-- The week load counts the viewer's past rdvs still "unknown" with
+--   WHERE r.agent_ids @> ARRAY[rdv.current_agent_id()] AND status = 'unknown' …
+-- Under row-level security that condition cannot use an index: @> on arrays
+-- is not leakproof, so PostgreSQL evaluates it (and current_agent_id(), once
+-- per row) only after the policy, on every past unknown rdv of the caller's
+-- organisations (6 of the 12 ms of issue 13; 60-170 ms on the scale data
+-- under load). This function counts the same rows (the caller's own rdvs in
+-- the caller's organisations, which rdvs_select always shows) through the
+-- agent_ids index; the client calls it instead (one line of db/agenda.c).
+CREATE FUNCTION rdv.to_fill_count(before date, tz text) RETURNS integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
+DECLARE
+    me integer := rdv.current_agent_id();
+BEGIN
+    IF me IS NULL THEN
+        RETURN 0;
+    END IF;
+    RETURN (SELECT count(*)::integer FROM rdv.rdvs r
+            WHERE r.agent_ids @> ARRAY[me] AND r.status = 'unknown'
+              AND r.organisation_id = ANY (rdv.my_organisation_ids())
+              AND r.starts_at < (before::timestamp AT TIME ZONE tz));
+END $$;
 
 -- ------------------------------------------------------------------ grants
 
 REVOKE ALL ON FUNCTION rdv.hmac_sha256(text, bytea), rdv.random_key(), rdv.epoch_us(timestamptz),
     rdv.session_token_agent(text), rdv.session_token_issue(interval), rdv.session_resume(text),
     rdv.session_revoke(integer), rdv.session_key_rotate(), rdv.feed(text),
-    rdv.feed_touches(text, integer[], date, date), rdv.changes_prune(interval)
+    rdv.feed_touches(text, integer[], date, date), rdv.changes_prune(interval),
+    rdv.to_fill_count(date, text)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdv.epoch_us(timestamptz), rdv.session_token_issue(interval),
     rdv.session_resume(text), rdv.session_revoke(integer), rdv.feed(text),
-    rdv.feed_touches(text, integer[], date, date)
+    rdv.feed_touches(text, integer[], date, date), rdv.to_fill_count(date, text)
     TO rdv_agent;
 GRANT EXECUTE ON FUNCTION rdv.changes_prune(interval) TO rdv_notifier;

@@ -34,6 +34,6 @@ EXTRA_DIST += tests/db/upgrade_scoping.sh
 # shared role rdv_pool, each agent presenting its session token); the change
 # feed and the tokens; a functional test through a real pgbouncer.
 TESTS += tests/db/pooled_policies_read.sh tests/db/pooled_policies_write.sh \
-	tests/db/pooled_attack_scope.sh
+	tests/db/pooled_attack_scope.sh tests/db/pgbouncer.sh
 EXTRA_DIST += tests/db/pooled_policies_read.sh tests/db/pooled_policies_write.sh \
-	tests/db/pooled_attack_scope.sh tests/db/pooled.sql
+	tests/db/pooled_attack_scope.sh tests/db/pooled.sql tests/db/pgbouncer.sh
