@@ -26,7 +26,7 @@
 # Then a saturation run (no think time) at LOADTEST_SAT_LOW and
 # LOADTEST_SAT_HIGH concurrent sessions per mode (goal 6).
 #
-# Environment: LOADTEST_AGENTS (default "10 100 1000"), LOADTEST_MODES
+# Environment: LOADTEST_AGENTS (default "10 100 1000"; none: saturation only), LOADTEST_MODES
 # ("direct pooled"), LOADTEST_SECONDS (60), LOADTEST_THINK (10),
 # LOADTEST_POOL (20), LOADTEST_SAT_SECONDS (30; 0 skips), LOADTEST_SAT_LOW
 # (10), LOADTEST_SAT_HIGH (200), LOADTEST_WEEK (new | old: the week load's
@@ -188,6 +188,7 @@ run() { # mode clients seconds rate(0: none) label
 		"$([ "$fails" -gt 0 ] && echo "  ($fails errors, see $WORK/out)")"
 	[ "$fails" -gt 0 ] && cp "$WORK/out" "/tmp/loadtest-$mode-$n.out"
 }
+[ "$AGENTS" = none ] && AGENTS=
 for n in $AGENTS; do
 	for mode in $MODES; do
 		run "$mode" "$n" "$SECS" "$(echo "$n $THINK" | awk '{ printf "%.2f", $1 / $2 }')"
