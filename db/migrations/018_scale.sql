@@ -34,7 +34,8 @@ BEGIN
 END $$;
 
 -- HMAC-SHA256 of data under key, hex. Created with the schema pgcrypto lives
--- in, whichever it is, and qualified: no search_path lookup.
+-- in, whichever it is, and qualified: no search_path lookup, so no SET
+-- clause either (the function stays inlinable).
 DO $$
 DECLARE
     s name := (SELECT n.nspname FROM pg_catalog.pg_extension e
@@ -42,7 +43,7 @@ DECLARE
 BEGIN
     EXECUTE pg_catalog.format($f$
         CREATE FUNCTION rdv.hmac_sha256(data text, key bytea) RETURNS text
-        LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS
+        LANGUAGE sql IMMUTABLE STRICT AS
         'SELECT pg_catalog.encode(%1$I.hmac(pg_catalog.convert_to($1, ''UTF8''), $2, ''sha256''), ''hex'')'
     $f$, s);
     EXECUTE pg_catalog.format($f$
@@ -101,9 +102,11 @@ COMMENT ON TABLE rdv.session_revocations IS
 
 -- Token: "v1.<kid>.<agent id>.<issued µs>.<expires µs>.<hmac hex>", the HMAC
 -- over everything before the last dot. Microseconds since the epoch.
+-- Plain SQL without a SET clause (like 012's text helpers): inlined where it
+-- is called, every name qualified.
 CREATE FUNCTION rdv.epoch_us(t timestamptz) RETURNS bigint
-LANGUAGE sql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS
-$$ SELECT (extract(epoch FROM $1) * 1000000)::bigint $$;
+LANGUAGE sql IMMUTABLE STRICT AS
+$$ SELECT pg_catalog.int8(pg_catalog.date_part('epoch', $1) OPERATOR(pg_catalog.*) 1000000) $$;
 
 -- The agent a token names when it is well-formed, signed by a live key, not
 -- expired and not revoked; NULL otherwise. It does not check the agent
@@ -152,17 +155,38 @@ CREATE OR REPLACE FUNCTION rdv.current_agent_id() RETURNS integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
 DECLARE
     claimed integer;
+    token text;
+    p text[];
+    k bytea;
 BEGIN
     claimed := (SELECT a.id FROM rdv.agents a WHERE a.db_role = session_user);
     IF claimed IS NULL THEN
+        -- Cheapest tests first: most calls without a token stop at the first.
+        -- (A superuser is a member of every role: with a token it acts as
+        -- that agent, which it could anyway.)
         IF pg_catalog.current_setting('rdv.token_at', true)
                IS DISTINCT FROM rdv.epoch_us(pg_catalog.transaction_timestamp())::text
-           OR NOT pg_catalog.pg_has_role(session_user, 'rdv_pool', 'MEMBER')
-           OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles x WHERE x.rolname = session_user AND x.rolsuper) THEN
+           OR NOT pg_catalog.pg_has_role(session_user, 'rdv_pool', 'MEMBER') THEN
             RETURN NULL;
         END IF;
-        claimed := rdv.session_token_agent(pg_catalog.current_setting('rdv.token', true));
-        IF claimed IS NULL THEN
+        -- rdv.session_token_agent, inlined (this runs for every identity
+        -- helper of every statement on the pooled role).
+        token := pg_catalog.current_setting('rdv.token', true);
+        IF token IS NULL OR token !~ '^v1\.[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,18}\.[0-9]{1,18}\.[0-9a-f]{64}$' THEN
+            RETURN NULL;
+        END IF;
+        p := pg_catalog.string_to_array(token, '.');
+        IF p[5]::bigint <= rdv.epoch_us(pg_catalog.now()) THEN
+            RETURN NULL;
+        END IF;
+        SELECT s.secret INTO k FROM rdv.session_keys s
+        WHERE s.kid = p[2]::integer AND (s.retired_at IS NULL OR s.retired_at > pg_catalog.now());
+        IF k IS NULL OR rdv.hmac_sha256(pg_catalog.array_to_string(p[1:5], '.'), k) <> p[6] THEN
+            RETURN NULL;
+        END IF;
+        claimed := p[3]::integer;
+        IF EXISTS (SELECT 1 FROM rdv.session_revocations r
+                   WHERE r.agent_id = claimed AND rdv.epoch_us(r.revoked_before) >= p[4]::bigint) THEN
             RETURN NULL;
         END IF;
     END IF;
