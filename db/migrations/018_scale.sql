@@ -270,6 +270,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg
 DECLARE
     k integer;
 BEGIN
+    IF NOT rdv.role_is_trusted(session_user) THEN
+        RAISE EXCEPTION 'réservé au propriétaire du schéma' USING ERRCODE = 'insufficient_privilege';
+    END IF;
     DELETE FROM rdv.session_keys WHERE retired_at < pg_catalog.now();
     UPDATE rdv.session_keys SET retired_at = pg_catalog.now() + interval '24 hours'
     WHERE retired_at IS NULL;
