@@ -43,7 +43,8 @@ as_role() { # ROLE SQL: one session of ROLE; errors as their SQLSTATE
 
 # ------------------------------------------------------------------ class 1: nothing to create
 
-for role in t_basic_x t_secr t_admin_c t_notifier t_nobody t_connect; do
+# rdv_pool (018_scale): the pooled role, without a token.
+for role in t_basic_x t_secr t_admin_c t_notifier t_nobody t_connect rdv_pool; do
 	is "$(as_role $role 'CREATE TEMP TABLE agents (id integer)')" "ERROR:  42501" \
 		"$role: no temporary table (one shadowing rdv.agents)"
 	is "$(as_role $role 'CREATE TEMP VIEW pg_roles AS SELECT session_user AS rolname, true AS rolsuper')" \
@@ -78,15 +79,24 @@ is "$(as_role t_connect 'SELECT rdv.current_agent_id()')" "ERROR:  42501" \
 	"a login outside rdv_agent reaches no function of rdv"
 is "$(as_role t_connect 'SELECT count(*) FROM rdv.rdvs')" "ERROR:  42501" \
 	"a login outside rdv_agent reads no table of rdv"
-is "$(as_role t_nobody "SELECT count(*) FROM rdv.rdvs UNION ALL SELECT count(*) FROM rdv.usagers
+# The same for the pooled role (018_scale): without a token, and with a
+# forged one (agent 1, signature of zeros) presented as rdv.session_resume would.
+for nobody in t_nobody rdv_pool rdv_pool_forged; do
+	login=$nobody pre=
+	if [ $nobody = rdv_pool_forged ]; then
+		login=rdv_pool
+		pre="DO \$d\$ BEGIN PERFORM set_config('rdv.token', 'v1.1.1.1.99999999999999999.$(printf '0%.0s' $(seq 64))', true); PERFORM set_config('rdv.token_at', rdv.epoch_us(transaction_timestamp())::text, true); END \$d\$; "
+	fi
+is "$(as_role $login "${pre}SELECT count(*) FROM rdv.rdvs UNION ALL SELECT count(*) FROM rdv.usagers
 	UNION ALL SELECT count(*) FROM rdv.usager_search('a')
 	UNION ALL SELECT count(*) FROM rdv.slots_busy(ARRAY[1, 2, 7], '2026-03-01', '2026-03-31', 'Europe/Paris')
 	UNION ALL SELECT count(*) FROM rdv.plage_warnings(NULL, 1, 1, '2026-03-02', '08:00', '18:00', '', ARRAY[1, 2, 3, 4, 5], '2026-03-01')
 	UNION ALL SELECT rdv.absence_conflict_count(1, 'Europe/Paris')
 	UNION ALL SELECT count(rdv.usager_email_owner('alice.martin@example.fr'))" | tr '\n' ' ')" \
-	"0 0 0 0 0 0 0 " "a login without an agent row reads nothing, through tables or functions"
-is "$(as_role t_nobody "SELECT rdv.usager_create(1, 'A', 'B')")" "ERROR:  42501" \
-	"a login without an agent row creates no usager"
+	"0 0 0 0 0 0 0 " "$nobody: a login without an agent reads nothing, through tables or functions"
+is "$(as_role $login "${pre}SELECT rdv.usager_create(1, 'A', 'B')")" "ERROR:  42501" \
+	"$nobody: a login without an agent creates no usager"
+done
 is "$(as_role t_admin_c "SELECT rdv.agent_create(1, 'E', 'Vil', NULL, 'evil', 'admin', ARRAY[1])")" \
 	"ERROR:  42501" "an admin of another organisation creates no agent in organisation A"
 is "$(sql -c "SELECT count(*) FROM pg_roles WHERE rolname = 'evil'")" 0 "… and no role"

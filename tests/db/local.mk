@@ -2,6 +2,7 @@
 # tests/db/run-pgtap.sh (PGTAP_LOG_COMPILER), after the migrations and
 # tests/db/fixtures.sql.
 DB_PGTAP_TESTS = \
+	tests/db/feed_tokens.pgtap \
 	tests/db/policies_read.pgtap \
 	tests/db/policies_write.pgtap \
 	tests/db/constraints.pgtap \
@@ -28,3 +29,11 @@ EXTRA_DIST += tests/db/last_admin_race.sh
 # A database at 011 holding the demo upgrades, and 013's scoping holds on it.
 TESTS += tests/db/upgrade_scoping.sh
 EXTRA_DIST += tests/db/upgrade_scoping.sh
+
+# 018_scale: the read, write and attack matrices again in pooled mode (the
+# shared role rdv_pool, each agent presenting its session token); the change
+# feed and the tokens; a functional test through a real pgbouncer.
+TESTS += tests/db/pooled_policies_read.sh tests/db/pooled_policies_write.sh \
+	tests/db/pooled_attack_scope.sh tests/db/pgbouncer.sh
+EXTRA_DIST += tests/db/pooled_policies_read.sh tests/db/pooled_policies_write.sh \
+	tests/db/pooled_attack_scope.sh tests/db/pooled.sql tests/db/pgbouncer.sh

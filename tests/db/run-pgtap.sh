@@ -50,6 +50,21 @@ psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION pgtap' >"$CLUSTER_DIR/setup.l
 	exit 1
 }
 
+# Pooled mode (018_scale.sql): the same checks on the shared role rdv_pool,
+# each agent presenting its session token (tests/db/pooled.sql).
+if [ "${RDV_TEST_POOLED:-0}" = 1 ]; then
+	psql -X -q -v ON_ERROR_STOP=1 -f "$top_srcdir/tests/db/pooled.sql" >>"$CLUSTER_DIR/setup.log" 2>&1 || {
+		echo "Bail out! pooled set-up failed: $(tail -3 "$CLUSTER_DIR/setup.log")"
+		exit 1
+	}
+	# The notification worker is not an agent: it keeps its own login.
+	sed -e '/^SET SESSION AUTHORIZATION t_notifier;/b' \
+	    -e 's/^SET SESSION AUTHORIZATION \(t_[a-z_]*\);/RESET SESSION AUTHORIZATION; DO $pool$ BEGIN PERFORM test.pool_as('"'"'\1'"'"'); END $pool$; SET SESSION AUTHORIZATION rdv_pool;/' \
+	    -e 's/db_role = session_user/id = rdv.current_agent_id()/g' \
+	    "$test_file" >"$CLUSTER_DIR/pooled.pgtap"
+	test_file=$CLUSTER_DIR/pooled.pgtap
+fi
+
 psql -X -q -t -A -v ON_ERROR_STOP=1 -f "$test_file" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
