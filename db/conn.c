@@ -12,6 +12,7 @@
 #include "db/choices.h"
 #include "db/exports.h"
 #include "db/internal.h"
+#include "db/notif.h"
 #include "db/rdvlist.h"
 #include "db/pick.h"
 #include "db/plages.h"
@@ -287,6 +288,9 @@ reply_data_free(enum db_reply_kind kind, void *data)
 	case DB_REPLY_CREATED:
 	case DB_REPLY_DONE:
 		free(data);
+		break;
+	case DB_REPLY_NOTIFICATIONS:
+		db_notifications_free(data);
 		break;
 	case DB_REPLY_RDV:
 		db_rdv_free(data);

@@ -147,6 +147,7 @@ enum db_reply_kind {
 	DB_REPLY_ADMIN,             /* data: struct db_admin * (db/admin.h) */
 	DB_REPLY_ABSENCE_CONFLICTS, /* data: struct db_absence_conflicts * (db/plages.h) */
 	DB_REPLY_USAGER_MATCHES,    /* data: struct db_usager_dups * (db/usagers.h) */
+	DB_REPLY_NOTIFICATIONS,     /* data: struct db_notifications * (db/notif.h) */
 };
 
 struct db_reply {

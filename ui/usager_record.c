@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/usager.h"
 #include "core/xmalloc.h"
+#include "db/notif.h"
 #include "db/usagers.h"
 #include "ui/draw.h"
 #include "ui/form.h"
@@ -29,7 +30,8 @@
  * selected one as the agenda does (its status), e modifies it; r looks for a
  * slot in "Trouver un RDV" with this usager already chosen for the booking.
  * F9 (or Tab) moves the cursor to the probable duplicates, or says there are
- * none.
+ * none. "Notifications": the channels the usager accepts (E flips e-mail, S
+ * flips SMS) and the latest messages sent about their rdvs (receipts).
  */
 
 struct record {
@@ -49,6 +51,9 @@ struct record {
 	unsigned long match_ticket;
 	struct usager *pending;         /* what is saved once confirmed */
 	struct db_usager_dups *matches; /* non-NULL: the warning is shown */
+	struct db_notifications *notif; /* preferences and receipts */
+	unsigned long notif_ticket;
+	unsigned long notif_save_ticket;
 };
 
 enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
@@ -64,6 +69,7 @@ record_load(struct record *r, struct app *app)
 		return;
 	r->load_ticket = db_send_usager_load(app_db(app), app_session(app), r->id);
 	r->dups_ticket = db_send_usager_duplicates(app_db(app), r->id, 20);
+	r->notif_ticket = db_send_usager_notifications(app_db(app), app_session(app), r->id);
 }
 
 static void
@@ -126,6 +132,7 @@ record_close(void *state)
 	free(r->form_error);
 	usager_free(r->pending);
 	db_usager_dups_free(r->matches);
+	db_notifications_free(r->notif);
 	free(r);
 }
 
@@ -339,6 +346,24 @@ record_draw_view(struct record *r, struct app *app)
 		y = sy;
 	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_GRID),
 		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
+
+	/* Notifications: channels and the latest receipts. */
+	if (r->notif && r->notif->have_prefs) {
+		y++;
+		snprintf(buf, sizeof buf, "Notifications : e-mail %s · SMS %s  (E, S : changer)",
+			 r->notif->by_email ? "oui" : "non", r->notif->by_sms ? "oui" : "non");
+		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
+		if (r->notif->nreceipts == 0)
+			draw_text(y++, 3, COLS - 4, theme_attr(SLOT_NORMAL), "Aucun envoi.");
+		for (size_t i = 0; i < r->notif->nreceipts && i < 3; i++) {
+			const struct db_notif_receipt *n = &r->notif->receipts[i];
+			char *line = xasprintf("%s  %s  %s à %s : %s%s%s%s", n->when, n->event, n->channel,
+					       n->recipient, n->result, n->detail ? " (" : "",
+					       n->detail ? n->detail : "", n->detail ? ")" : "");
+			draw_text(y++, 3, COLS - 4, theme_attr(SLOT_NORMAL), line);
+			free(line);
+		}
+	}
 
 	/* Probable duplicates. */
 	if (r->dups && r->dups->n > 0) {
@@ -586,6 +611,10 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 	default:
 		break;
 	}
+	if (!is_code && (ch == L'E' || ch == L'S') && r->rec && r->notif_save_ticket == 0) {
+		r->notif_save_ticket = db_send_usager_notify_toggle(app_db(app), r->id, ch == L'S');
+		return SCREEN_REDRAW;
+	}
 	if (!is_code && ch == L'\t')
 		return record_duplicates_focus(r, app, true);
 	if (r->dup_focus) {
@@ -631,6 +660,25 @@ record_data(void *state, struct app *app, struct db_reply *reply)
 			if (r->dups->n == 0)
 				r->dup_focus = false;
 		}
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_NOTIFICATIONS && reply->ticket == r->notif_ticket) {
+		r->notif_ticket = 0;
+		if (!reply->error) {
+			db_notifications_free(r->notif);
+			r->notif = reply->data;
+			reply->data = NULL;
+		}
+		return SCREEN_REDRAW;
+	}
+	if (reply->kind == DB_REPLY_DONE && reply->ticket == r->notif_save_ticket) {
+		r->notif_save_ticket = 0;
+		if (reply->error || *(int *)reply->data == 0)
+			app_message(app, true, "Préférence non enregistrée : %s",
+				    reply->error ? db_error_text(reply->error) : "modification refusée");
+		else
+			app_message(app, false, "Préférence de notification enregistrée.");
+		r->notif_ticket = db_send_usager_notifications(app_db(app), app_session(app), r->id);
 		return SCREEN_REDRAW;
 	}
 	if (reply->kind == DB_REPLY_USAGER_MATCHES && reply->ticket == r->match_ticket) {

@@ -8,7 +8,8 @@ NOTIFY_TESTS = tests/notify/notify_cli.sh tests/notify/notify_outbox.sh \
 	tests/notify/notify_smtp.sh tests/notify/notify_resilience.sh \
 	tests/notify/notify_controls.sh \
 	tests/notify/notify_details.sh \
-	tests/notify/usager_e2e.sh
+	tests/notify/usager_e2e.sh \
+	tests/notify/ui_notifications.sh
 TESTS += $(NOTIFY_TESTS)
 EXTRA_DIST += $(NOTIFY_TESTS) tests/notify/lib.sh tests/notify/mailparts.py \
 	tests/notify/fake_brevo.py tests/notify/usager_mails.py
