@@ -167,9 +167,10 @@ static const char count_sql[] =
  * notification targets of the usagers are the usagers themselves, or their
  * responsible for a relative; "créé par" comes from rdv.rdv_authors()
  * (007_exports.sql), which reads the creation audit entries of the rdvs I
- * may see. There is no receipts table (usager SMS / mail log) in this
- * schema, so "résultat des notifications" stays empty, as the reference
- * writes it for an rdv without receipt.
+ * may see. "résultat des notifications" comes from the receipts of the
+ * messages to usagers (017_usager_notify.sql, readable like their rdv):
+ * empty without receipt, "Échec" when one failed, else "Traité" (reference
+ * §5.2 column 16).
  *
  * The rows come in chunks (keyset on starts_at, id: $10, $11; $12 rows),
  * each chunk's query sent before the previous chunk is written out, so that
@@ -227,7 +228,11 @@ static const char export_sql[] =
     "            WHEN 'phone' THEN 'Par téléphone'"
     "            ELSE '' END,"
     "       coalesce(ag.names, ''), coalesce(pu.names, ''), coalesce(pu.commune, ''),"
-    "       coalesce(pu.minor, false), '', s.org, coalesce(pu.birth_dates, ''),"
+    "       coalesce(pu.minor, false),"
+    "       coalesce((SELECT CASE WHEN bool_or(n.result = 'failed') THEN 'Échec' ELSE 'Traité' END"
+    "                   FROM rdv.notification_receipts n WHERE n.rdv_id = s.id"
+    "                 HAVING count(*) > 0), ''),"
+    "       s.org, coalesce(pu.birth_dates, ''),"
     "       coalesce(substring(pu.address FROM '.*([0-9]{5})'), ''),"
     "       coalesce(au.author, ''), coalesce(ag.emails, ''), s.starts_at::text"
     "  FROM sel s"

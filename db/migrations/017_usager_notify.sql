@@ -556,22 +556,3 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION rdv.usager_reminder_now(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rdv.usager_reminder_now(integer) TO rdv_agent;
-
--- ------------------------------------------------------------------ export column
-
--- "résultat des notifications" (reference §5.2): per rdv the caller may see,
--- its receipts as "SMS envoyé à +336…, e-mail en échec à …", latest last.
-CREATE FUNCTION rdv.rdv_notification_results(ids integer[])
-RETURNS TABLE (rdv_id integer, results text)
-LANGUAGE sql STABLE SECURITY INVOKER SET search_path = pg_catalog, rdv, pg_temp AS $$
-    SELECT n.rdv_id,
-           string_agg(CASE n.channel WHEN 'sms' THEN 'SMS' ELSE 'e-mail' END || ' '
-                      || CASE n.result WHEN 'sent' THEN 'envoyé' WHEN 'failed' THEN 'en échec'
-                                       ELSE 'non envoyé' END
-                      || ' (' || n.event || ')', ', ' ORDER BY n.created_at, n.id)
-      FROM rdv.notification_receipts n
-     WHERE n.rdv_id IN (SELECT unnest(ids))
-     GROUP BY n.rdv_id
-$$;
-REVOKE ALL ON FUNCTION rdv.rdv_notification_results(integer[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rdv.rdv_notification_results(integer[]) TO rdv_agent;

@@ -211,6 +211,11 @@ is "$(as_agent camille -c "SELECT count(*) > 0 FROM rdv.notification_receipts WH
    "an agent of the organisation reads the receipts"
 is "$(as_agent thomas -c "SELECT count(*) FROM rdv.notification_receipts" 2>&1)" "0" \
    "an agent of another organisation reads none"
+# ---- the export's "résultat des notifications" (reference §5.2 column 16)
+"$RDV" export rdvs --db "host=$PGHOST port=$PGPORT dbname=rdv user=camille" --format xlsx \
+	-o "$T/export.xlsx" >"$T/export.log" 2>&1
+col16=$($PY "$top_srcdir/tests/export/check.py" xlsx2tsv "$T/export.xlsx" | awk -F'\t' 'NR > 1 { print $16 }' | sort | uniq -c | awk '{ print $2 }' | paste -sd, -)
+is "$col16" ",Traité,Échec" "export: Échec for the rdv with a refused SMS, Traité for those sent, empty elsewhere"
 all_ok=$($PY -c 'import json, sys
 print(all(json.loads(l)["verdict"] in ("sent", "500", "invalid") for l in open(sys.argv[1])))' "$SMS_DIR/requests.jsonl")
 is "$all_ok" "True" "every SMS request was well-formed for the API"
