@@ -211,6 +211,47 @@ is "$(as_agent camille -c "SELECT count(*) > 0 FROM rdv.notification_receipts WH
    "an agent of the organisation reads the receipts"
 is "$(as_agent thomas -c "SELECT count(*) FROM rdv.notification_receipts" 2>&1)" "0" \
    "an agent of another organisation reads none"
+# ---- killed mid-batch: nothing recorded as sent goes out twice
+mail_reset
+D20=$(paris_day 20)
+as_agent camille -c "BEGIN;
+	INSERT INTO rdv.rdvs (organisation_id, motif_id, lieu_id, starts_at, ends_at, created_by_agent_id)
+	SELECT 1, 1, 1, (date '$D20' + i + time '09:00') AT TIME ZONE 'Europe/Paris',
+	       (date '$D20' + i + time '09:30') AT TIME ZONE 'Europe/Paris', rdv.current_agent_id()
+	FROM generate_series(0, 9) i;
+	INSERT INTO rdv.rdv_agents (rdv_id, agent_id) SELECT id, 1 FROM rdv.rdvs WHERE created_at = now();
+	INSERT INTO rdv.participations (rdv_id, usager_id) SELECT id, 1 FROM rdv.rdvs WHERE created_at = now();
+	COMMIT;" >/dev/null
+FIRST=$(sql -c "SELECT min(id) FROM rdv.usager_outbox WHERE done_at IS NULL")
+is "$(sql -c "SELECT count(*) FROM rdv.usager_outbox WHERE id >= $FIRST")" "20" "20 messages queued"
+N0=$(sms_count)
+PGUSER=notifier RDV_SMTP_URL="$SMTP_URL" RDV_SMTP_FROM=rdv@drome.example.fr "$RDV" notify >"$T/worker2.log" 2>&1 &
+WORKER_PID=$!
+for _ in $(seq 600); do
+	[ "$(sql -c "SELECT count(*) FROM rdv.notification_receipts WHERE outbox_id >= $FIRST")" -ge 5 ] && break
+	sleep 0.05
+done
+kill -STOP "$SMTP_PID" "$SMS_PID"   # the worker now hangs inside a send
+kill -KILL "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null; WORKER_PID=
+kill -CONT "$SMTP_PID" "$SMS_PID"
+SENT_BEFORE=$(sql -c "SELECT string_agg(outbox_id::text, ' ') FROM rdv.notification_receipts
+                      WHERE outbox_id >= $FIRST AND result = 'sent' AND channel = 'email'")
+notify_once >"$T/once11.log" 2>&1
+is "$(sql -c "SELECT count(*) FROM rdv.usager_outbox WHERE id >= $FIRST AND done_at IS NOT NULL")" "20" \
+   "after the restart every message is done"
+is "$(sql -c "SELECT count(*) FROM rdv.notification_receipts WHERE outbox_id >= $FIRST")" "20" "one receipt each"
+twice=
+for id in $SENT_BEFORE; do
+	n=$(grep -l "^X-RDV-Notification: u$id " "$MAILDIR"/new/* 2>/dev/null | wc -l)
+	[ "$n" = 1 ] || twice="$twice $id:$n"
+done
+is "$twice" "" "no e-mail recorded as sent before the kill arrived twice"
+umails=$(grep -l '^X-RDV-Notification: u' "$MAILDIR"/new/* | wc -l)
+ok "$([ "$umails" -ge 10 ] && [ "$umails" -le 11 ]; echo $?)" \
+   "10 e-mails to the usager, 11 at most (the one in flight may go again): $umails"
+ok "$([ $(( $(sms_count) - N0 )) -ge 10 ] && [ $(( $(sms_count) - N0 )) -le 11 ]; echo $?)" \
+   "10 SMS requests, 11 at most: $(( $(sms_count) - N0 ))"
+
 # ---- the export's "résultat des notifications" (reference §5.2 column 16)
 "$RDV" export rdvs --db "host=$PGHOST port=$PGPORT dbname=rdv user=camille" --format xlsx \
 	-o "$T/export.xlsx" >"$T/export.log" 2>&1
