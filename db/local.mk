@@ -5,7 +5,7 @@ SQL_FILES = $(sort $(wildcard $(srcdir)/db/migrations/*.sql)) $(sort $(wildcard 
 	$(srcdir)/db/hooks/after_migration.sql
 db_libdb_a_SOURCES += db/db.h db/internal.h db/sql_files.h db/conn.c db/migrate.c \
 	db/session.c db/agenda.c db/choices.c db/choices.h db/pick.c db/pick.h db/rdvs.c db/rdvs.h db/values.c
-db_libdb_a_SOURCES += db/outbox.c db/outbox.h
+db_libdb_a_SOURCES += db/outbox.c db/outbox.h db/notif.c db/notif.h
 db_libdb_a_SOURCES += db/slots.c db/slots.h
 db_libdb_a_SOURCES += db/usagers.c db/usagers.h
 db_libdb_a_SOURCES += db/plages.c db/plages.h db/admin.c db/admin.h

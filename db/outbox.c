@@ -21,6 +21,7 @@ outbox_item_free(struct outbox_item *it)
 	    &it->summary,   &it->what,        &it->name,      &it->location_type, &it->organisation,
 	    &it->time_zone, &it->dtstart,     &it->dtend,     &it->rrule,         &it->until,
 	    &it->location,  &it->old_dtstart, &it->old_dtend, &it->old_location,  &it->author,
+	    &it->channel,   &it->to_phone,    &it->organisation_phone, &it->obsolete,
 	};
 	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
 		free(*strings[i]);
@@ -32,6 +33,9 @@ outbox_item_free(struct outbox_item *it)
 		free(it->attendees[i].email);
 	}
 	free(it->attendees);
+	for (size_t i = 0; i < it->nrelatives; i++)
+		free(it->relatives[i]);
+	free(it->relatives);
 	free(it);
 }
 
@@ -91,6 +95,22 @@ outbox_item_parse_payload(struct outbox_item *it, const char *text)
 		att->email = xstrdup(email);
 		att->name = payload_string(x, "name");
 	}
+	it->organisation_phone = payload_string(p, "organisation_phone");
+	it->to_phone = payload_string(p, "to_phone");
+	it->self = json_is_true(json_object_get(p, "self"));
+	it->collectif = json_is_true(json_object_get(p, "collectif"));
+	json_t *f = json_object_get(p, "for");
+	n = json_array_size(f);
+	it->relatives = xcalloc(n ? n : 1, sizeof *it->relatives);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(f, i));
+		if (s)
+			it->relatives[it->nrelatives++] = xstrdup(s);
+	}
+	if (it->to_name == NULL)
+		it->to_name = payload_string(p, "to_name");
+	if (it->to_email == NULL)
+		it->to_email = payload_string(p, "to_email");
 	json_decref(p);
 	return it->uid && it->dtstart && it->dtend && it->time_zone && it->summary;
 }
@@ -199,6 +219,143 @@ outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, i
 	return db_exec_simple(db, "COMMIT", err);
 }
 
+/*
+ * The oldest due usager message, and whether it may still go out: never
+ * once the rdv has started (N-01); a reminder only for the start it was
+ * written for, while the rdv and the participation are alive.
+ */
+static const char usager_claim_sql[] =
+    "SELECT o.id, o.event, o.rdv_id, o.attempts, o.payload::text, o.channel,"
+    "       CASE WHEN r.id IS NULL THEN 'rdv supprimé'"
+    "            WHEN r.starts_at <= clock_timestamp() THEN 'rdv commencé'"
+    "            WHEN o.event = 'rdv_reminder' AND r.starts_at <> o.starts_at THEN 'rdv déplacé'"
+    "            WHEN o.event = 'rdv_reminder' AND (r.status IN ('excused', 'revoked')"
+    "                 OR NOT EXISTS (SELECT 1 FROM rdv.participations p"
+    "                                 WHERE p.id = o.participation_id"
+    "                                   AND p.status NOT IN ('excused', 'revoked')))"
+    "                 THEN 'rdv annulé' END"
+    "  FROM rdv.usager_outbox o LEFT JOIN rdv.rdvs r ON r.id = o.rdv_id"
+    " WHERE o.done_at IS NULL AND o.next_attempt_at <= clock_timestamp()"
+    "   AND (o.channel = 'email' OR $1::boolean)"
+    " ORDER BY o.id"
+    " LIMIT 1"
+    " FOR UPDATE OF o SKIP LOCKED";
+
+bool
+usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
+                    struct db_error **err)
+{
+	*item = NULL;
+	if (!db_exec_simple(db, "BEGIN", err))
+		return false;
+	const char *params[] = {sms_enabled ? "true" : "false"};
+	PGresult *res = db_exec(db, usager_claim_sql, 1, params, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return db_exec_simple(db, "COMMIT", err);
+	}
+	struct outbox_item *it = xcalloc(1, sizeof *it);
+	it->usager = true;
+	it->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	it->event = xstrdup(PQgetvalue(res, 0, 1));
+	it->object_type = xstrdup("rdv");
+	it->rdv_id = it->object_id = atoi(PQgetvalue(res, 0, 2));
+	it->attempts = atoi(PQgetvalue(res, 0, 3));
+	it->valid = outbox_item_parse_payload(it, PQgetvalue(res, 0, 4));
+	it->channel = xstrdup(PQgetvalue(res, 0, 5));
+	if (!PQgetisnull(res, 0, 6))
+		it->obsolete = xstrdup(PQgetvalue(res, 0, 6));
+	PQclear(res);
+	/* The usager's calendar: the usager is the only attendee shown. */
+	if (it->valid && it->to_email) {
+		free(it->attendees);
+		it->attendees = xcalloc(1, sizeof *it->attendees);
+		it->attendees[0].name = it->to_name ? xstrdup(it->to_name) : NULL;
+		it->attendees[0].email = xstrdup(it->to_email);
+		it->nattendees = 1;
+	}
+	*item = it;
+	return true;
+}
+
+bool
+usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
+                     const char *error, struct db_error **err)
+{
+	char idbuf[32];
+	snprintf(idbuf, sizeof idbuf, "%lld", id);
+	const char *params[] = {idbuf, result, provider_id, error};
+	PGresult *res = db_exec(
+	    db,
+	    "WITH o AS (UPDATE rdv.usager_outbox"
+	    "              SET done_at = clock_timestamp(), attempts = attempts + 1,"
+	    "                  last_error = $4"
+	    "            WHERE id = $1::bigint"
+	    "        RETURNING id, rdv_id, participation_id, recipient_id, event, channel, payload)"
+	    " INSERT INTO rdv.notification_receipts (rdv_id, participation_id, usager_id, outbox_id,"
+	    "                                        event, channel, recipient, result, provider_id,"
+	    "                                        error, created_at)"
+	    " SELECT o.rdv_id, o.participation_id, o.recipient_id, o.id, o.event, o.channel,"
+	    "        coalesce(CASE o.channel WHEN 'sms' THEN o.payload->>'to_phone'"
+	    "                                ELSE o.payload->>'to_email' END, ''),"
+	    "        $2, $3, $4, clock_timestamp()"
+	    "   FROM o",
+	    4, params, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	PQclear(res);
+	return db_exec_simple(db, "COMMIT", err);
+}
+
+bool
+usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+                          int *delay_s, struct db_error **err)
+{
+	char idbuf[32], basebuf[16], maxbuf[16];
+	snprintf(idbuf, sizeof idbuf, "%lld", id);
+	snprintf(basebuf, sizeof basebuf, "%d", base_s);
+	snprintf(maxbuf, sizeof maxbuf, "%d", max_s);
+	const char *params[] = {idbuf, error, basebuf, maxbuf};
+	PGresult *res =
+	    db_exec(db,
+	            "WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
+	            "                      ::integer AS delay"
+	            "             FROM rdv.usager_outbox WHERE id = $1)"
+	            " UPDATE rdv.usager_outbox o"
+	            "    SET attempts = o.attempts + 1, last_error = $2,"
+	            "        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
+	            "   FROM d WHERE o.id = d.id"
+	            " RETURNING d.delay",
+	            4, params, err);
+	if (res == NULL) {
+		outbox_release(db);
+		return false;
+	}
+	if (delay_s)
+		*delay_s = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	return db_exec_simple(db, "COMMIT", err);
+}
+
+bool
+usager_reminders_schedule(struct db *db, int *written, double *next_s, struct db_error **err)
+{
+	PGresult *res =
+	    db_exec(db, "SELECT written, next_in FROM rdv.usager_reminders_schedule()", 0, NULL, err);
+	if (res == NULL)
+		return false;
+	*written = atoi(PQgetvalue(res, 0, 0));
+	*next_s = PQgetisnull(res, 0, 1) ? -1 : strtod(PQgetvalue(res, 0, 1), NULL);
+	PQclear(res);
+	return true;
+}
+
 void
 outbox_release(struct db *db)
 {
@@ -210,8 +367,11 @@ outbox_next_due(struct db *db, double *seconds, struct db_error **err)
 {
 	PGresult *res = db_exec(
 	    db,
-	    "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - clock_timestamp()))"
-	    "  FROM rdv.notification_outbox WHERE sent_at IS NULL",
+	    "SELECT greatest(0, extract(epoch FROM min(t) - clock_timestamp()))"
+	    "  FROM (SELECT min(next_attempt_at) AS t FROM rdv.notification_outbox"
+	    "         WHERE sent_at IS NULL"
+	    "        UNION ALL SELECT min(next_attempt_at) FROM rdv.usager_outbox"
+	    "         WHERE done_at IS NULL) x",
 	    0, NULL, err);
 	if (res == NULL)
 		return false;

@@ -55,6 +55,22 @@ struct outbox_item {
 	size_t nusagers;
 	struct outbox_attendee *attendees;
 	size_t nattendees;
+
+	/* Messages to usagers (rdv.usager_outbox, 017): usager is true. */
+	bool usager;
+	char *channel;  /* "email" or "sms" */
+	int rdv_id;
+	char *to_phone; /* E.164, for "sms" */
+	char *organisation_phone; /* the lieu's or organisation's number, or NULL */
+	char **relatives; /* the relatives the message is about ("for"), not the recipient */
+	size_t nrelatives;
+	bool self;      /* the recipient is a participant too */
+	bool collectif;
+	/*
+	 * Set when the message must not go out any more (the rdv started,
+	 * moved after a reminder was written, or was cancelled): the reason.
+	 */
+	char *obsolete;
 };
 
 void outbox_item_free(struct outbox_item *it);
@@ -85,6 +101,33 @@ bool outbox_mark_sent(struct db *db, long long id, struct db_error **err);
  */
 bool outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
                         int *delay_s, struct db_error **err);
+
+/*
+ * The same for messages to usagers: begin a transaction and lock the oldest
+ * due row of rdv.usager_outbox (item->usager set), or NULL when none is due.
+ * Without sms_enabled, SMS rows are left queued.
+ */
+bool usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
+                         struct db_error **err);
+
+/*
+ * Close the claimed usager row for good and commit, with its receipt:
+ * result "sent" (provider_id may be NULL), "failed" (refused for good:
+ * error) or "dropped" (obsolete: error says why).
+ */
+bool usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
+                          const char *error, struct db_error **err);
+
+/* As outbox_mark_failed(), for a claimed usager row. */
+bool usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s,
+                               int max_s, int *delay_s, struct db_error **err);
+
+/*
+ * Write the reminders now due (rdv.usager_reminders_schedule()): *written,
+ * and *next_s the seconds until the next reminder window opens (-1: none).
+ */
+bool usager_reminders_schedule(struct db *db, int *written, double *next_s,
+                               struct db_error **err);
 
 /* Give the claimed row back untouched (rollback). */
 void outbox_release(struct db *db);

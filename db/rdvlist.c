@@ -174,9 +174,10 @@ static const char count_sql[] =
  * notification targets of the usagers are the usagers themselves, or their
  * responsible for a relative; "créé par" comes from rdv.rdv_authors()
  * (007_exports.sql), which reads the creation audit entries of the rdvs I
- * may see. There is no receipts table (usager SMS / mail log) in this
- * schema, so "résultat des notifications" stays empty, as the reference
- * writes it for an rdv without receipt.
+ * may see. "résultat des notifications" comes from the receipts of the
+ * messages to usagers (017_usager_notify.sql, readable like their rdv):
+ * empty without receipt, "Échec" when one failed, else "Traité" (reference
+ * §5.2 column 16).
  *
  * The rows come in chunks (keyset on starts_at, id: $10, $11; $12 rows),
  * each chunk's query sent before the previous chunk is written out, so that
@@ -238,7 +239,9 @@ static const char export_sql[] =
     "            ELSE '' END AS lieu,"
     "       coalesce(ag.names, '') AS agents, coalesce(pu.names, '') AS usagers,"
     "       coalesce(pu.commune, '') AS commune, coalesce(pu.minor, false) AS minor,"
-    "       '' AS notifications, s.org AS organisation,"
+    "       coalesce((SELECT CASE WHEN bool_or(n.result = 'failed') THEN 'Échec' ELSE 'Traité' END"
+    "                   FROM rdv.notification_receipts n WHERE n.rdv_id = s.id"
+    "                 HAVING count(*) > 0), '') AS notifications, s.org AS organisation,"
     "       coalesce(pu.birth_dates, '') AS birth_dates,"
     "       coalesce(substring(pu.address FROM '.*([0-9]{5})'), '') AS post_code,"
     "       coalesce(au.author, '') AS created_by, coalesce(ag.emails, '') AS agent_emails,"

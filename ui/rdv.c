@@ -18,6 +18,7 @@
 #include "ui/list.h"
 #include "ui/pick.h"
 #include "ui/screen.h"
+#include "ui/rdv_notif.h"
 #include "ui/theme.h"
 
 /*
@@ -608,6 +609,13 @@ status_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 			return SCREEN_REDRAW;
 		}
 		return SCREEN_NONE;
+	}
+	if (!is_code && ch == L'N') {
+		/* Notifications to the usagers of this rdv (ui/rdv_notif.c). */
+		struct agenda_target *t = xcalloc(1, sizeof *t);
+		*t = *m->target;
+		app_push(app, &rdv_notif_screen, t);
+		return SCREEN_REDRAW;
 	}
 	if (list_key(&m->list, action, (int)ch, is_code))
 		return SCREEN_REDRAW;

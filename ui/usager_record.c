@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/usager.h"
 #include "core/xmalloc.h"
+#include "db/notif.h"
 #include "db/usagers.h"
 #include "ui/draw.h"
 #include "ui/form.h"
@@ -29,7 +30,8 @@
  * selected one as the agenda does (its status), e modifies it; r looks for a
  * slot in "Trouver un RDV" with this usager already chosen for the booking.
  * F9 (or Tab) moves the cursor to the probable duplicates, or says there are
- * none.
+ * none. "Notifications": the channels the usager accepts (E flips e-mail, S
+ * flips SMS) and the latest messages sent about their rdvs (receipts).
  */
 
 struct record {
@@ -47,6 +49,9 @@ struct record {
 	unsigned long match_ticket;     /* in flight, 0 when none */
 	struct usager *pending;         /* what is saved once confirmed */
 	struct db_usager_dups *matches; /* non-NULL: the warning is shown */
+	struct db_notifications *notif; /* preferences and receipts */
+	unsigned long notif_ticket;
+	unsigned long notif_save_ticket;
 };
 
 enum { F_FIRST, F_LAST, F_BIRTH_NAME, F_BIRTH, F_EMAIL, F_PHONE, F_ADDRESS, F_POST_CODE, F_CITY,
@@ -61,6 +66,43 @@ static int record_dups(void *state, void *app, struct db_reply *reply);
 static int record_matched(void *state, void *app, struct db_reply *reply);
 static int record_saved(void *state, void *app, struct db_reply *reply);
 
+static int record_notif_saved(void *state, void *app, struct db_reply *reply);
+
+/* The usager's notification preferences and latest receipts. */
+static int
+record_notif(void *state, void *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	r->notif_ticket = 0;
+	if (!reply->error) {
+		db_notifications_free(r->notif);
+		r->notif = reply->data;
+		reply->data = NULL;
+	}
+	return SCREEN_REDRAW;
+}
+
+static void
+notif_load(struct record *r, struct app *app)
+{
+	r->notif_ticket = db_send_usager_notifications(app_db(app), app_session(app), r->id);
+	app_request(app, r, r->notif_ticket, record_notif);
+}
+
+static int
+record_notif_saved(void *state, void *app, struct db_reply *reply)
+{
+	struct record *r = state;
+	r->notif_save_ticket = 0;
+	if (reply->error || *(int *)reply->data == 0)
+		app_message(app, true, "Préférence non enregistrée : %s",
+			    reply->error ? db_error_text(reply->error) : "modification refusée");
+	else
+		app_message(app, false, "Préférence de notification enregistrée.");
+	notif_load(r, app);
+	return SCREEN_REDRAW;
+}
+
 static void
 record_load(struct record *r, struct app *app)
 {
@@ -68,6 +110,7 @@ record_load(struct record *r, struct app *app)
 		return;
 	app_request(app, r, db_send_usager_load(app_db(app), app_session(app), r->id), record_loaded);
 	app_request(app, r, db_send_usager_duplicates(app_db(app), r->id, 20), record_dups);
+	notif_load(r, app);
 }
 
 static void
@@ -137,6 +180,7 @@ record_close(void *state)
 	free(r->form_error);
 	usager_free(r->pending);
 	db_usager_dups_free(r->matches);
+	db_notifications_free(r->notif);
 	free(r);
 }
 
@@ -350,6 +394,24 @@ record_draw_view(struct record *r, struct app *app)
 		y = sy;
 	draw_text(y++, 1, COLS - 2, theme_attr(SLOT_GRID),
 		  "r : prendre RDV pour cet usager · Entrée : ouvrir le RDV · e : le modifier");
+
+	/* Notifications: channels and the latest receipts. */
+	if (r->notif && r->notif->have_prefs) {
+		y++;
+		snprintf(buf, sizeof buf, "Notifications : e-mail %s · SMS %s  (E, S : changer)",
+			 r->notif->by_email ? "oui" : "non", r->notif->by_sms ? "oui" : "non");
+		draw_text(y++, 1, COLS - 2, theme_attr(SLOT_HEADER), buf);
+		if (r->notif->nreceipts == 0)
+			draw_text(y++, 3, COLS - 4, theme_attr(SLOT_NORMAL), "Aucun envoi.");
+		for (size_t i = 0; i < r->notif->nreceipts && i < 3; i++) {
+			const struct db_notif_receipt *n = &r->notif->receipts[i];
+			char *line = xasprintf("%s  %s  %s à %s : %s%s%s%s", n->when, n->event, n->channel,
+					       n->recipient, n->result, n->detail ? " (" : "",
+					       n->detail ? n->detail : "", n->detail ? ")" : "");
+			draw_text(y++, 3, COLS - 4, theme_attr(SLOT_NORMAL), line);
+			free(line);
+		}
+	}
 
 	/* Probable duplicates. */
 	if (r->dups && r->dups->n > 0) {
@@ -596,6 +658,11 @@ record_key(void *state, struct app *app, enum action action, wint_t ch, bool is_
 		return SCREEN_CLOSE;
 	default:
 		break;
+	}
+	if (!is_code && (ch == L'E' || ch == L'S') && r->rec && r->notif_save_ticket == 0) {
+		r->notif_save_ticket = db_send_usager_notify_toggle(app_db(app), r->id, ch == L'S');
+		app_request(app, r, r->notif_save_ticket, record_notif_saved);
+		return SCREEN_REDRAW;
 	}
 	if (!is_code && ch == L'\t')
 		return record_duplicates_focus(r, app, true);

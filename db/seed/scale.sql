@@ -612,8 +612,11 @@ INSERT INTO rdv.rdv_agents (rdv_id, agent_id, during, active, overlap_acknowledg
 SELECT r.id, r.agent_id, tstzrange(r.starts_at, r.ends_at, '[)'), r.status IN ('unknown', 'seen', 'noshow'), false
 FROM scale_rdv r ORDER BY r.id;
 
-INSERT INTO rdv.participations (rdv_id, usager_id, status, created_at)
-SELECT r.id, p.b_usager + r.usager, r.status, r.starts_at - (3 + r.id % 20) * interval '1 day'
+-- The notification flags explicitly: with the triggers off, 017's default
+-- from the motif does not run (scale motifs are all visible_and_notified).
+INSERT INTO rdv.participations (rdv_id, usager_id, status, created_at, send_lifecycle_notifications,
+                                send_reminder_notification)
+SELECT r.id, p.b_usager + r.usager, r.status, r.starts_at - (3 + r.id % 20) * interval '1 day', true, true
 FROM scale_param p, scale_rdv r ORDER BY r.id;
 
 ALTER TABLE rdv.rdvs ENABLE TRIGGER USER;

@@ -22,7 +22,8 @@ notify_usage(FILE *out)
 	        "usage : rdv notify [--once] [--db CONNINFO] [--backoff S] [--backoff-max S]\n"
 	        "Réglages SMTP : RDV_SMTP_URL, RDV_SMTP_USER, RDV_SMTP_PASSWORD, RDV_SMTP_FROM,\n"
 	        "RDV_SMTP_STARTTLS, RDV_SMTP_TIMEOUT, ou smtp.url, smtp.user, … dans le fichier\n"
-	        "de configuration. Voir rdv(1).\n");
+	        "de configuration. SMS : RDV_SMS_PROVIDER (brevo), RDV_SMS_API_KEY,\n"
+	        "RDV_SMS_SENDER, RDV_SMS_URL, RDV_SMS_TIMEOUT, ou sms.provider, … Voir rdv(1).\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -117,6 +118,11 @@ cmd_notify(int argc, char **argv)
 	char *starttls = setting("RDV_SMTP_STARTTLS", "smtp.starttls");
 	char *timeout = setting("RDV_SMTP_TIMEOUT", "smtp.timeout");
 	char *uid_domain = setting("RDV_NOTIFY_UID_DOMAIN", "notify.uid_domain");
+	char *sms_provider = setting("RDV_SMS_PROVIDER", "sms.provider");
+	char *sms_url = setting("RDV_SMS_URL", "sms.url");
+	char *sms_key = setting("RDV_SMS_API_KEY", "sms.api_key");
+	char *sms_sender = setting("RDV_SMS_SENDER", "sms.sender");
+	char *sms_timeout = setting("RDV_SMS_TIMEOUT", "sms.timeout");
 	char *from_name = NULL, *from_address = NULL;
 	char *conninfo = conninfo_arg ? xstrdup(conninfo_arg) : config_get("db");
 	int status = EXIT_BAD_INPUT;
@@ -178,6 +184,48 @@ cmd_notify(int argc, char **argv)
 		}
 		opt.smtp.timeout_s = v;
 	}
+	if (sms_provider && strcmp(sms_provider, "none") != 0) {
+		if (!notify_sms_provider_known(sms_provider)) {
+			cli_usage_error("notify : fournisseur de SMS « %s » inconnu (brevo ou none "
+			                "attendu)",
+			                sms_provider);
+			goto out;
+		}
+		if (sms_key == NULL) {
+			cli_usage_error("notify : clé d'API du fournisseur de SMS absente "
+			                "(RDV_SMS_API_KEY ou sms.api_key)");
+			goto out;
+		}
+		if (sms_sender == NULL)
+			sms_sender = xstrdup("RDV");
+		if (!notify_sms_sender_ok(sms_sender)) {
+			cli_usage_error("notify : expéditeur SMS « %s » invalide (11 lettres ou "
+			                "chiffres, ou 15 chiffres au plus)",
+			                sms_sender);
+			goto out;
+		}
+		if (sms_url && strncmp(sms_url, "https://", 8) != 0 &&
+		    strncmp(sms_url, "http://", 7) != 0) {
+			cli_usage_error("notify : adresse du fournisseur de SMS « %s » : https://… "
+			                "attendu",
+			                sms_url);
+			goto out;
+		}
+		opt.sms.timeout_s = 30;
+		if (sms_timeout) {
+			if (!parse_seconds(sms_timeout, 1, 3600, &v)) {
+				cli_usage_error("notify : délai SMS « %s » : secondes entre 1 et "
+				                "3600 attendues",
+				                sms_timeout);
+				goto out;
+			}
+			opt.sms.timeout_s = v;
+		}
+		opt.sms.provider = sms_provider;
+		opt.sms.url = sms_url;
+		opt.sms.api_key = sms_key;
+		opt.sms.sender = sms_sender;
+	}
 	opt.smtp.url = url;
 	opt.smtp.user = user;
 	opt.smtp.password = password;
@@ -208,6 +256,11 @@ out:
 	free(from_name);
 	free(from_address);
 	free(uid_domain);
+	free(sms_provider);
+	free(sms_url);
+	free(sms_key);
+	free(sms_sender);
+	free(sms_timeout);
 	free(starttls);
 	free(timeout);
 	free(conninfo);

@@ -10,6 +10,7 @@
 #include "core/caltime.h"
 #include "core/text.h"
 #include "core/xmalloc.h"
+#include "notify/usager_text.h"
 
 /* A growing string. */
 struct buf {
@@ -217,6 +218,8 @@ is_plage(const struct outbox_item *it)
 char *
 notify_mail_subject(const struct outbox_item *it)
 {
+	if (it->usager)
+		return usager_mail_subject(it);
 	char *what = text_sanitize(it->what ? it->what : it->summary);
 	char *out;
 	if (is_rdv(it)) {
@@ -336,6 +339,8 @@ mail_fields(struct buf *b, const struct outbox_item *it, const char *eol)
 char *
 notify_mail_body(const struct outbox_item *it)
 {
+	if (it->usager)
+		return usager_mail_body(it);
 	struct buf b = {0};
 	char *name = text_sanitize(it->to_name);
 	buf_addf(&b, "Bonjour %s,\r\n\r\n%s\r\n\r\n", name, intro_text(it));
@@ -356,6 +361,8 @@ notify_mail_body(const struct outbox_item *it)
 char *
 notify_mail_description(const struct outbox_item *it)
 {
+	if (it->usager)
+		return usager_mail_description(it);
 	struct buf b = {0};
 	mail_fields(&b, it, "\n");
 	return b.s;

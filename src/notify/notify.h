@@ -14,6 +14,7 @@
 
 #include "db/db.h"
 #include "db/outbox.h"
+#include "notify/sms.h"
 
 enum notify_tls {
 	NOTIFY_TLS_TRY,      /* STARTTLS when the server offers it */
@@ -34,6 +35,7 @@ struct notify_smtp {
 
 struct notify_options {
 	struct notify_smtp smtp;
+	struct notify_sms sms; /* provider NULL: SMS rows stay queued */
 	bool once;     /* drain what is due, then return */
 	int backoff_s; /* delay after a first failure; doubles each time */
 	int backoff_max_s;

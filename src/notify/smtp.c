@@ -265,8 +265,10 @@ notify_smtp_send(const struct notify_smtp *smtp, const struct outbox_item *it, c
 	headers = slist_addf(headers, "To: %s", to);
 	headers = slist_addf(headers, "Subject: %s", subject_h);
 	/* One Message-ID per outbox row: a resent mail is recognisably the same. */
-	headers = slist_addf(headers, "Message-ID: <notification-%lld@%s>", it->id, domain);
-	headers = slist_addf(headers, "X-RDV-Notification: %lld %s", it->id, it->event);
+	headers = slist_addf(headers, "Message-ID: <%snotification-%lld@%s>",
+	                     it->usager ? "usager-" : "", it->id, domain);
+	headers = slist_addf(headers, "X-RDV-Notification: %s%lld %s", it->usager ? "u" : "",
+	                     it->id, it->event);
 	headers = slist_addf(headers, "Auto-Submitted: auto-generated");
 
 	/*

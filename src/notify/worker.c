@@ -10,6 +10,8 @@
 
 #include "core/text.h"
 #include "core/xmalloc.h"
+#include "notify/sms.h"
+#include "notify/usager_text.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -114,6 +116,65 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 }
 
 /*
+ * One claimed message to a usager: drop it when it may no longer go out,
+ * send it by its channel, then close it with its receipt (sent, refused for
+ * good) or record a failed attempt with a back-off. Returns false on a
+ * database error; *server_down when the SMTP server failed (every e-mail
+ * would), *failed on any failed attempt.
+ */
+static bool
+worker_deliver_usager(struct db *db, const struct notify_options *opt, struct outbox_item *it,
+                      bool *failed, bool *server_down, int *pause_s, struct db_error **err)
+{
+	*failed = false;
+	*server_down = false;
+	if (it->obsolete)
+		return usager_outbox_finish(db, it->id, "dropped", NULL, it->obsolete, err);
+	if (!it->valid)
+		return usager_outbox_finish(db, it->id, "failed", NULL,
+		                            "contenu de la notification incomplet", err);
+	char *error = NULL, *provider_id = NULL;
+	bool ok, permanent = false;
+	const char *to = "?";
+	if (strcmp(it->channel, "sms") == 0) {
+		to = it->to_phone ? it->to_phone : "?";
+		char *text = usager_sms_text(it);
+		enum sms_outcome o = notify_sms_send(&opt->sms, it->to_phone, text, &provider_id, &error);
+		free(text);
+		ok = o == SMS_SENT;
+		permanent = o == SMS_REFUSED;
+	} else {
+		to = it->to_email ? it->to_email : "?";
+		ok = notify_smtp_send(&opt->smtp, it, &error, server_down);
+		/* An address the server refuses, not the server itself: for good. */
+		permanent = !ok && !*server_down && it->attempts + 1 >= 5;
+	}
+	bool recorded;
+	if (ok || permanent) {
+		recorded = usager_outbox_finish(db, it->id, ok ? "sent" : "failed", provider_id, error,
+		                                err);
+		if (recorded && opt->log) {
+			text_fprintf(opt->log, "%s : usager n° %lld %s (%s) à %s%s%s\n",
+			             ok ? "envoyée" : "refusée", it->id, it->event, it->channel, to,
+			             error ? " : " : "", error ? error : "");
+			fflush(opt->log);
+		}
+		*failed = !ok;
+	} else {
+		int delay = 0;
+		recorded = usager_outbox_mark_failed(db, it->id, error, opt->backoff_s,
+		                                     opt->backoff_max_s, &delay, err);
+		*pause_s = delay;
+		*failed = true;
+		text_fprintf(stderr, "rdv: usager n° %lld %s (%s) à %s non envoyée : %s ; nouvel essai "
+		             "dans %d s\n", it->id, it->event, it->channel, to, error, delay);
+	}
+	free(error);
+	free(provider_id);
+	return recorded;
+}
+
+/*
  * Report a database failure. In once mode that ends the run; otherwise
  * reconnect (which LISTENs again). Returns whether to go on.
  */
@@ -143,7 +204,20 @@ notify_run(struct db *db, const struct notify_options *opt)
 			db_ok = worker_db_failed(db, opt, &err);
 			continue;
 		}
+		if (it == NULL && !usager_outbox_claim(db, opt->sms.provider != NULL, &it, &err)) {
+			db_ok = worker_db_failed(db, opt, &err);
+			continue;
+		}
 		if (it == NULL) {
+			/* Nothing due: write the reminders now due, if any, and go on. */
+			int written = 0;
+			double reminder_s = -1;
+			if (!usager_reminders_schedule(db, &written, &reminder_s, &err)) {
+				db_ok = worker_db_failed(db, opt, &err);
+				continue;
+			}
+			if (written > 0)
+				continue;
 			if (opt->once)
 				break;
 			double due;
@@ -151,6 +225,8 @@ notify_run(struct db *db, const struct notify_options *opt)
 				db_ok = worker_db_failed(db, opt, &err);
 				continue;
 			}
+			if (reminder_s >= 0 && (due < 0 || reminder_s < due))
+				due = reminder_s;
 			int timeout_ms = due < 0 || due > 60 ? 60000 : (int)(due * 1000) + 1;
 			if (outbox_wait(db, timeout_ms) < 0)
 				db_ok = worker_reconnect(db);
@@ -158,7 +234,10 @@ notify_run(struct db *db, const struct notify_options *opt)
 		}
 		bool failed, server_down;
 		int pause_s = 0;
-		bool recorded = worker_deliver(db, opt, it, &failed, &server_down, &pause_s, &err);
+		bool recorded = it->usager ? worker_deliver_usager(db, opt, it, &failed, &server_down,
+		                                                   &pause_s, &err)
+		                           : worker_deliver(db, opt, it, &failed, &server_down,
+		                                            &pause_s, &err);
 		outbox_item_free(it);
 		if (!recorded) {
 			db_ok = worker_db_failed(db, opt, &err);

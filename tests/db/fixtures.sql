@@ -204,6 +204,15 @@ INSERT INTO rdv.notification_outbox (id, agent_id, event, object_type, object_id
     (5, 7, 'plage_created', 'plage', 5, 7),
     (6, 6, 'plage_created', 'plage', 4, 4);
 
+-- Receipts of messages to usagers (017): one on rdv 1 (organisation A), one
+-- on rdv 5 (organisation B); nothing queued for usagers.
+DELETE FROM rdv.usager_outbox;
+INSERT INTO rdv.notification_receipts (id, rdv_id, participation_id, usager_id, event, channel, recipient,
+                                       result, provider_id) VALUES
+    (1, 1, 1, 1, 'rdv_created', 'email', 'alice.martin@example.fr', 'sent', NULL),
+    (2, 5, 5, 3, 'rdv_reminder', 'sms', '+33612345678', 'sent', '42');
+SELECT setval('rdv.notification_receipts_id_seq', 2);
+
 -- The audit rows written by the triggers while loading are dropped; these
 -- stand for a known history (organisation_ids: admins of those read them).
 TRUNCATE rdv.audit_log;

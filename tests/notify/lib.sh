@@ -25,6 +25,9 @@ notify_setup() {
 	"$RDV" db seed demo >"$CLUSTER_DIR/seed.log" 2>&1 || {
 		echo "Bail out! rdv db seed demo failed: $(tail -3 "$CLUSTER_DIR/seed.log")"; exit 1; }
 	sql -c "CREATE ROLE notifier LOGIN IN ROLE rdv_notifier" >/dev/null
+	# The agents' tests count the agents' mails: the usagers of the demo are
+	# told nothing unless a test (usager_e2e.sh) turns it on for one of them.
+	sql -c "UPDATE rdv.usagers SET notify_by_email = false, notify_by_sms = false" >/dev/null
 	T="$CLUSTER_DIR/notify"
 	mkdir -p "$T/config/rdv"
 	export XDG_CONFIG_HOME="$T/config"
