@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/xmalloc.h"
+#include "ui/theme.h"
 
 /* Decode sanitised UTF-8 into wide characters fitting in width columns. */
 static wchar_t *
@@ -22,7 +23,7 @@ fit_wide(const char *utf8, int width, int *used, int *count)
 		int len = text_decode(clean + i, &cp);
 		if (len <= 0)
 			break;
-		w[n++] = (wchar_t)cp;
+		w[n++] = theme_glyph((wchar_t)cp);
 		i += (size_t)len;
 	}
 	w[n] = L'\0';
@@ -50,7 +51,7 @@ draw_fill(int y, int x, int width, int attr, wchar_t ch)
 {
 	if (width <= 0)
 		return;
-	wchar_t cell[2] = {ch, L'\0'};
+	wchar_t cell[2] = {theme_glyph(ch), L'\0'};
 	cchar_t cc;
 	setcchar(&cc, cell, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
 	mvhline_set(y, x, &cc, width);

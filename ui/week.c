@@ -10,6 +10,7 @@
 #include "core/xmalloc.h"
 #include "db/choices.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/list.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -253,10 +254,112 @@ cell_attr(const struct agenda_cell *c, wchar_t *fill)
  * its owner (agenda_column: rdv > indisponibilité > férié > plage > vide);
  * rdv rows then get their text, in lanes when rdvs overlap.
  */
+/* The status of an rdv in words (the glyph's meaning). */
+static const char *
+rdv_words(const struct agenda_item *it, rdv_date today_)
+{
+	switch (it->status) {
+	case RDV_SEEN:
+		return "honoré";
+	case RDV_EXCUSED:
+		return "annulé (excusé)";
+	case RDV_REVOKED:
+		return "annulé par le service";
+	case RDV_NOSHOW:
+		return "absence non excusée";
+	default:
+		return it->day < today_ ? "à renseigner" : "à venir";
+	}
+}
+
+/*
+ * One agenda item in words, for the focus line and the accessible day list:
+ * "Élodie Bézier, Premier accueil, à venir, 09:30–10:00",
+ * "plage d'ouverture MDS Valence Centre, 09:00–12:00",
+ * "indisponibilité Formation CAF, 14:00–17:00", "jour férié Ascension".
+ */
+static void
+item_words(const struct agenda_item *it, rdv_date today_, char *buf, size_t size)
+{
+	char from[6], to[6];
+	cal_format_hhmm(it->start, from);
+	cal_format_hhmm(it->end, to);
+	switch (it->kind) {
+	case AGENDA_RDV:
+		if (it->other_org)
+			snprintf(buf, size, "occupé (autre organisation), %s–%s", from, to);
+		else
+			snprintf(buf, size, "%s%s%s, %s, %s–%s", it->title ? it->title : "rendez-vous",
+				 it->detail ? ", " : "", it->detail ? it->detail : "", rdv_words(it, today_),
+				 from, to);
+		break;
+	case AGENDA_PLAGE:
+		if (it->other_org)
+			snprintf(buf, size, "plage d'une autre organisation, %s–%s", from, to);
+		else
+			snprintf(buf, size, "plage d'ouverture %s, %s–%s",
+				 it->detail ? it->detail : it->title ? it->title : "", from, to);
+		break;
+	case AGENDA_ABSENCE:
+		snprintf(buf, size, "indisponibilité %s, %s–%s", it->title ? it->title : "", from, to);
+		break;
+	case AGENDA_HOLIDAY:
+		snprintf(buf, size, "jour férié %s%s", it->title ? it->title : "",
+			 it->worked ? " (travaillé)" : "");
+		break;
+	}
+}
+
+/*
+ * The cell of agent at (day, minute) in words: "mardi 8 décembre, 09:30,
+ * Élodie Bézier, Premier accueil, à venir, 09:30–10:00"; with several
+ * agents shown, the agent's name first. Overlapping rdvs are counted.
+ */
+static void
+cell_words(struct week *w, struct app *app, int agent_index, rdv_date day, int minute, char *buf,
+	   size_t size)
+{
+	const struct agenda *a = week_agenda(w);
+	int agent = w->agent_ids[agent_index];
+	rdv_date today_ = today(app);
+	int y, m, d;
+	cal_ymd(day, &y, &m, &d);
+	char hhmm[6];
+	cal_format_hhmm(minute, hhmm);
+	char who[96] = "";
+	if (w->nagents > 1)
+		snprintf(who, sizeof who, "%s, ", agent_name(w, app, agent));
+	char what[320] = "libre, hors plage d'ouverture";
+	struct agenda_cell c = agenda_cell_at(a, agent, day, minute, w->step,
+					      app_session(app)->display_cancelled_rdv);
+	if (a == NULL)
+		snprintf(what, sizeof what, "chargement");
+	else if (c.item)
+		item_words(c.item, today_, what, sizeof what);
+	int others = 0;
+	for (size_t i = 0; c.item && c.item->kind == AGENDA_RDV && a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it != c.item && it->kind == AGENDA_RDV && it->day == day && it->agent_id == agent &&
+		    rdv_shown(it, app) && covers(it, minute, w->step))
+			others++;
+	}
+	snprintf(buf, size, "%s%s %d %s, %s, %s", who, cal_weekday_name_fr(cal_weekday(day)), d,
+		 cal_month_name_fr(m), hhmm, what);
+	if (others > 0) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, ", et %d autre%s rendez-vous", others, others > 1 ? "s" : "");
+	}
+}
+
+/*
+ * focus_x, when not NULL (the cursor's column), gets the column where the
+ * text of the cursor's cell starts.
+ */
 static void
 draw_column(struct week *w, struct app *app, struct column col, int x, int width, int top, int rows,
-	    int allday_row)
+	    int allday_row, int *focus_x)
 {
+	int cr = (w->cursor_min - w->first_min) / w->step;
 	const struct agenda *a = week_agenda(w);
 	int agent = w->agent_ids[col.agent];
 	rdv_date today_ = today(app);
@@ -283,6 +386,8 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 			char *text = xasprintf(" %s ", label);
 			draw_text(top + r, x, width, attr, text);
 			free(text);
+			if (focus_x && r == cr)
+				*focus_x = x + 1;
 		}
 	}
 	if (holiday && rows > 0) {
@@ -322,6 +427,9 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 		int attr = rdv_attr(it);
 		char hhmm[6];
 		cal_format_hhmm(it->start, hhmm);
+		/* The cursor's cell shows this rdv: its text starts at the lane (after the blanks of a second row). */
+		if (focus_x && cr >= r0 && cr < r1 && cr < rows && cells[cr].item == it)
+			*focus_x = cr == r0 + 1 && !it->other_org ? lx + 6 : lx;
 		for (int r = r0; r < r1; r++) {
 			draw_fill(top + r, lx, lw, attr, L' ');
 			char *text = NULL;
@@ -430,7 +538,18 @@ week_draw(void *state, struct app *app)
 
 	for (int i = 0; i < ncols; i++) {
 		int x = GUTTER + i * colw, cw = i == ncols - 1 ? COLS - x : colw;
-		draw_column(w, app, cols[i], x, cw - 1, header_rows, w->rows, allday_row);
+		bool focused = cols[i].day == w->cursor_day && cols[i].agent == w->cursor_agent;
+		int focus_x = x;
+		draw_column(w, app, cols[i], x, cw - 1, header_rows, w->rows, allday_row,
+			    focused ? &focus_x : NULL);
+		if (focused) {
+			/* Screen readers follow the cursor: on the cell, at the start of its text. */
+			int r = (w->cursor_min - w->first_min) / w->step;
+			char words[512];
+			cell_words(w, app, w->cursor_agent, w->cursor_day, w->cursor_min, words, sizeof words);
+			if (r >= 0 && r < w->rows)
+				focus_set(header_rows + r, focus_x, words);
+		}
 		for (int r = w->rows; r < rows; r++)
 			draw_fill(header_rows + r, x, cw - 1, theme_attr(SLOT_NORMAL), L' ');
 		/* Column separator: heavier between days than between agents. */
