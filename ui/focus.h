@@ -27,6 +27,12 @@
 void focus_set(int y, int x, const char *description);
 /* Set the description only (printf-like); the position stays. */
 void focus_describe(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Describe the focus with the text drawn at (y, x) over width columns
+ * (blanks collapsed, selection marks and box drawing left out): the
+ * fallback for a list row that has no better words.
+ */
+void focus_describe_drawn(int y, int x, int width);
 
 /* For the application: forget the last frame's focus (before drawing). */
 void focus_frame_start(void);

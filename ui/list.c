@@ -81,7 +81,10 @@ list_draw(struct list *l, int y, int x, int width, int height, list_row_fn row, 
 		bool selected = l->top + r == l->selected;
 		/* The selected row is the focus; its row function may describe it (focus_describe). */
 		if (selected)
-			focus_set(y + r, x, NULL);
+			focus_set(y + r, x, "");
 		row(ctx, l->top + r, y + r, x, width, selected);
+		/* A row that gave no words of its own is read as drawn. */
+		if (selected && focus_description()[0] == '\0')
+			focus_describe_drawn(y + r, x, width);
 	}
 }

@@ -16,6 +16,7 @@
 #include "db/rdvlist.h"
 #include "export/rdvexport.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/screen.h"
@@ -421,6 +422,28 @@ struct row_ctx {
 	struct columns c;
 };
 
+/*
+ * A row in words for the focus line, what matters first: "mercredi 13 mai
+ * 2026, 14:45, Jean-Pierre Dupont, Premier accueil social, rendez-vous
+ * aujourd'hui, avec Julien Bernard, MDS Valence Centre, 3 sur 120".
+ */
+static void
+row_words(const struct rdvlist *s, const struct rdvlist_item *it, int index, rdv_date today_)
+{
+	rdv_date day = cal_time_date(it->starts);
+	int y, m, d;
+	cal_ymd(day, &y, &m, &d);
+	char hm[6];
+	cal_format_hhmm(cal_time_minute(it->starts), hm);
+	const char *st = rdv_status_label_fr(it->status, day, today_);
+	focus_describe("%s %d %s %d, %s, %s, %s, %c%s, avec %s%s%s, %ld sur %ld",
+		       cal_weekday_name_fr(cal_weekday(day)), d, cal_month_name_fr(m), y, hm,
+		       it->usagers ? it->usagers : "", it->motif ? it->motif : "",
+		       st[0] >= 'A' && st[0] <= 'Z' ? st[0] - 'A' + 'a' : st[0], st + 1,
+		       it->agents ? it->agents : "", it->lieu && *it->lieu ? ", " : "", it->lieu ? it->lieu : "",
+		       (long)s->page->offset + index + 1, s->page->total);
+}
+
 static void
 draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 {
@@ -453,6 +476,8 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 	draw_text_pad(y, cx, x + width - cx, selected ? attr : theme_attr(status_slot(it->status)),
 	              st);
 	free(st);
+	if (selected)
+		row_words(ctx->s, it, index, ctx->today);
 }
 
 /* The progress bar of a running export, or how the last one ended. */

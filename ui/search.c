@@ -10,6 +10,7 @@
 #include "db/choices.h"
 #include "db/slots.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/form.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -496,6 +497,8 @@ draw_results(struct search *s, int top, int rows)
 	if (s->norder == 0) {
 		char *text = xasprintf("Aucune disponibilité du %02d/%02d au %02d/%02d/%d.", d1, m1, d2, m2, y2);
 		draw_text(top, 2, clip_w(2, COLS - 4), A_BOLD, text);
+		if (s->focus == FOCUS_RESULTS)
+			focus_set(top, 2, text);
 		free(text);
 		if (rows < 3)
 			return;
@@ -548,6 +551,26 @@ draw_results(struct search *s, int top, int rows)
 			int attr = sel ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_PLAGE);
 			draw_text_pad(y, x, clip_w(x, CELL_W - 2), attr, cell);
 			free(cell);
+			if (sel) {
+				/* "mercredi 13 mai, 14:00–14:30, Julien BERNARD, MDS Valence Centre, créneau 3 sur 12". */
+				char from[6], to[6];
+				int dd, mm;
+				cal_ymd(cal_time_date(sl->start), NULL, &mm, &dd);
+				cal_format_hhmm(cal_time_minute(sl->start), from);
+				cal_format_hhmm(cal_time_minute(sl->end), to);
+				/* Where, as the lieu's header says it (a lieu, or "Par téléphone"). */
+				const struct db_choice_lieu *l =
+				    s->motif_has_lieu && sl->has_lieu ? find_lieu(s, sl->lieu_id) : NULL;
+				const char *where = l ? l->name
+						    : !s->motif_has_lieu && m ? db_location_type_label(m->location_type)
+									      : NULL;
+				focus_set(y, x, NULL);
+				focus_describe("%s %d %s, %s–%s, %s%s%s, créneau %zu sur %zu",
+					       cal_weekday_name_fr(cal_weekday(cal_time_date(sl->start))), dd,
+					       cal_month_name_fr(mm), from, to,
+					       db_slots_agent_name(s->week, sl->agent_id), where ? ", " : "",
+					       where ? where : "", idx + 1, s->norder);
+			}
 		}
 	}
 }
