@@ -347,6 +347,9 @@ app_draw(struct app *app)
 		struct screen *top = &app->screens[app->nscreens - 1];
 		/* A screen marked as an overlay would draw the one below first; none is yet. */
 		top->ops->draw(top->state, app);
+		/* The question before losing typed input waits for its answer: it is the focus. */
+		if (app->confirming)
+			focus_set(LINES - 1, 1, CONFIRM_QUESTION);
 		draw_status(app);
 	}
 	int cy, cx;

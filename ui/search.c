@@ -465,7 +465,8 @@ static void
 draw_results(struct search *s, int top, int rows)
 {
 	int per_line = (COLS - 18) / CELL_W;
-	if (per_line < 1)
+	/* The linear reading mode: one slot per line. */
+	if (per_line < 1 || theme_accessible())
 		per_line = 1;
 	if (s->searched && !loading(s) && (per_line != s->per_line || s->lines == NULL))
 		results_layout(s, per_line);

@@ -480,10 +480,74 @@ draw_title(struct week *w, struct app *app)
 	draw_text_right(0, COLS / 2, COLS - COLS / 2, theme_attr(SLOT_TITLE), who);
 }
 
+/*
+ * The linear reading mode (--accessible): the cursor's day of the cursor's
+ * agent as a list, one line per time row, the cursor on the line of its
+ * time. An item is told in words on its first line; the lines it goes on
+ * over say "suite". No grid, no glyph to spell out.
+ */
+static void
+week_draw_list(struct week *w, struct app *app)
+{
+	int top = 2, rows = LINES - 1 - top;
+	struct agenda_layout l = agenda_layout(week_agenda(w), w->cursor_day, 1, &w->cursor_min, rows);
+	w->first_min = l.first;
+	w->step = l.step;
+	w->rows = l.rows;
+	int y, m, d;
+	cal_ymd(w->cursor_day, &y, &m, &d);
+	char title[200];
+	snprintf(title, sizeof title, "Agenda de %s, %s %d %s %d%s", agent_name(w, app, w->agent_ids[w->cursor_agent]),
+		 cal_weekday_name_fr(cal_weekday(w->cursor_day)), d, cal_month_name_fr(m), y,
+		 w->nagents > 1 ? " (← → : agent ou jour suivant)" : "");
+	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE) | A_BOLD, title);
+	const struct agenda *a = week_agenda(w);
+	if (a == NULL) {
+		draw_text(top, 0, COLS, A_BOLD, "chargement…");
+		focus_set(top, 0, "chargement");
+		return;
+	}
+	rdv_date today_ = today(app);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->items[i].day == w->cursor_day && a->items[i].kind == AGENDA_HOLIDAY) {
+			char words[200];
+			item_words(&a->items[i], today_, words, sizeof words);
+			draw_text(1, 0, COLS, theme_attr(SLOT_HOLIDAY), words);
+		}
+	int agent = w->agent_ids[w->cursor_agent];
+	bool show_cancelled = app_session(app)->display_cancelled_rdv;
+	const struct agenda_item *before = NULL;
+	for (int r = 0; r < w->rows; r++) {
+		int t = w->first_min + r * w->step;
+		struct agenda_cell c = agenda_cell_at(a, agent, w->cursor_day, t, w->step, show_cancelled);
+		char hhmm[6], words[320] = "libre";
+		cal_format_hhmm(t, hhmm);
+		if (c.item && c.item->kind == AGENDA_HOLIDAY)
+			snprintf(words, sizeof words, "férié");
+		else if (c.item && c.item == before)
+			snprintf(words, sizeof words, "suite");
+		else if (c.item)
+			item_words(c.item, today_, words, sizeof words);
+		before = c.item;
+		bool cursor = t == w->cursor_min;
+		draw_text(top + r, 0, 6, theme_attr(SLOT_GRID), hhmm);
+		draw_text(top + r, 6, COLS - 6, cursor ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), words);
+		if (cursor) {
+			char full[512];
+			cell_words(w, app, w->cursor_agent, w->cursor_day, t, full, sizeof full);
+			focus_set(top + r, 6, full);
+		}
+	}
+}
+
 static void
 week_draw(void *state, struct app *app)
 {
 	struct week *w = state;
+	if (theme_accessible()) {
+		week_draw_list(w, app);
+		return;
+	}
 	struct column cols[MAX_COLUMNS];
 	int ncols = week_columns(w, app, cols);
 	/* Several agents need a row for their names. */
