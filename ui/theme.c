@@ -498,11 +498,8 @@ theme_glyph(wchar_t ch)
 	if (!accessible || ch < 0x2500 || ch > 0x259F)
 		return ch;
 	/* Box drawing (U+2500–U+257F) and blocks (U+2580–U+259F): a reader spells them out. */
+	/* Lines go (a reader would say "dash, dash…"); a full block stays as '#' (a progress bar). */
 	switch (ch) {
-	case L'─': case L'━': case L'═': case L'┄': case L'┈':
-		return L'-';
-	case L'│': case L'┃': case L'║': case L'┊': case L'┆':
-		return L' ';
 	case L'█': case L'▓':
 		return L'#';
 	default:
