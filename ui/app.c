@@ -286,9 +286,10 @@ draw_status(struct app *app)
 	/*
 	 * A message is news, and so is a focus moved by a key on this screen: the
 	 * screen's own status text waits for the next key. A screen just opened
-	 * or come back to keeps it (the description then gives way first).
+	 * or come back to keeps it (the description then gives way first),
+	 * except in the accessible mode, where the focus always comes first.
 	 */
-	bool moved_here = focus && top->state == app->key_top;
+	bool moved_here = focus && (top->state == app->key_top || theme_accessible());
 	const char *extra = top->ops->status && !app->message[0] && !app->confirming && !moved_here
 	                        ? top->ops->status(top->state)
 	                        : NULL;
