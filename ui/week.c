@@ -777,6 +777,9 @@ agents_row(void *ctx, int index, int y, int x, int width, bool selected)
 			       d->week->choices->agents[index].name);
 	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
+	if (selected)
+		focus_describe("%s, %s, %d sur %d", d->week->choices->agents[index].name,
+			       d->checked[index] ? "coché" : "non coché", index + 1, d->n);
 }
 
 static void

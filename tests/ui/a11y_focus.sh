@@ -125,6 +125,47 @@ starts_with "$(at_cursor)" "Réinitialiser le statut" "menu: the cursor sits on 
 tmux_keys Escape
 tmux_wait "Semaine 20" 5
 
+# A list described as drawn: the rdvs to fill in.
+tmux_keys u
+tmux_wait "Rendez-vous à renseigner" 5
+tmux_keys j
+status_wait "jeu. 30/04/2026 15:30 Camille REYNAUD · Suivi social"
+ok $? "to fill in ↓: the selected row is read (as drawn, blanks collapsed)"
+starts_with "$(at_cursor)" "jeu. 30/04/2026 15:30  Camille REYNAUD" "to fill in: the cursor sits on that row"
+tmux_keys Escape
+tmux_wait "Semaine 20" 5
+
+# A checklist: the agendas shown side by side.
+tmux_keys a
+tmux_wait "Agendas affichés côte à côte" 5
+tmux_keys j
+status_wait "DUPONT Camille, non coché, 2 sur"
+ok $? "agents ↓: the row in words, ticked or not"
+starts_with "$(at_cursor)" "[ ] DUPONT Camille" "agents: the cursor sits on that row"
+tmux_keys Space
+status_wait "DUPONT Camille, coché, 2 sur"
+ok $? "agents: Espace ticks it, and the focus line says so"
+tmux_keys Escape
+tmux_wait "Semaine 20" 5
+
+# A form with choices: Mon compte's preferences.
+tmux_keys 6
+tmux_wait "Mon compte" 5
+tmux_keys e
+status_wait "Notifications des RDV : "
+ok $? "preferences: the focused choice field is named with its value"
+set -- $(cursor)
+like "$(screen_row "$2")" "Notifications des RDV" "preferences: the cursor is on that field's row"
+starts_with "$(at_cursor)" "‹ " "preferences: … at the start of its value"
+tmux_keys Down
+status_wait "Plages d'ouverture : À chaque modification, choix 1 sur 2"
+ok $? "preferences ↓: the next field"
+set -- $(cursor)
+like "$(screen_row "$2")" "Plages d'ouverture" "preferences ↓: the cursor moved to it"
+tmux_keys Escape
+tmux_keys 2
+tmux_wait "Semaine 20" 5
+
 # ----------------------------------------------------------- Trouver un RDV
 tmux_keys 3
 tmux_wait "À partir du" 5
