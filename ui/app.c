@@ -290,6 +290,9 @@ draw_status(struct app *app)
 	 * except in the accessible mode, where the focus always comes first.
 	 */
 	bool moved_here = focus && (top->state == app->key_top || theme_accessible());
+	/* A screen just opened announces its focus in the accessible mode only (its own status first). */
+	if (!moved_here)
+		focus = NULL;
 	const char *extra = top->ops->status && !app->message[0] && !app->confirming && !moved_here
 	                        ? top->ops->status(top->state)
 	                        : NULL;
