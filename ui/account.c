@@ -11,6 +11,7 @@
 #include "db/exports.h"
 #include "export/writer.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/screen.h"
@@ -278,6 +279,7 @@ account_draw(void *state, struct app *app)
 		char *q = xasprintf(" Supprimer l'export « %s » ? o : oui, autre touche : non",
 		                    sel->file_name);
 		draw_text_pad(y, 0, COLS, theme_attr(SLOT_STATUS_ERROR), q);
+		focus_set(y, 1, q + 1);
 		free(q);
 	} else if (sel) {
 		char *info = sel->error

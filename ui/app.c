@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "config/config_file.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/keys.h"
 #include "ui/screen.h"
 #include "ui/status.h"
@@ -82,6 +83,7 @@ struct app {
 	wint_t confirm_ch;
 	bool confirm_is_code;
 	bool confirm_quit;          /* the question came from Ctrl+C: o quits */
+	void *key_top;              /* the top screen's state when the last key was read (focus line) */
 };
 
 /* The one wording, everywhere, of the question before typed input is lost. */
@@ -435,13 +437,24 @@ draw_status(struct app *app)
 					&state_attr);
 
 	const struct screen *top = &app->screens[app->nscreens - 1];
-	/* A message is news: the screen's own status text waits for the next key. */
-	const char *extra = top->ops->status && !app->message[0] && !app->confirming
+	/* What the focus moved to, in words (screen readers), until the next key. */
+	const char *focus = focus_news();
+	/*
+	 * A message is news, and so is a focus moved by a key on this screen: the
+	 * screen's own status text waits for the next key. A screen just opened
+	 * or come back to keeps it (the description then gives way first),
+	 * except in the accessible mode, where the focus always comes first.
+	 */
+	bool moved_here = focus && (top->state == app->key_top || theme_accessible());
+	/* A screen just opened announces its focus in the accessible mode only (its own status first). */
+	if (!moved_here)
+		focus = NULL;
+	const char *extra = top->ops->status && !app->message[0] && !app->confirming && !moved_here
 	                        ? top->ops->status(top->state)
 	                        : NULL;
 	struct status_cols c;
 	/* A message or the question before losing typed input takes the whole line: it must be read. */
-	bool news = app->confirming || app->message[0];
+	bool news = app->confirming || app->message[0] || focus;
 	status_layout(COLS, news ? 0 : status_width(left), extra ? status_width(extra) : 0,
 		      status_width(state), &c);
 	status_put(y, 0, c.left_w, attr | A_BOLD, left);
@@ -451,9 +464,15 @@ draw_status(struct app *app)
 	if (app->confirming) {
 		status_put(y, 0, c.middle_x + c.middle_w, theme_attr(SLOT_STATUS_ERROR), " " CONFIRM_QUESTION);
 	} else if (app->message[0]) {
-		char *shown = xasprintf(" %s", app->message);
+		/* The message first, then what the focus moved to: neither is lost before the next key. */
+		char *shown = focus ? xasprintf(" %s — %s", app->message, focus) : xasprintf(" %s", app->message);
 		status_put(y, 0, c.middle_x + c.middle_w,
 			   app->message_error ? theme_attr(SLOT_STATUS_ERROR) : attr, shown);
+		free(shown);
+	} else if (focus) {
+		/* The focus moved: say what is under it, in words, until the next key. */
+		char *shown = xasprintf(" %s", focus);
+		status_put(y, 0, c.middle_x + c.middle_w, attr | A_BOLD, shown);
 		free(shown);
 	} else {
 		char hints[512];
@@ -484,15 +503,23 @@ app_draw(struct app *app)
 		draw_too_small(app);
 	} else {
 		erase();
+		focus_frame_start();
 		struct screen *top = &app->screens[app->nscreens - 1];
 		/* A screen marked as an overlay would draw the one below first; none is yet. */
 		top->ops->draw(top->state, app);
+		/* The question before losing typed input waits for its answer: it is the focus. */
+		if (app->confirming)
+			focus_set(LINES - 1, 1, CONFIRM_QUESTION);
 		draw_status(app);
 	}
 	int cy, cx;
 	if (draw_cursor_take(&cy, &cx) && !too_small()) {
 		move(cy, cx);
 		curs_set(1);
+	} else if (focus_position(&cy, &cx) && !too_small()) {
+		/* Screen readers follow the cursor: it rests on the focus, hidden unless asked for. */
+		move(cy, cx);
+		curs_set(theme_accessible() ? 1 : 0);
 	} else {
 		curs_set(0);
 	}
@@ -662,6 +689,8 @@ static void
 app_key(struct app *app, wint_t ch, bool is_code)
 {
 	trace_event("key", (long)ch);
+	focus_key();
+	app->key_top = app->nscreens > 0 ? app->screens[app->nscreens - 1].state : NULL;
 	/* The key before (Échap of "Échap x") may have closed the last screen. */
 	if (app->quit || app->nscreens == 0)
 		return;
@@ -1082,6 +1111,11 @@ ui_main(const struct ui_options *opt)
 		free(theme_err);
 	}
 	free(theme_cfg);
+	char *accessible_cfg = config_get("accessible");
+	theme_set_accessible(opt->accessible ||
+			     (accessible_cfg && (strcmp(accessible_cfg, "true") == 0 ||
+						 strcmp(accessible_cfg, "oui") == 0 || strcmp(accessible_cfg, "1") == 0)));
+	free(accessible_cfg);
 	keys_init();
 	app_load_bindings(&app);
 

@@ -12,6 +12,7 @@
 #include "db/slots.h"
 #include "ui/draw.h"
 #include "ui/editor.h"
+#include "ui/focus.h"
 #include "ui/pick.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -108,6 +109,10 @@ booking_draw(void *state, struct app *app)
 	}
 	char *t = xasprintf("Rendez-vous pour %s.", b->picker.picked_name);
 	draw_text(y, 2, COLS - 4, A_BOLD, t);
+	/* The question is the focus: what is booked, for whom. */
+	focus_set(y, 2, NULL);
+	focus_describe("Réserver le %s, %s, avec %s, pour %s ? Entrée : confirmer · Échap : revenir",
+		       when, r->motif_name, r->agent_name, b->picker.picked_name);
 	free(t);
 	if (!editor_draw(&b->ed, y + 2))
 		draw_text(y + 2, 2, COLS - 4, theme_attr(SLOT_NORMAL),

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/warning.h"
 #include "core/xmalloc.h"
+#include "ui/focus.h"
 #include "ui/theme.h"
 
 /* Decode sanitised UTF-8 into wide characters fitting in width columns. */
@@ -24,7 +25,7 @@ fit_wide(const char *utf8, int width, int *used, int *count)
 		int len = text_decode(clean + i, &cp);
 		if (len <= 0)
 			break;
-		w[n++] = (wchar_t)cp;
+		w[n++] = theme_glyph((wchar_t)cp);
 		i += (size_t)len;
 	}
 	w[n] = L'\0';
@@ -52,7 +53,7 @@ draw_fill(int y, int x, int width, int attr, wchar_t ch)
 {
 	if (width <= 0)
 		return;
-	wchar_t cell[2] = {ch, L'\0'};
+	wchar_t cell[2] = {theme_glyph(ch), L'\0'};
 	cchar_t cc;
 	setcchar(&cc, cell, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
 	mvhline_set(y, x, &cc, width);
@@ -131,6 +132,7 @@ draw_loading(int y)
 int
 draw_warnings(int y, int bottom, const struct warnings *w)
 {
+	int y0 = y;
 	draw_text(y++, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), " Avertissements ");
 	for (size_t i = 0; i < w->n && y < bottom; i++) {
 		char *text = warning_text(&w->items[i]);
@@ -141,6 +143,21 @@ draw_warnings(int y, int bottom, const struct warnings *w)
 	}
 	draw_text(y + 1, 2, COLS - 4, theme_attr(SLOT_HEADER),
 		  "Entrée : Confirmer en ignorant les avertissements · Échap : revenir au formulaire");
+	/* The reader lands on the first warning and hears them all with the choice. */
+	if (w->n > 0) {
+		char *words = NULL;
+		for (size_t i = 0; i < w->n; i++) {
+			char *text = warning_text(&w->items[i]);
+			char *more = xasprintf("%s%s%s", words ? words : "Avertissement : ", words ? " " : "", text);
+			free(words);
+			free(text);
+			words = more;
+		}
+		char *all = xasprintf("%s Entrée : confirmer quand même · Échap : revenir au formulaire", words);
+		focus_set(y0 + 1, 4, all);
+		free(all);
+		free(words);
+	}
 	return y + 2;
 }
 
@@ -149,5 +166,6 @@ draw_yes_no(int y, const char *question)
 {
 	char *line = xasprintf(" %s Entrée : oui · Échap : non ", question);
 	draw_text(y, 2, COLS - 4, theme_attr(SLOT_STATUS_ERROR), line);
+	focus_set(y, 3, line + 1);
 	free(line);
 }

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/xmalloc.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/theme.h"
 
 #define DEFAULT_MAXLEN 255
@@ -424,6 +425,41 @@ form_key(struct form *f, wint_t ch, bool is_code)
 	return r;
 }
 
+/*
+ * The focused field for screen readers: "Motif : Premier accueil, choix 2
+ * sur 5, obligatoire", "Date : date JJ/MM/AAAA".
+ */
+static void
+form_focus(const struct form_field *fl, int y, int x)
+{
+	char value[320];
+	switch (fl->kind) {
+	case FIELD_CHECK:
+		snprintf(value, sizeof value, "case %s", fl->checked ? "cochée" : "non cochée");
+		break;
+	case FIELD_CHOICE:
+		if (fl->choice >= 0)
+			snprintf(value, sizeof value, "%s, choix %d sur %d", fl->choices[fl->choice].label,
+				 fl->choice + 1, fl->nchoices);
+		else
+			snprintf(value, sizeof value, "aucun choix, %d possibles", fl->nchoices);
+		break;
+	default:
+		/* Not the value: it is on the cursor's line, and typing must not make news at each key. */
+		snprintf(value, sizeof value, "%s%s%s",
+			 fl->kind == FIELD_DATE ? "date" : fl->kind == FIELD_TIME ? "heure"
+			 : fl->kind == FIELD_NUMBER ? "nombre" : "texte",
+			 fl->hint ? " " : "", fl->hint ? fl->hint : "");
+		break;
+	}
+	/* Labels may end with their own colon ("Rechercher :"). */
+	size_t n = strlen(fl->label);
+	while (n > 0 && (fl->label[n - 1] == ':' || fl->label[n - 1] == ' '))
+		n--;
+	focus_set(y, x, NULL);
+	focus_describe("%.*s : %s%s", (int)n, fl->label, value, fl->required ? ", obligatoire" : "");
+}
+
 int
 form_draw(const struct form *f, int y, int x, int width, int label_width)
 {
@@ -437,6 +473,8 @@ form_draw(const struct form *f, int y, int x, int width, int label_width)
 		free(label);
 		int attr = focused ? theme_attr(SLOT_CURSOR) : (int)(theme_attr(SLOT_NORMAL) | A_UNDERLINE);
 		int vx = x + label_width + 1;
+		if (focused)
+			form_focus(fl, y + i, vx);
 		switch (fl->kind) {
 		case FIELD_CHECK:
 			draw_text(y + i, vx, value_w, attr, fl->checked ? "[x]" : "[ ]");

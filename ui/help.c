@@ -8,6 +8,7 @@
 
 #include "core/xmalloc.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 
@@ -134,6 +135,14 @@ help_draw(void *state, struct app *app)
 		} else if (lines[i].key) {
 			draw_text(y, 4, 18, theme_attr(SLOT_HELP_KEY), lines[i].key);
 			draw_text(y, 24, COLS - 26, theme_attr(SLOT_NORMAL), lines[i].text);
+		}
+		/* The reading position (screen readers): the top line, which ↓ and ↑ move. */
+		if (i == h->scroll) {
+			focus_set(y, lines[i].title ? 2 : 4, NULL);
+			if (lines[i].title)
+				focus_describe("%s", lines[i].text);
+			else if (lines[i].key)
+				focus_describe("%s : %s", lines[i].key, lines[i].text);
 		}
 	}
 	if (h->scroll < help_max_scroll())

@@ -4,6 +4,8 @@
 
 #include <curses.h>
 
+#include "ui/focus.h"
+
 void
 list_set_count(struct list *l, int count)
 {
@@ -75,6 +77,14 @@ list_draw(struct list *l, int y, int x, int width, int height, list_row_fn row, 
 	}
 	if (l->top < 0)
 		l->top = 0;
-	for (int r = 0; r < height && l->top + r < l->count; r++)
-		row(ctx, l->top + r, y + r, x, width, l->top + r == l->selected);
+	for (int r = 0; r < height && l->top + r < l->count; r++) {
+		bool selected = l->top + r == l->selected;
+		/* The selected row is the focus; its row function may describe it (focus_describe). */
+		if (selected)
+			focus_set(y + r, x, "");
+		row(ctx, l->top + r, y + r, x, width, selected);
+		/* A row that gave no words of its own is read as drawn. */
+		if (selected && focus_description()[0] == '\0')
+			focus_describe_drawn(y + r, x, width);
+	}
 }

@@ -10,6 +10,7 @@
 #include "core/xmalloc.h"
 #include "db/usagers.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
 #include "ui/usagers.h"
@@ -212,6 +213,19 @@ merge_draw(void *state, struct app *app)
 			draw_text(y, x, vw, (int)(attr | (!r->same && kept == side ? A_BOLD : 0)), cell);
 			free(cell);
 		}
+		if (cursor) {
+			/* In words what the colours and the ● ○ marks say. */
+			int kept = r->offered ? r->keep : survivor;
+			const char *a = r->value[0] ? r->value[0] : "vide", *b = r->value[1] ? r->value[1] : "vide";
+			focus_set(y, lx, NULL);
+			if (r->same)
+				focus_describe("%s : identique, %s", r->label, a);
+			else
+				focus_describe("%s : différent, A : %s%s, B : %s%s%s", r->label, a,
+					       kept == 0 ? " (conservé)" : " (écarté)", b,
+					       kept == 1 ? " (conservé)" : " (écarté)",
+					       r->offered ? "" : ", non modifiable : la fiche conservée garde le sien");
+		}
 	}
 	y++;
 	char line[256];
@@ -225,6 +239,9 @@ merge_draw(void *state, struct app *app)
 		draw_text(y, 1, COLS - 2, theme_attr(SLOT_GRID),
 			  m->confirm ? "Entrée : confirmer la fusion · Échap : annuler"
 				     : "↑↓ champ · ←→ côté conservé · Entrée : fusionner · Tab : changer d'usager");
+	/* The question is the focus while it waits. */
+	if (m->confirm && y < LINES - 1)
+		focus_set(y, 1, "Confirmer la fusion ? Entrée : confirmer · Échap : annuler");
 }
 
 static int

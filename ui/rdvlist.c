@@ -16,6 +16,7 @@
 #include "db/rdvlist.h"
 #include "export/rdvexport.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/form.h"
 #include "ui/list.h"
 #include "ui/screen.h"
@@ -481,6 +482,45 @@ struct row_ctx {
 	int ncols;
 };
 
+/*
+ * A row in words for the focus line, what matters first: "mercredi 13 mai
+ * 2026, 14:45, Jean-Pierre Dupont, Premier accueil social, rendez-vous
+ * aujourd'hui, avec Julien Bernard, MDS Valence Centre, 3 sur 120".
+ */
+/* The text of a shown column read from field name, or "" when not shown. */
+static const char *
+row_field(const struct row_ctx *ctx, const struct rdvlist_item *it, const char *name, char *buf)
+{
+	for (int i = 0; i < ctx->ncols; i++) {
+		const struct shown *sh = &ctx->cols[i];
+		if (strcmp(sh->col->field, name) == 0)
+			return rdv_column_text(sh->col, it->fields[sh->field], it->fields[sh->field + 1],
+			                       ctx->today, buf);
+	}
+	return "";
+}
+
+static void
+row_words(const struct row_ctx *ctx, const struct rdvlist_item *it, int index)
+{
+	const struct rdvlist *s = ctx->s;
+	rdv_date day = cal_time_date(it->starts);
+	int y, m, d;
+	cal_ymd(day, &y, &m, &d);
+	char hm[6];
+	cal_format_hhmm(cal_time_minute(it->starts), hm);
+	const char *st = rdv_status_label_fr(it->status, day, ctx->today);
+	char usagers[RDV_CELL_BUF], motif[RDV_CELL_BUF], agents[RDV_CELL_BUF], lieu[RDV_CELL_BUF];
+	const char *u = row_field(ctx, it, "usagers", usagers);
+	const char *mo = row_field(ctx, it, "motif", motif);
+	const char *ag = row_field(ctx, it, "agents", agents);
+	const char *li = row_field(ctx, it, "lieu", lieu);
+	focus_describe("%s %d %s %d, %s, %s, %s, %c%s, avec %s%s%s, %ld sur %ld",
+		       cal_weekday_name_fr(cal_weekday(day)), d, cal_month_name_fr(m), y, hm, u, mo,
+		       st[0] >= 'A' && st[0] <= 'Z' ? st[0] - 'A' + 'a' : st[0], st + 1, ag,
+		       *li ? ", " : "", li, (long)s->page->offset + index + 1, s->page->total);
+}
+
 static void
 draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 {
@@ -508,6 +548,8 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 		}
 		cx += sh->width + 1;
 	}
+	if (selected)
+		row_words(ctx, it, index);
 }
 
 /* The column titles on the header row. */

@@ -10,6 +10,7 @@
 #include "db/choices.h"
 #include "db/slots.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/form.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -486,7 +487,8 @@ static void
 draw_results(struct search *s, int top, int rows)
 {
 	int per_line = (COLS - 18) / CELL_W;
-	if (per_line < 1)
+	/* The linear reading mode: one slot per line. */
+	if (per_line < 1 || theme_accessible())
 		per_line = 1;
 	if (s->searched && !loading(s) && (per_line != s->per_line || s->lines == NULL))
 		results_layout(s, per_line);
@@ -518,6 +520,8 @@ draw_results(struct search *s, int top, int rows)
 	if (s->norder == 0) {
 		char *text = xasprintf("Aucune disponibilité du %s au %s.", from, to);
 		draw_text(top, 2, clip_w(2, COLS - 4), A_BOLD, text);
+		if (s->focus == FOCUS_RESULTS)
+			focus_set(top, 2, text);
 		free(text);
 		if (rows < 3)
 			return;
@@ -569,6 +573,26 @@ draw_results(struct search *s, int top, int rows)
 			int attr = sel ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_PLAGE);
 			draw_text_pad(y, x, clip_w(x, CELL_W - 2), attr, cell);
 			free(cell);
+			if (sel) {
+				/* "mercredi 13 mai, 14:00–14:30, Julien BERNARD, MDS Valence Centre, créneau 3 sur 12". */
+				char t_from[6], t_to[6];
+				int dd, mm;
+				cal_ymd(cal_time_date(sl->start), NULL, &mm, &dd);
+				cal_format_hhmm(cal_time_minute(sl->start), t_from);
+				cal_format_hhmm(cal_time_minute(sl->end), t_to);
+				/* Where, as the lieu's header says it (a lieu, or "Par téléphone"). */
+				const struct db_choice_lieu *l =
+				    s->motif_has_lieu && sl->has_lieu ? find_lieu(s, sl->lieu_id) : NULL;
+				const char *where = l ? l->name
+						    : !s->motif_has_lieu && m ? db_location_type_label(m->location_type)
+									      : NULL;
+				focus_set(y, x, NULL);
+				focus_describe("%s %d %s, %s–%s, %s%s%s, créneau %zu sur %zu",
+					       cal_weekday_name_fr(cal_weekday(cal_time_date(sl->start))), dd,
+					       cal_month_name_fr(mm), t_from, t_to,
+					       db_slots_agent_name(s->week, sl->agent_id), where ? ", " : "",
+					       where ? where : "", idx + 1, s->norder);
+			}
 		}
 	}
 }

@@ -470,3 +470,33 @@ theme_motif_attr(const char *hex, enum theme_slot fallback)
 	}
 	return attr;
 }
+
+/* The linear reading mode (--accessible, accessible = true). */
+static bool accessible;
+
+void
+theme_set_accessible(bool on)
+{
+	accessible = on;
+}
+
+bool
+theme_accessible(void)
+{
+	return accessible;
+}
+
+wchar_t
+theme_glyph(wchar_t ch)
+{
+	if (!accessible || ch < 0x2500 || ch > 0x259F)
+		return ch;
+	/* Box drawing (U+2500–U+257F) and blocks (U+2580–U+259F): a reader spells them out. */
+	/* Lines go (a reader would say "dash, dash…"); a full block stays as '#' (a progress bar). */
+	switch (ch) {
+	case L'█': case L'▓':
+		return L'#';
+	default:
+		return L' ';
+	}
+}

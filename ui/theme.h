@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <wchar.h>
 
 /*
  * Semantic colour slots: screens name what a cell means, the theme says how
@@ -75,6 +76,17 @@ struct theme_colour_info {
 	int shown[3];
 };
 void theme_slot_colour(enum theme_slot s, bool background, struct theme_colour_info *out);
+
+/*
+ * The linear reading mode for screen readers and braille displays
+ * (--accessible, "accessible = true"): no box-drawing decoration, one item
+ * per line, the agenda's day as a list. theme_glyph() maps a box-drawing or
+ * block character to plain ASCII (or a blank) in that mode, and returns any
+ * other character unchanged; draw_fill() and draw_text() pass through it.
+ */
+void theme_set_accessible(bool on);
+bool theme_accessible(void);
+wchar_t theme_glyph(wchar_t ch);
 
 /* Print the colour slots with their meaning (plain, or roff for the man page). */
 void theme_print_slots(FILE *out, bool roff);

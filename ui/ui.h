@@ -13,6 +13,7 @@ struct ui_options {
 	int organisation_id;    /* 0 = the agent's first organisation */
 	bool have_now;          /* "now" injected (tests, demos) */
 	rdv_time now;           /* local wall-clock time when have_now */
+	bool accessible;        /* linear reading mode (--accessible); also config "accessible = true" */
 };
 
 /*

@@ -73,6 +73,7 @@ static int
 record_notif(void *state, void *app, struct db_reply *reply)
 {
 	struct record *r = state;
+	(void)app;
 	r->notif_ticket = 0;
 	if (!reply->error) {
 		db_notifications_free(r->notif);

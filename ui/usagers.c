@@ -10,6 +10,7 @@
 #include "core/usager.h"
 #include "core/xmalloc.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/theme.h"
 
 /*
@@ -243,6 +244,13 @@ hit_row(void *vctx, int index, int y, int x, int width, bool selected)
 	cx += wphone;
 	if (cx < x + width)
 		draw_text(y, cx, x + width - cx, attr, h->city ? h->city : "");
+	/* In words, uncut, for the focus line: "Marie DUPOND, proche, nom voisin, née le …". */
+	if (selected)
+		focus_describe("%s%s%s%s%s%s%s%s%s%s%s, %zu sur %zu", name, h->responsible_id ? ", proche" : "",
+			       h->matched && strcmp(h->matched, "similar") == 0 ? ", nom voisin" : "",
+			       birth[0] ? ", né(e) le " : "", birth, h->email ? ", " : "", h->email ? h->email : "",
+			       h->phone ? ", " : "", h->phone ? h->phone : "", h->city ? ", " : "",
+			       h->city ? h->city : "", (size_t)index + 1, ctx->f->hits->n);
 	free(label);
 	free(name);
 }

@@ -10,6 +10,7 @@
 #include "core/xmalloc.h"
 #include "db/choices.h"
 #include "ui/draw.h"
+#include "ui/focus.h"
 #include "ui/list.h"
 #include "ui/screen.h"
 #include "ui/theme.h"
@@ -301,10 +302,112 @@ cell_attr(const struct agenda_cell *c, wchar_t *fill)
  * its owner (agenda_column: rdv > indisponibilité > férié > plage > vide);
  * rdv rows then get their text, in lanes when rdvs overlap.
  */
+/* The status of an rdv in words (the glyph's meaning). */
+static const char *
+rdv_words(const struct agenda_item *it, rdv_date today_)
+{
+	switch (it->status) {
+	case RDV_SEEN:
+		return "honoré";
+	case RDV_EXCUSED:
+		return "annulé (excusé)";
+	case RDV_REVOKED:
+		return "annulé par le service";
+	case RDV_NOSHOW:
+		return "absence non excusée";
+	default:
+		return it->day < today_ ? "à renseigner" : "à venir";
+	}
+}
+
+/*
+ * One agenda item in words, for the focus line and the accessible day list:
+ * "Élodie Bézier, Premier accueil, à venir, 09:30–10:00",
+ * "plage d'ouverture MDS Valence Centre, 09:00–12:00",
+ * "indisponibilité Formation CAF, 14:00–17:00", "jour férié Ascension".
+ */
+static void
+item_words(const struct agenda_item *it, rdv_date today_, char *buf, size_t size)
+{
+	char from[6], to[6];
+	cal_format_hhmm(it->start, from);
+	cal_format_hhmm(it->end, to);
+	switch (it->kind) {
+	case AGENDA_RDV:
+		if (it->other_org)
+			snprintf(buf, size, "occupé (autre organisation), %s–%s", from, to);
+		else
+			snprintf(buf, size, "%s%s%s, %s, %s–%s", it->title ? it->title : "rendez-vous",
+				 it->detail ? ", " : "", it->detail ? it->detail : "", rdv_words(it, today_),
+				 from, to);
+		break;
+	case AGENDA_PLAGE:
+		if (it->other_org)
+			snprintf(buf, size, "plage d'une autre organisation, %s–%s", from, to);
+		else
+			snprintf(buf, size, "plage d'ouverture %s, %s–%s",
+				 it->detail ? it->detail : it->title ? it->title : "", from, to);
+		break;
+	case AGENDA_ABSENCE:
+		snprintf(buf, size, "indisponibilité %s, %s–%s", it->title ? it->title : "", from, to);
+		break;
+	case AGENDA_HOLIDAY:
+		snprintf(buf, size, "jour férié %s%s", it->title ? it->title : "",
+			 it->worked ? " (travaillé)" : "");
+		break;
+	}
+}
+
+/*
+ * The cell of agent at (day, minute) in words: "mardi 8 décembre, 09:30,
+ * Élodie Bézier, Premier accueil, à venir, 09:30–10:00"; with several
+ * agents shown, the agent's name first. Overlapping rdvs are counted.
+ */
+static void
+cell_words(struct week *w, struct app *app, int agent_index, rdv_date day, int minute, char *buf,
+	   size_t size)
+{
+	const struct agenda *a = week_agenda(w);
+	int agent = w->agent_ids[agent_index];
+	rdv_date today_ = today(app);
+	int y, m, d;
+	cal_ymd(day, &y, &m, &d);
+	char hhmm[6];
+	cal_format_hhmm(minute, hhmm);
+	char who[96] = "";
+	if (w->nagents > 1)
+		snprintf(who, sizeof who, "%s, ", agent_name(w, app, agent));
+	char what[320] = "libre, hors plage d'ouverture";
+	struct agenda_cell c = agenda_cell_at(a, agent, day, minute, w->step,
+					      app_session(app)->display_cancelled_rdv);
+	if (a == NULL)
+		snprintf(what, sizeof what, "chargement");
+	else if (c.item)
+		item_words(c.item, today_, what, sizeof what);
+	int others = 0;
+	for (size_t i = 0; c.item && c.item->kind == AGENDA_RDV && a && i < a->n; i++) {
+		const struct agenda_item *it = &a->items[i];
+		if (it != c.item && it->kind == AGENDA_RDV && it->day == day && it->agent_id == agent &&
+		    rdv_shown(it, app) && covers(it, minute, w->step))
+			others++;
+	}
+	snprintf(buf, size, "%s%s %d %s, %s, %s", who, cal_weekday_name_fr(cal_weekday(day)), d,
+		 cal_month_name_fr(m), hhmm, what);
+	if (others > 0) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, ", et %d autre%s rendez-vous", others, others > 1 ? "s" : "");
+	}
+}
+
+/*
+ * focus_x, when not NULL (the cursor's column), gets the column where the
+ * text of the cursor's cell starts.
+ */
 static void
 draw_column(struct week *w, struct app *app, struct column col, int x, int width, int top, int rows,
-	    int allday_row)
+	    int allday_row, int *focus_x)
 {
+	int cr = (w->cursor_min - w->first_min) / w->step;
 	const struct agenda *a = week_agenda(w);
 	int agent = w->agent_ids[col.agent];
 	rdv_date today_ = today(app);
@@ -331,6 +434,8 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 			char *text = xasprintf(" %s ", label);
 			draw_text(top + r, x, width, attr, text);
 			free(text);
+			if (focus_x && r == cr)
+				*focus_x = x + 1;
 		}
 	}
 	if (holiday && rows > 0) {
@@ -370,6 +475,9 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 		int attr = rdv_attr(it);
 		char hhmm[6];
 		cal_format_hhmm(it->start, hhmm);
+		/* The cursor's cell shows this rdv: its text starts at the lane (after the blanks of a second row). */
+		if (focus_x && cr >= r0 && cr < r1 && cr < rows && cells[cr].item == it)
+			*focus_x = cr == r0 + 1 && !it->other_org ? lx + 6 : lx;
 		for (int r = r0; r < r1; r++) {
 			draw_fill(top + r, lx, lw, attr, L' ');
 			char *text = NULL;
@@ -420,10 +528,74 @@ draw_title(struct week *w, struct app *app)
 	draw_text_right(0, COLS / 2, COLS - COLS / 2, theme_attr(SLOT_TITLE), who);
 }
 
+/*
+ * The linear reading mode (--accessible): the cursor's day of the cursor's
+ * agent as a list, one line per time row, the cursor on the line of its
+ * time. An item is told in words on its first line; the lines it goes on
+ * over say "suite". No grid, no glyph to spell out.
+ */
+static void
+week_draw_list(struct week *w, struct app *app)
+{
+	int top = 2, rows = LINES - 1 - top;
+	struct agenda_layout l = agenda_layout(week_agenda(w), w->cursor_day, 1, &w->cursor_min, rows);
+	w->first_min = l.first;
+	w->step = l.step;
+	w->rows = l.rows;
+	int y, m, d;
+	cal_ymd(w->cursor_day, &y, &m, &d);
+	char title[200];
+	snprintf(title, sizeof title, "Agenda de %s, %s %d %s %d%s", agent_name(w, app, w->agent_ids[w->cursor_agent]),
+		 cal_weekday_name_fr(cal_weekday(w->cursor_day)), d, cal_month_name_fr(m), y,
+		 w->nagents > 1 ? " (← → : agent ou jour suivant)" : "");
+	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE) | A_BOLD, title);
+	const struct agenda *a = week_agenda(w);
+	if (a == NULL) {
+		draw_text(top, 0, COLS, A_BOLD, "chargement…");
+		focus_set(top, 0, "chargement");
+		return;
+	}
+	rdv_date today_ = today(app);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->items[i].day == w->cursor_day && a->items[i].kind == AGENDA_HOLIDAY) {
+			char words[200];
+			item_words(&a->items[i], today_, words, sizeof words);
+			draw_text(1, 0, COLS, theme_attr(SLOT_HOLIDAY), words);
+		}
+	int agent = w->agent_ids[w->cursor_agent];
+	bool show_cancelled = app_session(app)->display_cancelled_rdv;
+	const struct agenda_item *before = NULL;
+	for (int r = 0; r < w->rows; r++) {
+		int t = w->first_min + r * w->step;
+		struct agenda_cell c = agenda_cell_at(a, agent, w->cursor_day, t, w->step, show_cancelled);
+		char hhmm[6], words[320] = "libre";
+		cal_format_hhmm(t, hhmm);
+		if (c.item && c.item->kind == AGENDA_HOLIDAY)
+			snprintf(words, sizeof words, "férié");
+		else if (c.item && c.item == before)
+			snprintf(words, sizeof words, "suite");
+		else if (c.item)
+			item_words(c.item, today_, words, sizeof words);
+		before = c.item;
+		bool cursor = t == w->cursor_min;
+		draw_text(top + r, 0, 6, theme_attr(SLOT_GRID), hhmm);
+		draw_text(top + r, 6, COLS - 6, cursor ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), words);
+		if (cursor) {
+			char full[512];
+			cell_words(w, app, w->cursor_agent, w->cursor_day, t, full, sizeof full);
+			focus_set(top + r, 6, full);
+		}
+	}
+}
+
 static void
 week_draw(void *state, struct app *app)
 {
 	struct week *w = state;
+	if (theme_accessible()) {
+		week_draw_list(w, app);
+		return;
+	}
 	struct column cols[MAX_COLUMNS];
 	int ncols = week_columns(w, app, cols);
 	/* Several agents need a row for their names. */
@@ -476,7 +648,18 @@ week_draw(void *state, struct app *app)
 
 	for (int i = 0; i < ncols; i++) {
 		int x = GUTTER + i * colw, cw = i == ncols - 1 ? COLS - x : colw;
-		draw_column(w, app, cols[i], x, cw - 1, header_rows, w->rows, allday_row);
+		bool focused = cols[i].day == w->cursor_day && cols[i].agent == w->cursor_agent;
+		int focus_x = x;
+		draw_column(w, app, cols[i], x, cw - 1, header_rows, w->rows, allday_row,
+			    focused ? &focus_x : NULL);
+		if (focused) {
+			/* Screen readers follow the cursor: on the cell, at the start of its text. */
+			int r = (w->cursor_min - w->first_min) / w->step;
+			char words[512];
+			cell_words(w, app, w->cursor_agent, w->cursor_day, w->cursor_min, words, sizeof words);
+			if (r >= 0 && r < w->rows)
+				focus_set(header_rows + r, focus_x, words);
+		}
 		for (int r = w->rows; r < rows; r++)
 			draw_fill(header_rows + r, x, cw - 1, theme_attr(SLOT_NORMAL), L' ');
 		/* Column separator: heavier between days than between agents. */
@@ -641,6 +824,9 @@ agents_row(void *ctx, int index, int y, int x, int width, bool selected)
 			       d->week->choices->agents[index].name);
 	draw_text_pad(y, x, width, selected ? theme_attr(SLOT_CURSOR) : theme_attr(SLOT_NORMAL), line);
 	free(line);
+	if (selected)
+		focus_describe("%s, %s, %d sur %d", d->week->choices->agents[index].name,
+			       d->checked[index] ? "coché" : "non coché", index + 1, d->n);
 }
 
 static void

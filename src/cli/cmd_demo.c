@@ -20,6 +20,7 @@ static int
 demo_usage(FILE *out)
 {
 	fprintf(out, "usage : rdv demo [--as IDENTIFIANT] [--reset] [--theme NOM] [--now AAAA-MM-JJTHH:MM]\n"
+		     "                [--accessible]\n"
 		     "        rdv demo --serve [--reset]   (démarre sans le client, affiche la connexion)\n"
 		     "        rdv demo --stop\n"
 		     "identifiants : camille (admin), sophie (secrétariat), julien, nadia, lea,\n"
@@ -89,7 +90,8 @@ cmd_demo(int argc, char **argv)
 	    {"as", required_argument, NULL, 'a'},  {"reset", no_argument, NULL, 'r'},
 	    {"serve", no_argument, NULL, 's'},     {"stop", no_argument, NULL, 'S'},
 	    {"theme", required_argument, NULL, 't'}, {"now", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},      {"accessible", no_argument, NULL, 'A'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *login = DEMO_DEFAULT_LOGIN;
 	bool reset = false, serve = false, stop = false;
@@ -117,6 +119,9 @@ cmd_demo(int argc, char **argv)
 			if (!cli_parse_now(optarg, &uo))
 				return cli_usage_error("--now : AAAA-MM-JJTHH:MM attendu, pas « %s »",
 						       optarg);
+			break;
+		case 'A':
+			uo.accessible = true;
 			break;
 		case 'h':
 			return demo_usage(stdout);

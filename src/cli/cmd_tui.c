@@ -13,7 +13,7 @@ static int
 tui_usage(FILE *out)
 {
 	fprintf(out, "usage : rdv [tui] [--db CONNINFO] [--theme NOM|CHEMIN] [--org ID]\n"
-		     "                [--now AAAA-MM-JJTHH:MM]\n");
+		     "                [--now AAAA-MM-JJTHH:MM] [--accessible]\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -23,7 +23,8 @@ cmd_tui(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"db", required_argument, NULL, 'd'},  {"theme", required_argument, NULL, 't'},
 	    {"org", required_argument, NULL, 'o'}, {"now", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},      {"accessible", no_argument, NULL, 'A'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ui_options uo = {0};
 	optind = 1;
@@ -49,6 +50,9 @@ cmd_tui(int argc, char **argv)
 			if (!cli_parse_now(optarg, &uo))
 				return cli_usage_error("--now : AAAA-MM-JJTHH:MM attendu, pas « %s »",
 						       optarg);
+			break;
+		case 'A':
+			uo.accessible = true;
 			break;
 		case 'h':
 			return tui_usage(stdout);
