@@ -12,7 +12,7 @@
 #include "db/internal.h"
 
 void
-outbox_item_free(struct outbox_item *it)
+db_outbox_item_free(struct outbox_item *it)
 {
 	if (it == NULL)
 		return;
@@ -125,14 +125,14 @@ static const char claim_sql[] =
     " FOR UPDATE OF o SKIP LOCKED";
 
 bool
-outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err)
+db_outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err)
 {
 	*item = NULL;
 	if (!db_exec_simple(db, "BEGIN", err))
 		return false;
 	PGresult *res = db_exec(db, claim_sql, 0, NULL, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	if (PQntuples(res) == 0) {
@@ -155,7 +155,7 @@ outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err)
 }
 
 bool
-outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
+db_outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
                     char **uid, struct db_error **err)
 {
 	char idbuf[16];
@@ -170,7 +170,7 @@ outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const
 }
 
 bool
-outbox_mark_sent(struct db *db, long long id, struct db_error **err)
+db_outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 {
 	char idbuf[32];
 	snprintf(idbuf, sizeof idbuf, "%lld", id);
@@ -181,7 +181,7 @@ outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 	                        " WHERE id = $1",
 	                        1, params, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	PQclear(res);
@@ -189,7 +189,7 @@ outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 }
 
 bool
-outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+db_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
                    int *delay_s, struct db_error **err)
 {
 	char idbuf[32], basebuf[16], maxbuf[16];
@@ -210,7 +210,7 @@ outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, i
 	            " RETURNING d.delay",
 	            4, params, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	if (delay_s)
@@ -242,7 +242,7 @@ static const char usager_claim_sql[] =
     " FOR UPDATE OF o SKIP LOCKED";
 
 bool
-usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
+db_usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
                     struct db_error **err)
 {
 	*item = NULL;
@@ -251,7 +251,7 @@ usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
 	const char *params[] = {sms_enabled ? "true" : "false"};
 	PGresult *res = db_exec(db, usager_claim_sql, 1, params, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	if (PQntuples(res) == 0) {
@@ -283,7 +283,7 @@ usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
 }
 
 bool
-usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
+db_usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
                      const char *error, struct db_error **err)
 {
 	char idbuf[32];
@@ -306,7 +306,7 @@ usager_outbox_finish(struct db *db, long long id, const char *result, const char
 	    "   FROM o",
 	    4, params, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	PQclear(res);
@@ -314,7 +314,7 @@ usager_outbox_finish(struct db *db, long long id, const char *result, const char
 }
 
 bool
-usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+db_usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
                           int *delay_s, struct db_error **err)
 {
 	char idbuf[32], basebuf[16], maxbuf[16];
@@ -334,7 +334,7 @@ usager_outbox_mark_failed(struct db *db, long long id, const char *error, int ba
 	            " RETURNING d.delay",
 	            4, params, err);
 	if (res == NULL) {
-		outbox_release(db);
+		db_outbox_release(db);
 		return false;
 	}
 	if (delay_s)
@@ -344,10 +344,10 @@ usager_outbox_mark_failed(struct db *db, long long id, const char *error, int ba
 }
 
 bool
-usager_reminders_schedule(struct db *db, int *written, double *next_s, struct db_error **err)
+db_usager_reminders_schedule(struct db *db, int *written, double *next_s, struct db_error **err)
 {
 	PGresult *res =
-	    db_exec(db, "SELECT written, next_in FROM rdv.usager_reminders_schedule()", 0, NULL, err);
+	    db_exec(db, "SELECT written, next_in FROM rdv.db_usager_reminders_schedule()", 0, NULL, err);
 	if (res == NULL)
 		return false;
 	*written = atoi(PQgetvalue(res, 0, 0));
@@ -357,13 +357,13 @@ usager_reminders_schedule(struct db *db, int *written, double *next_s, struct db
 }
 
 void
-outbox_release(struct db *db)
+db_outbox_release(struct db *db)
 {
 	db_exec_simple(db, "ROLLBACK", NULL);
 }
 
 bool
-outbox_next_due(struct db *db, double *seconds, struct db_error **err)
+db_outbox_next_due(struct db *db, double *seconds, struct db_error **err)
 {
 	PGresult *res = db_exec(
 	    db,
@@ -381,7 +381,7 @@ outbox_next_due(struct db *db, double *seconds, struct db_error **err)
 }
 
 bool
-outbox_listen(struct db *db, struct db_error **err)
+db_outbox_listen(struct db *db, struct db_error **err)
 {
 	return db_exec_simple(db, "LISTEN rdv_notify", err);
 }
@@ -400,7 +400,7 @@ outbox_take_notifies(PGconn *conn)
 }
 
 int
-outbox_wait(struct db *db, int timeout_ms)
+db_outbox_wait(struct db *db, int timeout_ms)
 {
 	PGconn *conn = db_pgconn(db);
 	if (PQstatus(conn) != CONNECTION_OK)
@@ -420,7 +420,7 @@ outbox_wait(struct db *db, int timeout_ms)
 }
 
 bool
-outbox_reconnect(struct db *db, struct db_error **err)
+db_outbox_reconnect(struct db *db, struct db_error **err)
 {
 	PGconn *conn = db_pgconn(db);
 	PQreset(conn);
@@ -431,5 +431,5 @@ outbox_reconnect(struct db *db, struct db_error **err)
 		return false;
 	}
 	PQsetClientEncoding(conn, "UTF8");
-	return outbox_listen(db, err);
+	return db_outbox_listen(db, err);
 }

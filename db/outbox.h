@@ -73,33 +73,33 @@ struct outbox_item {
 	char *obsolete;
 };
 
-void outbox_item_free(struct outbox_item *it);
+void db_outbox_item_free(struct outbox_item *it);
 
 /*
  * Begin a transaction and lock the oldest due unsent row. On success *item
- * is the row (the transaction stays open: finish with outbox_mark_sent(),
- * outbox_mark_failed() or outbox_release()), or NULL when nothing is due (no
+ * is the row (the transaction stays open: finish with db_outbox_mark_sent(),
+ * db_outbox_mark_failed() or db_outbox_release()), or NULL when nothing is due (no
  * transaction left open). Caller frees *item.
  */
-bool outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err);
+bool db_outbox_claim(struct db *db, struct outbox_item **item, struct db_error **err);
 
 /*
  * The calendar UID of a plage or an absence (rdv.calendar_uid()), inside the
  * claim's transaction; domain: the deployment's, proposed (the database
  * keeps the first one ever proposed). Caller frees *uid.
  */
-bool outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
+bool db_outbox_calendar_uid(struct db *db, const char *object_type, int object_id, const char *domain,
                          char **uid, struct db_error **err);
 
 /* Record the claimed row as sent and commit. */
-bool outbox_mark_sent(struct db *db, long long id, struct db_error **err);
+bool db_outbox_mark_sent(struct db *db, long long id, struct db_error **err);
 
 /*
  * Record a failed attempt of the claimed row and commit: attempts + 1,
  * last_error, next_attempt_at = now + base × 2^(attempts − 1) seconds capped
  * at max_s. *delay_s receives the delay chosen.
  */
-bool outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+bool db_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
                         int *delay_s, struct db_error **err);
 
 /*
@@ -107,7 +107,7 @@ bool outbox_mark_failed(struct db *db, long long id, const char *error, int base
  * due row of rdv.usager_outbox (item->usager set), or NULL when none is due.
  * Without sms_enabled, SMS rows are left queued.
  */
-bool usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
+bool db_usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **item,
                          struct db_error **err);
 
 /*
@@ -115,36 +115,36 @@ bool usager_outbox_claim(struct db *db, bool sms_enabled, struct outbox_item **i
  * result "sent" (provider_id may be NULL), "failed" (refused for good:
  * error) or "dropped" (obsolete: error says why).
  */
-bool usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
+bool db_usager_outbox_finish(struct db *db, long long id, const char *result, const char *provider_id,
                           const char *error, struct db_error **err);
 
-/* As outbox_mark_failed(), for a claimed usager row. */
-bool usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s,
+/* As db_outbox_mark_failed(), for a claimed usager row. */
+bool db_usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s,
                                int max_s, int *delay_s, struct db_error **err);
 
 /*
- * Write the reminders now due (rdv.usager_reminders_schedule()): *written,
+ * Write the reminders now due (rdv.db_usager_reminders_schedule()): *written,
  * and *next_s the seconds until the next reminder window opens (-1: none).
  */
-bool usager_reminders_schedule(struct db *db, int *written, double *next_s,
+bool db_usager_reminders_schedule(struct db *db, int *written, double *next_s,
                                struct db_error **err);
 
 /* Give the claimed row back untouched (rollback). */
-void outbox_release(struct db *db);
+void db_outbox_release(struct db *db);
 
 /* Seconds until the next unsent row is due (0 when one is due now), or -1. */
-bool outbox_next_due(struct db *db, double *seconds, struct db_error **err);
+bool db_outbox_next_due(struct db *db, double *seconds, struct db_error **err);
 
 /* LISTEN rdv_notify: the triggers NOTIFY it when they write rows. */
-bool outbox_listen(struct db *db, struct db_error **err);
+bool db_outbox_listen(struct db *db, struct db_error **err);
 
 /*
  * Wait up to timeout_ms for a wake-up from the triggers. Returns 1 when one
  * arrived, 0 on timeout or signal, -1 when the connection is lost.
  */
-int outbox_wait(struct db *db, int timeout_ms);
+int db_outbox_wait(struct db *db, int timeout_ms);
 
 /* Reconnect a lost connection (blocking) and LISTEN again. */
-bool outbox_reconnect(struct db *db, struct db_error **err);
+bool db_outbox_reconnect(struct db *db, struct db_error **err);
 
 #endif

@@ -31,19 +31,19 @@ static const struct {
 };
 
 const char *
-rdvlist_status_filter_name(enum rdvlist_status_filter s)
+db_rdvlist_status_filter_name(enum rdvlist_status_filter s)
 {
 	return s < RDVLIST_STATUS_FILTER_COUNT ? status_filters[s].name : "";
 }
 
 const char *
-rdvlist_status_filter_label(enum rdvlist_status_filter s)
+db_rdvlist_status_filter_label(enum rdvlist_status_filter s)
 {
 	return s < RDVLIST_STATUS_FILTER_COUNT ? status_filters[s].label : "";
 }
 
 int
-rdvlist_status_filter_parse(const char *s)
+db_rdvlist_status_filter_parse(const char *s)
 {
 	for (int i = 1; i < RDVLIST_STATUS_FILTER_COUNT; i++)
 		if (strcmp(s, status_filters[i].name) == 0)
@@ -52,19 +52,19 @@ rdvlist_status_filter_parse(const char *s)
 }
 
 const char *
-rdvlist_scope_name(enum rdvlist_scope s)
+db_rdvlist_scope_name(enum rdvlist_scope s)
 {
 	return s < RDVLIST_SCOPE_COUNT ? scopes[s].name : "all";
 }
 
 const char *
-rdvlist_scope_label(enum rdvlist_scope s)
+db_rdvlist_scope_label(enum rdvlist_scope s)
 {
 	return s < RDVLIST_SCOPE_COUNT ? scopes[s].label : "";
 }
 
 int
-rdvlist_scope_parse(const char *s)
+db_rdvlist_scope_parse(const char *s)
 {
 	for (int i = 0; i < RDVLIST_SCOPE_COUNT; i++)
 		if (strcmp(s, scopes[i].name) == 0)
@@ -73,7 +73,7 @@ rdvlist_scope_parse(const char *s)
 }
 
 char *
-rdvlist_filters_json(const struct rdvlist_filters *f)
+db_rdvlist_filters_json(const struct rdvlist_filters *f)
 {
 	char from[16] = "null", to[16] = "null", d[11];
 	if (f->have_from)
@@ -85,7 +85,7 @@ rdvlist_filters_json(const struct rdvlist_filters *f)
 	    "{\"agent_id\": %d, \"motif_id\": %d, \"service_id\": %d, \"lieu_id\": %d, "
 	    "\"status\": \"%s\", \"from\": %s, \"to\": %s, \"scope\": \"%s\"}",
 	    f->agent_id, f->motif_id, f->service_id, f->lieu_id,
-	    rdvlist_status_filter_name(f->status), from, to, rdvlist_scope_name(f->scope));
+	    db_rdvlist_status_filter_name(f->status), from, to, db_rdvlist_scope_name(f->scope));
 }
 
 /* ------------------------------------------------------------ SQL */
@@ -274,10 +274,10 @@ filter_params_fill(struct filter_params *p, const struct rdvlist_filters *f, rdv
 	p->values[1] = p->motif;
 	p->values[2] = p->service;
 	p->values[3] = p->lieu;
-	p->values[4] = rdvlist_status_filter_name(f->status);
+	p->values[4] = db_rdvlist_status_filter_name(f->status);
 	p->values[5] = f->have_from ? p->from : NULL;
 	p->values[6] = f->have_to ? p->to : NULL;
-	p->values[7] = rdvlist_scope_name(f->scope);
+	p->values[7] = db_rdvlist_scope_name(f->scope);
 	p->values[8] = p->today;
 }
 
@@ -325,7 +325,7 @@ col(const PGresult *res, const char *name)
 /* ------------------------------------------------------------ the list */
 
 void
-rdvlist_page_free(struct rdvlist_page *p)
+db_rdvlist_page_free(struct rdvlist_page *p)
 {
 	if (p == NULL)
 		return;
@@ -405,7 +405,7 @@ db_send_rdvlist(struct db *db, const struct rdvlist_filters *f, rdv_date today, 
 	for (int j = 0; j < fields->n; j++)
 		names[j] = fields->names[j] ? xstrdup(fields->names[j]) : NULL;
 	ctx->fields.names = names;
-	return db_request_queue(db, (db_free_fn)rdvlist_page_free, list_sql, RDVLIST_NPARAMS + 2, p.values,
+	return db_request_queue(db, (db_free_fn)db_rdvlist_page_free, list_sql, RDVLIST_NPARAMS + 2, p.values,
 	                        list_parse, ctx, list_ctx_free);
 }
 
@@ -443,7 +443,7 @@ choices_free_list(struct rdvlist_choice *c, int n)
 }
 
 void
-rdvlist_choices_free(struct rdvlist_choices *c)
+db_rdvlist_choices_free(struct rdvlist_choices *c)
 {
 	if (c == NULL)
 		return;
@@ -490,7 +490,7 @@ choices_parse(PGresult *res, void *ctx, struct db_error **err)
 unsigned long
 db_send_rdvlist_choices(struct db *db)
 {
-	return db_request_queue(db, (db_free_fn)rdvlist_choices_free, choices_sql, 0, NULL, choices_parse,
+	return db_request_queue(db, (db_free_fn)db_rdvlist_choices_free, choices_sql, 0, NULL, choices_parse,
 	                        NULL, NULL);
 }
 
@@ -589,13 +589,13 @@ db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f, rdv_date 
 	 * that runs in 3 s without it.
 	 */
 	if (!db_exec_simple(db, "SET LOCAL jit = off", err)) {
-		rdvlist_cursor_close(c);
+		db_rdvlist_cursor_close(c);
 		return NULL;
 	}
 	filter_params_fill(&c->params, f, today);
 	PGresult *res = db_exec(db, count_sql, RDVLIST_NPARAMS, c->params.values, err);
 	if (res == NULL) {
-		rdvlist_cursor_close(c);
+		db_rdvlist_cursor_close(c);
 		return NULL;
 	}
 	c->total = atol(PQgetvalue(res, 0, COUNT_TOTAL));
@@ -613,20 +613,20 @@ db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f, rdv_date 
 	c->chunk = chunk > 0 ? chunk : EXPORT_CHUNK;
 	snprintf(c->limit, sizeof c->limit, "%d", c->chunk);
 	if (!cursor_send(c, err)) {
-		rdvlist_cursor_close(c);
+		db_rdvlist_cursor_close(c);
 		return NULL;
 	}
 	return c;
 }
 
 long
-rdvlist_cursor_total(const struct rdvlist_cursor *c)
+db_rdvlist_cursor_total(const struct rdvlist_cursor *c)
 {
 	return c->total;
 }
 
 const int *
-rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n)
+db_rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n)
 {
 	*n = c->norgs;
 	return c->orgs;
@@ -660,7 +660,7 @@ cursor_next_batch(struct rdvlist_cursor *c, struct db_error **err)
 }
 
 int
-rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
+db_rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
                      struct db_error **err)
 {
 	if (max <= 0)
@@ -689,7 +689,7 @@ rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fiel
 }
 
 void
-rdvlist_cursor_close(struct rdvlist_cursor *c)
+db_rdvlist_cursor_close(struct rdvlist_cursor *c)
 {
 	if (c == NULL)
 		return;

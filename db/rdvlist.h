@@ -49,15 +49,15 @@ struct rdvlist_filters {
 };
 
 /* Machine names ("seen", "unknown_past", …; "services", "assigned"). Borrowed. */
-const char *rdvlist_status_filter_name(enum rdvlist_status_filter s);
-const char *rdvlist_status_filter_label(enum rdvlist_status_filter s); /* French */
-int rdvlist_status_filter_parse(const char *s);                        /* -1 if unknown */
-const char *rdvlist_scope_name(enum rdvlist_scope s);
-const char *rdvlist_scope_label(enum rdvlist_scope s); /* French */
-int rdvlist_scope_parse(const char *s);                /* -1 if unknown */
+const char *db_rdvlist_status_filter_name(enum rdvlist_status_filter s);
+const char *db_rdvlist_status_filter_label(enum rdvlist_status_filter s); /* French */
+int db_rdvlist_status_filter_parse(const char *s);                        /* -1 if unknown */
+const char *db_rdvlist_scope_name(enum rdvlist_scope s);
+const char *db_rdvlist_scope_label(enum rdvlist_scope s); /* French */
+int db_rdvlist_scope_parse(const char *s);                /* -1 if unknown */
 
 /* The filters as JSON (stored with an export). Caller frees. */
-char *rdvlist_filters_json(const struct rdvlist_filters *f);
+char *db_rdvlist_filters_json(const struct rdvlist_filters *f);
 
 /* ------------------------------------------------------------ fields by name */
 
@@ -92,7 +92,7 @@ struct rdvlist_page {
 	int offset;  /* of items[0] */
 };
 
-void rdvlist_page_free(struct rdvlist_page *p);
+void db_rdvlist_page_free(struct rdvlist_page *p);
 
 /*
  * One page of the list: limit rows from offset, with the total count and
@@ -112,7 +112,7 @@ struct rdvlist_choices {
 	struct rdvlist_choice *agents, *motifs, *services, *lieux;
 	int nagents, nmotifs, nservices, nlieux;
 };
-void rdvlist_choices_free(struct rdvlist_choices *c);
+void db_rdvlist_choices_free(struct rdvlist_choices *c);
 /* The reply's data is a struct rdvlist_choices *. */
 unsigned long db_send_rdvlist_choices(struct db *db);
 /* Blocking form (command line: names in messages). Caller frees. */
@@ -134,23 +134,23 @@ struct rdvlist_cursor;
  * transaction on db (blocking; the command line's connection), the count
  * and the organisations concerned, then the first chunk's query; chunk rows
  * per query (0: 5,000). fields is borrowed until the cursor is closed.
- * Caller closes it with rdvlist_cursor_close().
+ * Caller closes it with db_rdvlist_cursor_close().
  */
 struct rdvlist_cursor *db_rdvlist_cursor_open(struct db *db, const struct rdvlist_filters *f,
                                               rdv_date today, int chunk,
                                               const struct rdvlist_fields *fields,
                                               struct db_error **err);
-long rdvlist_cursor_total(const struct rdvlist_cursor *c);
+long db_rdvlist_cursor_total(const struct rdvlist_cursor *c);
 /* The distinct organisation ids of the rows (sorted). Borrowed. */
-const int *rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n);
+const int *db_rdvlist_cursor_organisations(const struct rdvlist_cursor *c, int *n);
 /*
  * The next batch of at most max rows: row k's fields are
  * (*fields)[k * nfields + j], in the order named (borrowed; valid until the
  * next call). Returns the count, 0 at the end, -1 on error with *err set.
  */
-int rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
+int db_rdvlist_cursor_fetch(struct rdvlist_cursor *c, int max, const char *const **fields,
                          struct db_error **err);
 /* Ends the transaction. */
-void rdvlist_cursor_close(struct rdvlist_cursor *c);
+void db_rdvlist_cursor_close(struct rdvlist_cursor *c);
 
 #endif

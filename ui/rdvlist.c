@@ -119,7 +119,7 @@ form_build(struct rdvlist *s)
 	s->f_status = form_add_choice(f, "Statut", false);
 	for (int i = 0; i < RDVLIST_STATUS_FILTER_COUNT; i++)
 		form_choice_add(f, s->f_status, i,
-		                rdvlist_status_filter_label((enum rdvlist_status_filter)i));
+		                db_rdvlist_status_filter_label((enum rdvlist_status_filter)i));
 	form_choice_select(f, s->f_status, 0);
 	s->f_from = form_add_date(f, "Du", false, 0, false);
 	form_set_hint(f, s->f_from, "JJ/MM/AAAA");
@@ -127,7 +127,7 @@ form_build(struct rdvlist *s)
 	form_set_hint(f, s->f_to, "JJ/MM/AAAA");
 	s->f_scope = form_add_choice(f, "Portée", false);
 	for (int i = 0; i < RDVLIST_SCOPE_COUNT; i++)
-		form_choice_add(f, s->f_scope, i, rdvlist_scope_label((enum rdvlist_scope)i));
+		form_choice_add(f, s->f_scope, i, db_rdvlist_scope_label((enum rdvlist_scope)i));
 	form_choice_select(f, s->f_scope, 0);
 	s->form = f;
 }
@@ -268,12 +268,12 @@ job_argv(const char *exe, const struct rdvlist_filters *f, enum export_format fo
 	if (f->lieu_id)
 		argv[n++] = xasprintf("--lieu=%d", f->lieu_id);
 	if (f->status != RDVLIST_STATUS_ANY)
-		argv[n++] = xasprintf("--status=%s", rdvlist_status_filter_name(f->status));
+		argv[n++] = xasprintf("--status=%s", db_rdvlist_status_filter_name(f->status));
 	if (f->have_from)
 		argv[n++] = xasprintf("--from=%s", cal_format_date(f->from, d));
 	if (f->have_to)
 		argv[n++] = xasprintf("--to=%s", cal_format_date(f->to, d));
-	argv[n++] = xasprintf("--scope=%s", rdvlist_scope_name(f->scope));
+	argv[n++] = xasprintf("--scope=%s", db_rdvlist_scope_name(f->scope));
 	return argv;
 }
 
@@ -372,8 +372,8 @@ rdvlist_close(void *state)
 	if (s->job.fd >= 0)
 		close(s->job.fd);
 	free(s->job.outcome);
-	rdvlist_page_free(s->page);
-	rdvlist_choices_free(s->choices);
+	db_rdvlist_page_free(s->page);
+	db_rdvlist_choices_free(s->choices);
 	form_free(s->form);
 	free(s);
 }
@@ -776,12 +776,12 @@ rdvlist_loaded(void *state, void *app, struct db_reply *reply)
 		reply->data = NULL;
 		/* Past the last page (rows went away): back to the first. */
 		if (p->n == 0 && p->offset > 0 && !s->reload_pending) {
-			rdvlist_page_free(p);
+			db_rdvlist_page_free(p);
 			s->offset = 0;
 			rdvlist_load(s, app);
 			return SCREEN_REDRAW;
 		}
-		rdvlist_page_free(s->page);
+		db_rdvlist_page_free(s->page);
 		s->page = p;
 		if (s->select_last)
 			s->list.selected = p->n - 1;

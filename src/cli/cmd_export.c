@@ -181,7 +181,7 @@ export_option(int c, struct export_opts *o)
 		id = &f->lieu_id, what = "--lieu";
 		break;
 	case 'S': {
-		int st = rdvlist_status_filter_parse(optarg);
+		int st = db_rdvlist_status_filter_parse(optarg);
 		if (st < 0)
 			return cli_usage_error("--status : seen, excused, revoked, noshow, "
 			                       "unknown_past ou unknown_future, pas « %s »",
@@ -202,7 +202,7 @@ export_option(int c, struct export_opts *o)
 		f->have_to = true;
 		break;
 	case 'c': {
-		int sc = rdvlist_scope_parse(optarg);
+		int sc = db_rdvlist_scope_parse(optarg);
 		if (sc < 0)
 			return cli_usage_error("--scope : all, services ou assigned, pas « %s »",
 			                       optarg);
@@ -403,7 +403,7 @@ export_rdvs(int argc, char **argv)
 	summary = rdv_export_filters_summary(&f, choices);
 	author = xasprintf("%s %s", session->first_name, session->last_name);
 	if (o.store) {
-		char *json = rdvlist_filters_json(&f);
+		char *json = db_rdvlist_filters_json(&f);
 		char *name = rdv_export_file_name(cal_time_date(o.now), NULL, 0, o.format);
 		id = db_export_create(db, export_format_name(o.format), name, json, summary, NULL,
 		                      0, &err);
@@ -461,7 +461,7 @@ out:
 	free(author);
 	free(tmp);
 	free(orgs);
-	rdvlist_choices_free(choices);
+	db_rdvlist_choices_free(choices);
 	db_session_free(session);
 	db_free(db);
 	if (prog.out)

@@ -192,7 +192,7 @@ rdv_export_filters_summary(const struct rdvlist_filters *f, const struct rdvlist
 		summary_add(&s, "lieu : %s",
 		            choice_label(ch->lieux, ch->nlieux, f->lieu_id, buf, sizeof buf));
 	if (f->status != RDVLIST_STATUS_ANY)
-		summary_add(&s, "statut : %s", rdvlist_status_filter_label(f->status));
+		summary_add(&s, "statut : %s", db_rdvlist_status_filter_label(f->status));
 	if (f->have_from && f->have_to)
 		summary_add(&s, "du %s au %s", cal_format_date_fr(f->from, d1),
 		            cal_format_date_fr(f->to, d2));
@@ -201,7 +201,7 @@ rdv_export_filters_summary(const struct rdvlist_filters *f, const struct rdvlist
 	else if (f->have_to)
 		summary_add(&s, "jusqu'au %s", cal_format_date_fr(f->to, d2));
 	if (f->scope != RDVLIST_SCOPE_ALL)
-		summary_add(&s, "%s", rdvlist_scope_label(f->scope));
+		summary_add(&s, "%s", db_rdvlist_scope_label(f->scope));
 	char *out = xasprintf("Filtres : %s", *s ? s : "aucun (tous les rendez-vous que je vois)");
 	free(s);
 	return out;
@@ -282,7 +282,7 @@ static bool
 rows_write(struct rdvlist_cursor *cur, struct export_writer *w, const struct rdv_export_job *job,
            rdv_date today, long *done, char **err)
 {
-	long total = rdvlist_cursor_total(cur);
+	long total = db_rdvlist_cursor_total(cur);
 	int n = rdv_ncolumns;
 	const char **cells = xcalloc((size_t)n, sizeof *cells);
 	char(*bufs)[RDV_CELL_BUF] = xcalloc((size_t)n, sizeof *bufs);
@@ -291,7 +291,7 @@ rows_write(struct rdvlist_cursor *cur, struct export_writer *w, const struct rdv
 		const char *const *fields;
 		struct db_error *dberr = NULL;
 		int got =
-		    rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &fields, &dberr);
+		    db_rdvlist_cursor_fetch(cur, job->batch > 0 ? job->batch : 1000, &fields, &dberr);
 		if (got < 0) {
 			*err = xasprintf("lecture des rendez-vous : %s", db_error_text(dberr));
 			db_error_free(dberr);
@@ -329,7 +329,7 @@ rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int 
 		return false;
 	}
 	struct table_parts t;
-	table_build(&t, job, today, rdvlist_cursor_total(cur));
+	table_build(&t, job, today, db_rdvlist_cursor_total(cur));
 	long done = 0;
 	bool ok = false;
 	struct export_writer *w = export_writer_open(job->format, job->path, &t.table, err);
@@ -340,12 +340,12 @@ rdv_export_run(struct db *db, const struct rdv_export_job *job, long *rows, int 
 	if (ok) {
 		*rows = done;
 		int n;
-		const int *o = rdvlist_cursor_organisations(cur, &n);
+		const int *o = db_rdvlist_cursor_organisations(cur, &n);
 		*orgs = xcalloc((size_t)n + 1, sizeof **orgs);
 		memcpy(*orgs, o, (size_t)n * sizeof **orgs);
 		*norgs = n;
 	}
-	rdvlist_cursor_close(cur);
+	db_rdvlist_cursor_close(cur);
 	table_free(&t);
 	return ok;
 }

@@ -42,7 +42,7 @@ worker_pause(struct db *db, double seconds)
 		double left = until - monotonic_s();
 		if (left <= 0)
 			break;
-		if (outbox_wait(db, (int)(left * 1000) + 1) < 0)
+		if (db_outbox_wait(db, (int)(left * 1000) + 1) < 0)
 			return false;
 	}
 	return true;
@@ -54,7 +54,7 @@ worker_reconnect(struct db *db)
 {
 	for (int delay = 1; !stop_requested; delay = delay < 30 ? delay * 2 : 30) {
 		struct db_error *err = NULL;
-		if (outbox_reconnect(db, &err))
+		if (db_outbox_reconnect(db, &err))
 			return true;
 		text_fprintf(stderr, "rdv: base de données injoignable : %s ; nouvel essai dans %d s\n",
 		        err ? err->message : "?", delay);
@@ -84,9 +84,9 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 		/* Plages and absences: the deployment's UID, chosen in the database. */
 		if (strcmp(it->object_type, "rdv") != 0) {
 			char *uid = NULL;
-			if (!outbox_calendar_uid(db, it->object_type, it->object_id,
+			if (!db_outbox_calendar_uid(db, it->object_type, it->object_id,
 			                         opt->uid_domain, &uid, err)) {
-				outbox_release(db);
+				db_outbox_release(db);
 				return false;
 			}
 			free(it->uid);
@@ -97,7 +97,7 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 	*failed = !ok;
 	bool recorded;
 	if (ok) {
-		recorded = outbox_mark_sent(db, it->id, err);
+		recorded = db_outbox_mark_sent(db, it->id, err);
 		if (recorded && opt->log) {
 			text_fprintf(opt->log, "envoyée : n° %lld %s à %s\n", it->id, it->event,
 			        it->to_email);
@@ -105,7 +105,7 @@ worker_deliver(struct db *db, const struct notify_options *opt, struct outbox_it
 		}
 	} else {
 		int delay = 0;
-		recorded = outbox_mark_failed(db, it->id, error, opt->backoff_s, opt->backoff_max_s,
+		recorded = db_outbox_mark_failed(db, it->id, error, opt->backoff_s, opt->backoff_max_s,
 		                              &delay, err);
 		*pause_s = delay;
 		text_fprintf(stderr, "rdv: n° %lld %s à %s non envoyée : %s ; nouvel essai dans %d s\n",
@@ -129,9 +129,9 @@ worker_deliver_usager(struct db *db, const struct notify_options *opt, struct ou
 	*failed = false;
 	*server_down = false;
 	if (it->obsolete)
-		return usager_outbox_finish(db, it->id, "dropped", NULL, it->obsolete, err);
+		return db_usager_outbox_finish(db, it->id, "dropped", NULL, it->obsolete, err);
 	if (!it->valid)
-		return usager_outbox_finish(db, it->id, "failed", NULL,
+		return db_usager_outbox_finish(db, it->id, "failed", NULL,
 		                            "contenu de la notification incomplet", err);
 	char *error = NULL, *provider_id = NULL;
 	bool ok, permanent = false;
@@ -151,7 +151,7 @@ worker_deliver_usager(struct db *db, const struct notify_options *opt, struct ou
 	}
 	bool recorded;
 	if (ok || permanent) {
-		recorded = usager_outbox_finish(db, it->id, ok ? "sent" : "failed", provider_id, error,
+		recorded = db_usager_outbox_finish(db, it->id, ok ? "sent" : "failed", provider_id, error,
 		                                err);
 		if (recorded && opt->log) {
 			text_fprintf(opt->log, "%s : usager n° %lld %s (%s) à %s%s%s\n",
@@ -162,7 +162,7 @@ worker_deliver_usager(struct db *db, const struct notify_options *opt, struct ou
 		*failed = !ok;
 	} else {
 		int delay = 0;
-		recorded = usager_outbox_mark_failed(db, it->id, error, opt->backoff_s,
+		recorded = db_usager_outbox_mark_failed(db, it->id, error, opt->backoff_s,
 		                                     opt->backoff_max_s, &delay, err);
 		*pause_s = delay;
 		*failed = true;
@@ -196,15 +196,15 @@ notify_run(struct db *db, const struct notify_options *opt)
 	bool db_ok = true;
 	long sent = 0, failures = 0;
 	struct db_error *err = NULL;
-	if (!opt->once && !outbox_listen(db, &err))
+	if (!opt->once && !db_outbox_listen(db, &err))
 		db_ok = worker_db_failed(db, opt, &err);
 	while (db_ok && !stop_requested) {
 		struct outbox_item *it = NULL;
-		if (!outbox_claim(db, &it, &err)) {
+		if (!db_outbox_claim(db, &it, &err)) {
 			db_ok = worker_db_failed(db, opt, &err);
 			continue;
 		}
-		if (it == NULL && !usager_outbox_claim(db, opt->sms.provider != NULL, &it, &err)) {
+		if (it == NULL && !db_usager_outbox_claim(db, opt->sms.provider != NULL, &it, &err)) {
 			db_ok = worker_db_failed(db, opt, &err);
 			continue;
 		}
@@ -212,7 +212,7 @@ notify_run(struct db *db, const struct notify_options *opt)
 			/* Nothing due: write the reminders now due, if any, and go on. */
 			int written = 0;
 			double reminder_s = -1;
-			if (!usager_reminders_schedule(db, &written, &reminder_s, &err)) {
+			if (!db_usager_reminders_schedule(db, &written, &reminder_s, &err)) {
 				db_ok = worker_db_failed(db, opt, &err);
 				continue;
 			}
@@ -221,14 +221,14 @@ notify_run(struct db *db, const struct notify_options *opt)
 			if (opt->once)
 				break;
 			double due;
-			if (!outbox_next_due(db, &due, &err)) {
+			if (!db_outbox_next_due(db, &due, &err)) {
 				db_ok = worker_db_failed(db, opt, &err);
 				continue;
 			}
 			if (reminder_s >= 0 && (due < 0 || reminder_s < due))
 				due = reminder_s;
 			int timeout_ms = due < 0 || due > 60 ? 60000 : (int)(due * 1000) + 1;
-			if (outbox_wait(db, timeout_ms) < 0)
+			if (db_outbox_wait(db, timeout_ms) < 0)
 				db_ok = worker_reconnect(db);
 			continue;
 		}
@@ -238,7 +238,7 @@ notify_run(struct db *db, const struct notify_options *opt)
 		                                                   &pause_s, &err)
 		                           : worker_deliver(db, opt, it, &failed, &server_down,
 		                                            &pause_s, &err);
-		outbox_item_free(it);
+		db_outbox_item_free(it);
 		if (!recorded) {
 			db_ok = worker_db_failed(db, opt, &err);
 			continue;
