@@ -378,40 +378,6 @@ rdvlist_close(void *state)
 	free(s);
 }
 
-static int
-status_slot(enum rdv_status st)
-{
-	switch (st) {
-	case RDV_SEEN:
-		return SLOT_RDV_SEEN;
-	case RDV_EXCUSED:
-		return SLOT_RDV_EXCUSED;
-	case RDV_REVOKED:
-		return SLOT_RDV_REVOKED;
-	case RDV_NOSHOW:
-		return SLOT_RDV_NOSHOW;
-	default:
-		return SLOT_RDV_UNKNOWN;
-	}
-}
-
-/* A glyph per status, so that it reads without colour (as in the agenda). */
-static const char *
-status_glyph(enum rdv_status st, rdv_date day, rdv_date today_)
-{
-	switch (st) {
-	case RDV_SEEN:
-		return "✓";
-	case RDV_EXCUSED:
-	case RDV_REVOKED:
-		return "✗";
-	case RDV_NOSHOW:
-		return "!";
-	default:
-		return day < today_ ? "?" : "•";
-	}
-}
-
 /*
  * The columns of src/export/rdvexport.c the list shows, in their list
  * order, with their widths on this terminal: fixed widths first, then a
@@ -539,9 +505,9 @@ draw_row(void *vctx, int index, int y, int x, int width, bool selected)
 		if (sh->col->read == RDV_READ_STATUS) {
 			/* A glyph per status, so that it reads without colour. */
 			char *st =
-			    xasprintf("%s %s", status_glyph(it->status, day, ctx->today), text);
+			    xasprintf("%s %s", theme_rdv_glyph(it->status, day, ctx->today), text);
 			draw_text_pad(y, cx, w,
-			              selected ? attr : theme_attr(status_slot(it->status)), st);
+			              selected ? attr : theme_attr(theme_rdv_slot(it->status)), st);
 			free(st);
 		} else {
 			draw_text(y, cx, w, attr, text);

@@ -500,3 +500,36 @@ theme_glyph(wchar_t ch)
 		return L' ';
 	}
 }
+
+int
+theme_rdv_slot(enum rdv_status st)
+{
+	switch (st) {
+	case RDV_SEEN:
+		return SLOT_RDV_SEEN;
+	case RDV_EXCUSED:
+		return SLOT_RDV_EXCUSED;
+	case RDV_REVOKED:
+		return SLOT_RDV_REVOKED;
+	case RDV_NOSHOW:
+		return SLOT_RDV_NOSHOW;
+	default:
+		return SLOT_RDV_UNKNOWN;
+	}
+}
+
+const char *
+theme_rdv_glyph(enum rdv_status st, rdv_date day, rdv_date today)
+{
+	switch (st) {
+	case RDV_SEEN:
+		return "✓";
+	case RDV_EXCUSED:
+	case RDV_REVOKED:
+		return "✗";
+	case RDV_NOSHOW:
+		return "!";
+	default:
+		return day < today ? "?" : "•";
+	}
+}

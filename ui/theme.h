@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <wchar.h>
 
+#include "core/caltime.h"
+#include "core/status.h"
+
 /*
  * Semantic colour slots: screens name what a cell means, the theme says how
  * it looks. Each slot has a fallback for terminals without colour (and for
@@ -90,5 +93,11 @@ wchar_t theme_glyph(wchar_t ch);
 
 /* Print the colour slots with their meaning (plain, or roff for the man page). */
 void theme_print_slots(FILE *out, bool roff);
+
+/* The colour slot of an rdv's status (the agenda, the lists). */
+int theme_rdv_slot(enum rdv_status st);
+/* A glyph per status, so that it reads without colour: ✓ ✗ ! and, not yet
+ * told, ? for a past day, • otherwise. Static string. */
+const char *theme_rdv_glyph(enum rdv_status st, rdv_date day, rdv_date today);
 
 #endif

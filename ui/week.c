@@ -217,40 +217,6 @@ week_layout(struct week *w, int rows)
 	w->rows = l.rows;
 }
 
-static int
-rdv_slot(enum rdv_status st)
-{
-	switch (st) {
-	case RDV_SEEN:
-		return SLOT_RDV_SEEN;
-	case RDV_EXCUSED:
-		return SLOT_RDV_EXCUSED;
-	case RDV_REVOKED:
-		return SLOT_RDV_REVOKED;
-	case RDV_NOSHOW:
-		return SLOT_RDV_NOSHOW;
-	default:
-		return SLOT_RDV_UNKNOWN;
-	}
-}
-
-/* A glyph per status, so the status reads without colour. */
-static const char *
-rdv_glyph(const struct agenda_item *it, rdv_date today_)
-{
-	switch (it->status) {
-	case RDV_SEEN:
-		return "✓";
-	case RDV_EXCUSED:
-	case RDV_REVOKED:
-		return "✗";
-	case RDV_NOSHOW:
-		return "!";
-	default:
-		return it->day < today_ ? "?" : "•";
-	}
-}
-
 static bool
 covers(const struct agenda_item *it, int t, int step)
 {
@@ -269,8 +235,8 @@ rdv_attr(const struct agenda_item *it)
 	if (it->other_org)
 		return theme_attr(SLOT_OTHER);
 	if (it->status == RDV_UNKNOWN || it->status == RDV_SEEN)
-		return theme_motif_attr(it->color, rdv_slot(it->status));
-	return theme_attr(rdv_slot(it->status));
+		return theme_motif_attr(it->color, theme_rdv_slot(it->status));
+	return theme_attr(theme_rdv_slot(it->status));
 }
 
 /* The look of a cell's owner: theme slot and fill glyph (monochrome reads glyphs). */
@@ -484,7 +450,7 @@ draw_column(struct week *w, struct app *app, struct column col, int x, int width
 			if (it->other_org)
 				text = r == r0 ? xasprintf("%s occupé", hhmm) : NULL;
 			else if (r == r0)
-				text = xasprintf("%s %s %s", hhmm, rdv_glyph(it, today_), it->title);
+				text = xasprintf("%s %s %s", hhmm, theme_rdv_glyph(it->status, it->day, today_), it->title);
 			else if (r == r0 + 1)
 				text = xasprintf("      %s", it->detail ? it->detail : "");
 			if (text) {
