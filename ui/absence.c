@@ -455,14 +455,6 @@ absence_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-absence_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* What Échap, another screen or quitting would lose (app_key asks first). */
 static unsigned
 absence_input(void *state)
@@ -477,7 +469,6 @@ const struct screen_ops absence_screen = {
     .open = absence_open,
     .draw = absence_draw,
     .key = absence_key,
-    .resize = absence_resize,
     .arg_free = free,
     .changed = absence_changed,
     .close = absence_close,

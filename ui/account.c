@@ -584,14 +584,6 @@ account_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-account_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* What Échap, another screen or quitting would lose (app_key asks first). */
 static unsigned
 account_input(void *state)
@@ -613,7 +605,6 @@ const struct screen_ops account_screen = {
     .open = account_open,
     .draw = account_draw,
     .key = account_key,
-    .resize = account_resize,
     .changed = account_changed,
     .close = account_close,
     .hints = account_hints,

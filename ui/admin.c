@@ -307,20 +307,11 @@ admin_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-admin_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 const struct screen_ops admin_screen = {
     .name = "admin",
     .open = admin_open,
     .draw = admin_draw,
     .key = admin_key,
-    .resize = admin_resize,
     .changed = admin_changed,
     .close = admin_close,
     .hints = admin_hints,
@@ -680,7 +671,6 @@ static const struct screen_ops admin_form_screen = {
     .open = admin_form_open,
     .draw = admin_form_draw,
     .key = admin_form_key,
-    .resize = admin_resize,
     .close = admin_form_close,
     .hints = admin_form_hints,
     .keymap = admin_form_keymap,

@@ -376,14 +376,6 @@ merge_done(void *state, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
-static int
-merge_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* A search field has the keyboard: letters are not commands there. */
 static unsigned
 merge_input(void *state)
@@ -398,7 +390,6 @@ const struct screen_ops merge_screen = {
     .open = merge_open,
     .draw = merge_draw,
     .key = merge_key,
-    .resize = merge_resize,
     .arg_free = (void (*)(void *))usager_screen_arg_free,
     .close = merge_close,
     .hints = merge_hints,

@@ -448,14 +448,6 @@ plage_deleted(void *state, void *app, struct db_reply *reply)
 	return SCREEN_CLOSE;
 }
 
-static int
-plage_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* What Échap, another screen or quitting would lose (app_key asks first). */
 static unsigned
 plage_input(void *state)
@@ -470,7 +462,6 @@ const struct screen_ops plage_screen = {
     .open = plage_open,
     .draw = plage_draw,
     .key = plage_key,
-    .resize = plage_resize,
     .arg_free = free,
     .close = plage_close,
     .hints = form_hints,

@@ -196,20 +196,11 @@ notif_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-notif_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 const struct screen_ops rdv_notif_screen = {
     .name = "rdv-notifications",
     .open = notif_open,
     .draw = notif_draw,
     .key = notif_key,
-    .resize = notif_resize,
     .arg_free = free,
     .changed = notif_changed,
     .close = notif_close,

@@ -769,14 +769,6 @@ rdvlist_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-rdvlist_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* The filter form has the keyboard: letters are not commands there. */
 static unsigned
 rdvlist_input(void *state)
@@ -791,7 +783,6 @@ const struct screen_ops rdvlist_screen = {
     .open = rdvlist_open,
     .draw = rdvlist_draw,
     .key = rdvlist_key,
-    .resize = rdvlist_resize,
     .changed = rdvlist_changed,
     .close = rdvlist_close,
     .hints = list_hints,

@@ -46,6 +46,7 @@ struct screen_ops {
 	/* Draw rows 0 … LINES-2; the last row is the status line. */
 	void (*draw)(void *state, struct app *app);
 	int (*key)(void *state, struct app *app, enum action action, wint_t ch, bool is_code);
+	/* Optional: the terminal changed size (the screen is redrawn anyway). */
 	int (*resize)(void *state, struct app *app);
 	/* Something changed in the database (change feed, reconnection). */
 	int (*changed)(void *state, struct app *app);

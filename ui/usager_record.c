@@ -778,14 +778,6 @@ record_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-record_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* What Échap, another screen or quitting would lose (app_key asks first). */
 static unsigned
 record_input(void *state)
@@ -804,7 +796,6 @@ const struct screen_ops usager_record_screen = {
     .open = record_open,
     .draw = record_draw,
     .key = record_key,
-    .resize = record_resize,
     .arg_free = (void (*)(void *))usager_screen_arg_free,
     .changed = record_changed,
     .close = record_close,

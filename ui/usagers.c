@@ -390,14 +390,6 @@ usagers_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-usagers_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 /* The search field always has the keyboard: letters and digits are text there. */
 static unsigned
 usagers_input(void *state)
@@ -412,7 +404,6 @@ const struct screen_ops usagers_screen = {
     .open = usagers_open,
     .draw = usagers_draw,
     .key = usagers_key,
-    .resize = usagers_resize,
     .changed = usagers_changed,
     .close = usagers_close,
     .hints = usagers_hints,
@@ -551,7 +542,6 @@ const struct screen_ops duplicates_screen = {
     .open = duplicates_open,
     .draw = duplicates_draw,
     .key = duplicates_key,
-    .resize = usagers_resize,
     .changed = duplicates_changed,
     .close = duplicates_close,
     .hints = duplicates_hints,

@@ -928,14 +928,6 @@ week_changed(void *state, struct app *app)
 	return SCREEN_NONE;
 }
 
-static int
-week_resize(void *state, struct app *app)
-{
-	(void)state;
-	(void)app;
-	return SCREEN_REDRAW;
-}
-
 static const char *
 week_status(void *state)
 {
@@ -952,7 +944,6 @@ const struct screen_ops week_screen = {
     .open = week_open,
     .draw = week_draw,
     .key = week_key,
-    .resize = week_resize,
     .changed = week_changed,
     .close = week_close,
     .hints = week_hints,
