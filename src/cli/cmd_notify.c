@@ -56,8 +56,9 @@ on_stop_signal(int sig)
 	notify_stop();
 }
 
-int
-cmd_notify(int argc, char **argv)
+/* The options: -1 when the worker should run, else the exit status (usage, help). */
+static int
+notify_args(int argc, char **argv, struct notify_options *opt, const char **conninfo_arg)
 {
 	static const struct option longopts[] = {
 	    {"once", no_argument, NULL, 'o'},
@@ -67,8 +68,6 @@ cmd_notify(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct notify_options opt = {.backoff_s = 60, .backoff_max_s = 3600, .log = stdout};
-	const char *conninfo_arg = NULL;
 	long v;
 	optind = 1;
 	opterr = 0; /* our own one-line French messages */
@@ -76,10 +75,10 @@ cmd_notify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			opt.once = true;
+			opt->once = true;
 			break;
 		case 'd':
-			conninfo_arg = optarg;
+			*conninfo_arg = optarg;
 			break;
 		case 'b':
 			if (!parse_seconds(optarg, 1, 86400, &v))
@@ -87,7 +86,7 @@ cmd_notify(int argc, char **argv)
 				    "--backoff : nombre de secondes entre 1 et 86400 "
 				    "attendu, pas « %s »",
 				    optarg);
-			opt.backoff_s = (int)v;
+			opt->backoff_s = (int)v;
 			break;
 		case 'm':
 			if (!parse_seconds(optarg, 1, 604800, &v))
@@ -95,7 +94,7 @@ cmd_notify(int argc, char **argv)
 				    "--backoff-max : nombre de secondes entre 1 et "
 				    "604800 attendu, pas « %s »",
 				    optarg);
-			opt.backoff_max_s = (int)v;
+			opt->backoff_max_s = (int)v;
 			break;
 		case 'h':
 			return notify_usage(stdout);
@@ -108,6 +107,102 @@ cmd_notify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("notify : argument inattendu « %s »", argv[optind]);
+	return -1;
+}
+
+/* STARTTLS and the SMTP timeout; false after one line on stderr when wrong. */
+static bool
+smtp_settings(struct notify_options *opt, const char *starttls, const char *timeout)
+{
+	long v;
+	if (starttls) {
+		if (strcmp(starttls, "try") == 0)
+			opt->smtp.tls = NOTIFY_TLS_TRY;
+		else if (strcmp(starttls, "required") == 0 || strcmp(starttls, "yes") == 0)
+			opt->smtp.tls = NOTIFY_TLS_REQUIRED;
+		else if (strcmp(starttls, "no") == 0)
+			opt->smtp.tls = NOTIFY_TLS_OFF;
+		else {
+			cli_usage_error("notify : STARTTLS « %s » : try, required ou no attendu",
+			                starttls);
+			return false;
+		}
+	}
+	if (timeout) {
+		if (!parse_seconds(timeout, 1, 3600, &v)) {
+			cli_usage_error(
+			    "notify : délai SMTP « %s » : secondes entre 1 et 3600 attendues",
+			    timeout);
+			return false;
+		}
+		opt->smtp.timeout_s = v;
+	}
+	return true;
+}
+
+/*
+ * The SMS provider's settings (none when provider is NULL or "none"); false
+ * after one line on stderr when one is wrong. *sender may be replaced by
+ * the default. The strings stay the caller's.
+ */
+static bool
+sms_settings(struct notify_options *opt, char *provider, char *url, char *key, char **sender,
+             const char *timeout)
+{
+	long v;
+	if (provider == NULL || strcmp(provider, "none") == 0)
+		return true;
+	if (!notify_sms_provider_known(provider)) {
+		cli_usage_error("notify : fournisseur de SMS « %s » inconnu (brevo ou none "
+		                "attendu)",
+		                provider);
+		return false;
+	}
+	if (key == NULL) {
+		cli_usage_error("notify : clé d'API du fournisseur de SMS absente "
+		                "(RDV_SMS_API_KEY ou sms.api_key)");
+		return false;
+	}
+	if (*sender == NULL)
+		*sender = xstrdup("RDV");
+	if (!notify_sms_sender_ok(*sender)) {
+		cli_usage_error("notify : expéditeur SMS « %s » invalide (11 lettres ou "
+		                "chiffres, ou 15 chiffres au plus)",
+		                *sender);
+		return false;
+	}
+	if (url && strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0) {
+		cli_usage_error("notify : adresse du fournisseur de SMS « %s » : https://… "
+		                "attendu",
+		                url);
+		return false;
+	}
+	opt->sms.timeout_s = 30;
+	if (timeout) {
+		if (!parse_seconds(timeout, 1, 3600, &v)) {
+			cli_usage_error("notify : délai SMS « %s » : secondes entre 1 et "
+			                "3600 attendues",
+			                timeout);
+			return false;
+		}
+		opt->sms.timeout_s = v;
+	}
+	opt->sms.provider = provider;
+	opt->sms.url = url;
+	opt->sms.api_key = key;
+	opt->sms.sender = *sender;
+	return true;
+}
+
+int
+cmd_notify(int argc, char **argv)
+{
+	struct notify_options opt = {.backoff_s = 60, .backoff_max_s = 3600, .log = stdout};
+	const char *conninfo_arg = NULL;
+	int parsed = notify_args(argc, argv, &opt, &conninfo_arg);
+	if (parsed >= 0)
+		return parsed;
 	if (opt.backoff_max_s < opt.backoff_s)
 		opt.backoff_max_s = opt.backoff_s;
 
@@ -162,70 +257,10 @@ cmd_notify(int argc, char **argv)
 			snprintf(host, sizeof host, "localhost");
 		uid_domain = xstrdup(host);
 	}
-	if (starttls) {
-		if (strcmp(starttls, "try") == 0)
-			opt.smtp.tls = NOTIFY_TLS_TRY;
-		else if (strcmp(starttls, "required") == 0 || strcmp(starttls, "yes") == 0)
-			opt.smtp.tls = NOTIFY_TLS_REQUIRED;
-		else if (strcmp(starttls, "no") == 0)
-			opt.smtp.tls = NOTIFY_TLS_OFF;
-		else {
-			cli_usage_error("notify : STARTTLS « %s » : try, required ou no attendu",
-			                starttls);
-			goto out;
-		}
-	}
-	if (timeout) {
-		if (!parse_seconds(timeout, 1, 3600, &v)) {
-			cli_usage_error(
-			    "notify : délai SMTP « %s » : secondes entre 1 et 3600 attendues",
-			    timeout);
-			goto out;
-		}
-		opt.smtp.timeout_s = v;
-	}
-	if (sms_provider && strcmp(sms_provider, "none") != 0) {
-		if (!notify_sms_provider_known(sms_provider)) {
-			cli_usage_error("notify : fournisseur de SMS « %s » inconnu (brevo ou none "
-			                "attendu)",
-			                sms_provider);
-			goto out;
-		}
-		if (sms_key == NULL) {
-			cli_usage_error("notify : clé d'API du fournisseur de SMS absente "
-			                "(RDV_SMS_API_KEY ou sms.api_key)");
-			goto out;
-		}
-		if (sms_sender == NULL)
-			sms_sender = xstrdup("RDV");
-		if (!notify_sms_sender_ok(sms_sender)) {
-			cli_usage_error("notify : expéditeur SMS « %s » invalide (11 lettres ou "
-			                "chiffres, ou 15 chiffres au plus)",
-			                sms_sender);
-			goto out;
-		}
-		if (sms_url && strncmp(sms_url, "https://", 8) != 0 &&
-		    strncmp(sms_url, "http://", 7) != 0) {
-			cli_usage_error("notify : adresse du fournisseur de SMS « %s » : https://… "
-			                "attendu",
-			                sms_url);
-			goto out;
-		}
-		opt.sms.timeout_s = 30;
-		if (sms_timeout) {
-			if (!parse_seconds(sms_timeout, 1, 3600, &v)) {
-				cli_usage_error("notify : délai SMS « %s » : secondes entre 1 et "
-				                "3600 attendues",
-				                sms_timeout);
-				goto out;
-			}
-			opt.sms.timeout_s = v;
-		}
-		opt.sms.provider = sms_provider;
-		opt.sms.url = sms_url;
-		opt.sms.api_key = sms_key;
-		opt.sms.sender = sms_sender;
-	}
+	if (!smtp_settings(&opt, starttls, timeout))
+		goto out;
+	if (!sms_settings(&opt, sms_provider, sms_url, sms_key, &sms_sender, sms_timeout))
+		goto out;
 	opt.smtp.url = url;
 	opt.smtp.user = user;
 	opt.smtp.password = password;
