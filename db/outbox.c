@@ -347,7 +347,7 @@ bool
 db_usager_reminders_schedule(struct db *db, int *written, double *next_s, struct db_error **err)
 {
 	PGresult *res =
-	    db_exec(db, "SELECT written, next_in FROM rdv.db_usager_reminders_schedule()", 0, NULL, err);
+	    db_exec(db, "SELECT written, next_in FROM rdv.usager_reminders_schedule()", 0, NULL, err);
 	if (res == NULL)
 		return false;
 	*written = atoi(PQgetvalue(res, 0, 0));
