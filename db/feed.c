@@ -69,8 +69,8 @@ db_feed_change_touches(const struct db_feed_change *c, const int *agents, int na
 {
 	if (!c->any_day && (c->to < from || c->from > to))
 		return false;
-	if (c->nagents == 0)
-		return true;
+	/* No agent (an rdv row written before its rdv_agents rows): on nobody's
+	 * agenda, as rdv.feed_touches() has it. */
 	for (int i = 0; i < c->nagents; i++)
 		for (int k = 0; k < nagents; k++)
 			if (c->agents[i] == agents[k])

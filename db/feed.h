@@ -11,7 +11,7 @@
 
 /* One change: the agents of the row (old and new merged) and its days. */
 struct db_feed_change {
-	int *agents;    /* NULL with nagents 0: no agent (a change for everyone) */
+	int *agents;    /* NULL with nagents 0: no agent (on nobody's agenda) */
 	int nagents;
 	bool any_day;   /* no day range (or an open-ended one, see the bounds) */
 	rdv_date from;  /* first day; to: last day, or INT_MAX when open-ended */
