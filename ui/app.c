@@ -899,6 +899,11 @@ link_changed(struct app *app, enum db_link before)
 		free(app->attempt_host);
 		app->attempt_host = NULL;
 		app_message(app, false, "Connexion rétablie.");
+		/* The feed's start cursor was lost with the link: ask again, before the loads. */
+		if (app->feed_cursor == NULL && !app->feed_off && app->feed_ticket == 0) {
+			app->feed_ticket = db_send_feed(app->db, NULL);
+			db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+		}
 		/* What changed meanwhile was not notified: every screen reloads, once. */
 		app_changed(app);
 	} else if (after == DB_LINK_CONNECTING) {
