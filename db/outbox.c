@@ -381,6 +381,12 @@ db_outbox_next_due(struct db *db, double *seconds, struct db_error **err)
 }
 
 bool
+db_outbox_changes_prune(struct db *db, struct db_error **err)
+{
+	return db_exec_simple(db, "SELECT rdv.changes_prune()", err);
+}
+
+bool
 db_outbox_listen(struct db *db, struct db_error **err)
 {
 	return db_exec_simple(db, "LISTEN rdv_notify", err);

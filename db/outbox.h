@@ -135,6 +135,9 @@ void db_outbox_release(struct db *db);
 /* Seconds until the next unsent row is due (0 when one is due now), or -1. */
 bool db_outbox_next_due(struct db *db, double *seconds, struct db_error **err);
 
+/* Drop the change feed rows older than two days (rdv.changes_prune(), migration 018). */
+bool db_outbox_changes_prune(struct db *db, struct db_error **err);
+
 /* LISTEN rdv_notify: the triggers NOTIFY it when they write rows. */
 bool db_outbox_listen(struct db *db, struct db_error **err);
 

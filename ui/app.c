@@ -17,6 +17,7 @@
 #include "core/tz.h"
 #include "core/xmalloc.h"
 #include "db/db.h"
+#include "db/feed.h"
 #include "config/config_file.h"
 #include "ui/draw.h"
 #include "ui/focus.h"
@@ -76,6 +77,12 @@ struct app {
 	long long attempt_deadline; /* monotonic ms, while connecting to one host */
 	char *attempt_host;         /* the host being tried (multi-host conninfo) */
 	const struct app_change *change; /* during app_refresh_after() */
+	/* The change feed (rdv.feed): where the last read stopped. */
+	char *feed_cursor;          /* NULL until the first read answered */
+	unsigned long feed_ticket;  /* the read in flight, 0 when none */
+	bool feed_again;            /* a wake-up came while reading: read again */
+	bool feed_off;              /* the feed failed: every change reloads everything */
+	long long feed_poll_due;    /* monotonic ms: the next read without LISTEN */
 	bool quit;
 	bool redraw;
 	/* A yes/no question before dropping typed input; the key waits for the answer. */
@@ -744,18 +751,83 @@ app_key(struct app *app, wint_t ch, bool is_code)
  * a screen takes data by nulling it. A closed screen's requests were
  * cancelled (app_forget): their completions never run.
  */
+static void feed_done(struct app *app, struct db_reply *r);
+
 static void
 app_replies(struct app *app)
 {
 	struct db_reply *r;
 	while ((r = db_next_reply(app->db)) != NULL) {
 		/* Traced with its owner's place in the stack: 0 is the bottom screen (the agenda). */
+		if (r->owner == app) {
+			feed_done(app, r);
+			db_reply_free(r);
+			app->redraw = true;
+			continue;
+		}
 		int at = screen_index(app, r->owner);
 		trace_event("reply", at);
 		if (r->complete && at >= 0)
 			app_apply_from(app, r->owner, r->complete(r->arg, app, r));
 		db_reply_free(r);
 		app->redraw = true;
+	}
+}
+
+static void app_changed(struct app *app);
+
+/* Poll the change feed every 5 s when no NOTIFY wakes us (hot standby). */
+#define FEED_POLL_MS 5000
+
+/* Read the change feed since the cursor (a wake-up, a poll). */
+static void
+feed_read(struct app *app)
+{
+	if (app->feed_off || app->feed_cursor == NULL) {
+		/* No cursor to read from (no feed, or the first read still runs): reload all. */
+		if (app->feed_off)
+			app_changed(app);
+		else
+			app->feed_again = true;
+		return;
+	}
+	if (app->feed_ticket != 0) {
+		app->feed_again = true;
+		return;
+	}
+	app->feed_ticket = db_send_feed(app->db, app->feed_cursor);
+	db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+}
+
+/* The feed's answer: tell the screens what changed, or that everything may have. */
+static void
+feed_done(struct app *app, struct db_reply *r)
+{
+	app->feed_ticket = 0;
+	if (r->error) {
+		/* Lost link: the reconnection reloads everything. Otherwise no feed (an
+		 * older schema): back to reloading on every wake-up. */
+		if (db_link(app->db) == DB_LINK_UP) {
+			app->feed_off = true;
+			app_changed(app);
+		}
+		app->feed_again = false;
+		return;
+	}
+	struct db_feed *f = r->data;
+	bool first = app->feed_cursor == NULL;
+	trace_event("feed", f->reset ? -1 : f->nchanges);
+	free(app->feed_cursor);
+	app->feed_cursor = xstrdup(f->cursor);
+	if (f->reset) {
+		app_changed(app);
+	} else if (!first && f->nchanges > 0) {
+		struct app_change c = {.feed = f};
+		app_refresh_after(app, &c);
+	}
+	if (app->feed_again) {
+		app->feed_again = false;
+		feed_read(app);
 	}
 }
 
@@ -827,6 +899,11 @@ link_changed(struct app *app, enum db_link before)
 		free(app->attempt_host);
 		app->attempt_host = NULL;
 		app_message(app, false, "Connexion rétablie.");
+		/* The feed's start cursor was lost with the link: ask again, before the loads. */
+		if (app->feed_cursor == NULL && !app->feed_off && app->feed_ticket == 0) {
+			app->feed_ticket = db_send_feed(app->db, NULL);
+			db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+		}
 		/* What changed meanwhile was not notified: every screen reloads, once. */
 		app_changed(app);
 	} else if (after == DB_LINK_CONNECTING) {
@@ -842,7 +919,7 @@ app_db_event(struct app *app)
 	link_changed(app, before);
 	app_replies(app);
 	if (db_take_change(app->db))
-		app_changed(app);
+		feed_read(app);
 	app->redraw = true;
 }
 
@@ -854,8 +931,15 @@ link_timers(struct app *app)
 	switch (db_link(app->db)) {
 	case DB_LINK_UP:
 		/* libpq saw the break while sending: let db_pump() answer and close. */
-		if (!db_connected(app->db))
+		if (!db_connected(app->db)) {
 			app_db_event(app);
+			break;
+		}
+		/* A hot standby cannot LISTEN: read the feed every few seconds. */
+		if (db_read_only(app->db) && now >= app->feed_poll_due) {
+			app->feed_poll_due = now + FEED_POLL_MS;
+			feed_read(app);
+		}
 		break;
 	case DB_LINK_DOWN:
 		if (now < app->next_attempt)
@@ -1119,6 +1203,10 @@ ui_main(const struct ui_options *opt)
 	keys_init();
 	app_load_bindings(&app);
 
+	/* The feed's start cursor, read before the first load so that nothing is missed. */
+	app.feed_ticket = db_send_feed(db, NULL);
+	db_request_bind(db, app.feed_ticket, &app, NULL, NULL);
+	app.feed_poll_due = monotonic_ms() + FEED_POLL_MS;
 	app_push(&app, &week_screen, NULL);
 	if (db_read_only(db))
 		app_message(&app, false, "Serveur secondaire : consultation seulement, modifications refusées");
@@ -1133,6 +1221,7 @@ ui_main(const struct ui_options *opt)
 	trace_file = NULL;
 	tz_free(app.tz);
 	free(app.attempt_host);
+	free(app.feed_cursor);
 	db_session_free(session);
 	db_free(db);
 	return 0;

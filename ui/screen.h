@@ -140,9 +140,13 @@ void app_refresh_all(struct app *app);
  * those changed() callbacks app_change() returns it; otherwise NULL (the
  * change feed, a reconnection, Ctrl+L, app_refresh_all()).
  */
+struct db_feed;
 struct app_change {
 	int usager_removed;  /* two usagers merged: the one that went into … */
 	int usager_survivor; /* … this one */
+	/* The change feed's rows since the last read (other desks' changes): a
+	 * screen may stay as it is when none touches what it shows. */
+	const struct db_feed *feed;
 };
 void app_refresh_after(struct app *app, const struct app_change *change);
 const struct app_change *app_change(struct app *app);

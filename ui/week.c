@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "core/agenda.h"
 #include "core/xmalloc.h"
 #include "db/choices.h"
+#include "db/feed.h"
 #include "ui/draw.h"
 #include "ui/focus.h"
 #include "ui/list.h"
@@ -921,9 +923,29 @@ week_retry(void *state, struct app *app)
 	week_load(state, app);
 	return SCREEN_NONE;
 }
+/*
+ * Whether other desks' changes touch this screen: one of its agents in the
+ * week shown, or the viewer's own past rdvs (the count to fill in).
+ */
+static bool
+week_touched(const struct week *w, struct app *app, const struct db_feed *f)
+{
+	int me = app_session(app)->agent_id;
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (db_feed_change_touches(c, w->agent_ids, w->nagents, w->monday, w->monday + 6) ||
+		    db_feed_change_touches(c, &me, 1, INT_MIN, today(app) - 1))
+			return true;
+	}
+	return false;
+}
+
 static int
 week_changed(void *state, struct app *app)
 {
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !week_touched(state, app, c->feed))
+		return SCREEN_NONE;
 	week_load(state, app);
 	return SCREEN_NONE;
 }

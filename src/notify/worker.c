@@ -195,6 +195,7 @@ notify_run(struct db *db, const struct notify_options *opt)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	bool db_ok = true;
 	long sent = 0, failures = 0;
+	time_t last_prune = 0;
 	struct db_error *err = NULL;
 	if (!opt->once && !db_outbox_listen(db, &err))
 		db_ok = worker_db_failed(db, opt, &err);
@@ -218,6 +219,15 @@ notify_run(struct db *db, const struct notify_options *opt)
 			}
 			if (written > 0)
 				continue;
+			/* Idle: prune the change feed, at most once every 10 minutes. */
+			time_t now = time(NULL);
+			if (last_prune == 0 || now - last_prune >= 600) {
+				if (!db_outbox_changes_prune(db, &err)) {
+					db_ok = worker_db_failed(db, opt, &err);
+					continue;
+				}
+				last_prune = now;
+			}
 			if (opt->once)
 				break;
 			double due;
