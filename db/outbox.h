@@ -123,7 +123,7 @@ bool db_usager_outbox_mark_failed(struct db *db, long long id, const char *error
                                int max_s, int *delay_s, struct db_error **err);
 
 /*
- * Write the reminders now due (rdv.db_usager_reminders_schedule()): *written,
+ * Write the reminders now due (rdv.usager_reminders_schedule()): *written,
  * and *next_s the seconds until the next reminder window opens (-1: none).
  */
 bool db_usager_reminders_schedule(struct db *db, int *written, double *next_s,
