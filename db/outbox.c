@@ -188,27 +188,21 @@ db_outbox_mark_sent(struct db *db, long long id, struct db_error **err)
 	return db_exec_simple(db, "COMMIT", err);
 }
 
-bool
-db_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
-                   int *delay_s, struct db_error **err)
+/*
+ * A failed attempt of one outbox's row: the delay doubles with each failed
+ * attempt (base, 2 base, 4 base, … up to max), then COMMIT. sql is that
+ * outbox's UPDATE, the same but for the table.
+ */
+static bool
+outbox_failed(struct db *db, const char *sql, long long id, const char *error, int base_s,
+              int max_s, int *delay_s, struct db_error **err)
 {
 	char idbuf[32], basebuf[16], maxbuf[16];
 	snprintf(idbuf, sizeof idbuf, "%lld", id);
 	snprintf(basebuf, sizeof basebuf, "%d", base_s);
 	snprintf(maxbuf, sizeof maxbuf, "%d", max_s);
 	const char *params[] = {idbuf, error, basebuf, maxbuf};
-	/* The delay doubles with each failed attempt: base, 2 base, 4 base, … */
-	PGresult *res =
-	    db_exec(db,
-	            "WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
-	            "                      ::integer AS delay"
-	            "             FROM rdv.notification_outbox WHERE id = $1)"
-	            " UPDATE rdv.notification_outbox o"
-	            "    SET attempts = o.attempts + 1, last_error = $2,"
-	            "        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
-	            "   FROM d WHERE o.id = d.id"
-	            " RETURNING d.delay",
-	            4, params, err);
+	PGresult *res = db_exec(db, sql, 4, params, err);
 	if (res == NULL) {
 		db_outbox_release(db);
 		return false;
@@ -217,6 +211,24 @@ db_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s
 		*delay_s = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
 	PQclear(res);
 	return db_exec_simple(db, "COMMIT", err);
+}
+
+#define OUTBOX_FAILED_SQL(table)                                                          \
+	"WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"   \
+	"                      ::integer AS delay"                                          \
+	"             FROM rdv." table " WHERE id = $1)"                                    \
+	" UPDATE rdv." table " o"                                                           \
+	"    SET attempts = o.attempts + 1, last_error = $2,"                               \
+	"        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"     \
+	"   FROM d WHERE o.id = d.id"                                                       \
+	" RETURNING d.delay"
+
+bool
+db_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
+                      int *delay_s, struct db_error **err)
+{
+	return outbox_failed(db, OUTBOX_FAILED_SQL("notification_outbox"), id, error, base_s, max_s,
+	                     delay_s, err);
 }
 
 /*
@@ -315,32 +327,10 @@ db_usager_outbox_finish(struct db *db, long long id, const char *result, const c
 
 bool
 db_usager_outbox_mark_failed(struct db *db, long long id, const char *error, int base_s, int max_s,
-                          int *delay_s, struct db_error **err)
+                             int *delay_s, struct db_error **err)
 {
-	char idbuf[32], basebuf[16], maxbuf[16];
-	snprintf(idbuf, sizeof idbuf, "%lld", id);
-	snprintf(basebuf, sizeof basebuf, "%d", base_s);
-	snprintf(maxbuf, sizeof maxbuf, "%d", max_s);
-	const char *params[] = {idbuf, error, basebuf, maxbuf};
-	PGresult *res =
-	    db_exec(db,
-	            "WITH d AS (SELECT id, least($4::float8, $3::float8 * 2 ^ least(attempts, 30))"
-	            "                      ::integer AS delay"
-	            "             FROM rdv.usager_outbox WHERE id = $1)"
-	            " UPDATE rdv.usager_outbox o"
-	            "    SET attempts = o.attempts + 1, last_error = $2,"
-	            "        next_attempt_at = clock_timestamp() + make_interval(secs => d.delay)"
-	            "   FROM d WHERE o.id = d.id"
-	            " RETURNING d.delay",
-	            4, params, err);
-	if (res == NULL) {
-		db_outbox_release(db);
-		return false;
-	}
-	if (delay_s)
-		*delay_s = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
-	PQclear(res);
-	return db_exec_simple(db, "COMMIT", err);
+	return outbox_failed(db, OUTBOX_FAILED_SQL("usager_outbox"), id, error, base_s, max_s, delay_s,
+	                     err);
 }
 
 bool
