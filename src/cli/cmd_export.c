@@ -372,6 +372,12 @@ export_rdvs(int argc, char **argv)
 			return cli_usage_error("--progress-fd %d : %s", o.progress_fd,
 			                       strerror(errno));
 	}
+	char *bad = NULL;
+	if (o.output != NULL && !export_target_ok(o.output, &bad)) {
+		int status = cli_usage_error("%s", bad);
+		free(bad);
+		return status;
+	}
 	export_signals();
 
 	int status = 1;
@@ -550,6 +556,12 @@ export_get(int argc, char **argv)
 		    "rdv export get ID -o FICHIER : un identifiant d'export attendu");
 	if (output == NULL)
 		return cli_usage_error("-o FICHIER est obligatoire");
+	char *bad = NULL;
+	if (!export_target_ok(output, &bad)) {
+		int status = cli_usage_error("%s", bad);
+		free(bad);
+		return status;
+	}
 	struct db *db = export_connect(conninfo);
 	if (db == NULL)
 		return 1;

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <hb-ot.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,9 @@ enum { OBJ_CATALOG = 1, OBJ_PAGES, OBJ_RESOURCES, OBJ_INFO, OBJ_FIRST_FREE };
  * about a fifth smaller.
  */
 #define PDF_ZLEVEL 1
+
+/* Pages waiting for the writer thread: enough to smooth, bounded in memory. */
+#define PAGE_QUEUE 4
 
 /* A font file, embedded once. */
 struct pdf_face {
@@ -65,13 +69,41 @@ struct pdfdoc {
 	bool zs_ready;
 	unsigned char *z; /* compression buffer */
 	size_t zcap;
+	/*
+	 * Pages are compressed and written by a second thread while the caller
+	 * lays out the next ones (zlib is a quarter of a large export's time).
+	 * Until pdfdoc_close joins it, that thread alone touches the file, the
+	 * object offsets, the page list and the compressor; the queue and
+	 * `failed` are shared under `lock`.
+	 */
+	bool threaded;
+	pthread_t writer;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct page_job {
+		char *content;
+		size_t len;
+	} queue[PAGE_QUEUE];
+	int qhead, qlen;
+	bool stop;
 };
+
+/* The file cannot be completed (the writer thread may say so while the caller reads it). */
+static void
+doc_fail(struct pdfdoc *d)
+{
+	if (d->threaded)
+		pthread_mutex_lock(&d->lock);
+	d->failed = true;
+	if (d->threaded)
+		pthread_mutex_unlock(&d->lock);
+}
 
 static void
 out(struct pdfdoc *d, const void *data, size_t len)
 {
 	if (len && fwrite(data, 1, len, d->f) != len)
-		d->failed = true;
+		doc_fail(d);
 	d->pos += (long)len;
 }
 
@@ -126,7 +158,7 @@ stream_write(struct pdfdoc *d, int n, const void *data, size_t len, const char *
 	 */
 	if (!d->zs_ready) {
 		if (deflateInit(&d->zs, PDF_ZLEVEL) != Z_OK) {
-			d->failed = true;
+			doc_fail(d);
 			return;
 		}
 		d->zs_ready = true;
@@ -143,7 +175,7 @@ stream_write(struct pdfdoc *d, int n, const void *data, size_t len, const char *
 	d->zs.next_out = d->z;
 	d->zs.avail_out = (uInt)d->zcap;
 	if (deflate(&d->zs, Z_FINISH) != Z_STREAM_END) {
-		d->failed = true;
+		doc_fail(d);
 		return;
 	}
 	uLong zlen = d->zs.total_out;
@@ -153,6 +185,8 @@ stream_write(struct pdfdoc *d, int n, const void *data, size_t len, const char *
 	out(d, d->z, zlen);
 	outf(d, "\nendstream\nendobj\n");
 }
+
+static void *writer_main(void *arg);
 
 struct pdfdoc *
 pdfdoc_open(FILE *f, double width, double height)
@@ -165,6 +199,15 @@ pdfdoc_open(FILE *f, double width, double height)
 		obj_new(d);
 	/* Binary marker on the second line, as the format recommends. */
 	outf(d, "%%PDF-1.5\n%%\xe2\xe3\xcf\xd3\n");
+	if (pthread_mutex_init(&d->lock, NULL) == 0) {
+		if (pthread_cond_init(&d->changed, NULL) == 0) {
+			d->threaded = pthread_create(&d->writer, NULL, writer_main, d) == 0;
+			if (!d->threaded)
+				pthread_cond_destroy(&d->changed);
+		}
+		if (!d->threaded)
+			pthread_mutex_destroy(&d->lock);
+	}
 	return d;
 }
 
@@ -223,8 +266,9 @@ pdfdoc_glyph(struct pdfdoc *d, int font, unsigned gid, unsigned c)
 	return pf->advance[gid];
 }
 
-bool
-pdfdoc_page(struct pdfdoc *d, const char *content, size_t len)
+/* Compress and write one page (the writer thread, or the caller without one). */
+static void
+page_write(struct pdfdoc *d, const char *content, size_t len)
 {
 	int contents = obj_new(d), page = obj_new(d);
 	stream_write(d, contents, content, len, NULL);
@@ -235,7 +279,69 @@ pdfdoc_page(struct pdfdoc *d, const char *content, size_t len)
 		d->pages = xreallocarray(d->pages, (size_t)d->pages_cap, sizeof *d->pages);
 	}
 	d->pages[d->npages++] = page;
-	return !d->failed;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct pdfdoc *d = arg;
+	pthread_mutex_lock(&d->lock);
+	for (;;) {
+		while (d->qlen == 0 && !d->stop)
+			pthread_cond_wait(&d->changed, &d->lock);
+		if (d->qlen == 0)
+			break;
+		struct page_job job = d->queue[d->qhead];
+		/* A failed file gets no more pages: the caller learns it and aborts. */
+		bool failed = d->failed;
+		pthread_mutex_unlock(&d->lock);
+		if (!failed)
+			page_write(d, job.content, job.len);
+		free(job.content);
+		pthread_mutex_lock(&d->lock);
+		d->qhead = (d->qhead + 1) % PAGE_QUEUE;
+		d->qlen--;
+		pthread_cond_broadcast(&d->changed);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+/* Wait for the writer thread to write every queued page, and end it. */
+static void
+writer_join(struct pdfdoc *d)
+{
+	if (!d->threaded)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stop = true;
+	pthread_cond_broadcast(&d->changed);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->writer, NULL);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->changed);
+	d->threaded = false;
+}
+
+bool
+pdfdoc_page(struct pdfdoc *d, const char *content, size_t len)
+{
+	if (!d->threaded) {
+		if (!d->failed)
+			page_write(d, content, len);
+		return !d->failed;
+	}
+	char *copy = xmalloc(len ? len : 1);
+	memcpy(copy, content, len);
+	pthread_mutex_lock(&d->lock);
+	while (d->qlen == PAGE_QUEUE)
+		pthread_cond_wait(&d->changed, &d->lock);
+	d->queue[(d->qhead + d->qlen) % PAGE_QUEUE] = (struct page_job){copy, len};
+	d->qlen++;
+	pthread_cond_broadcast(&d->changed);
+	bool ok = !d->failed;
+	pthread_mutex_unlock(&d->lock);
+	return ok;
 }
 
 /* ------------------------------------------------------------ fonts */
@@ -443,6 +549,7 @@ info_string(struct pdfdoc *d, const char *key, const char *s)
 bool
 pdfdoc_close(struct pdfdoc *d, const char *title, const char *subject, const char *creator)
 {
+	writer_join(d);
 	for (int i = 0; i < d->nfaces; i++)
 		face_write(d, i);
 	int *type0 = xcalloc((size_t)d->nfonts + 1, sizeof *type0);
@@ -489,6 +596,9 @@ pdfdoc_free(struct pdfdoc *d)
 {
 	if (d == NULL)
 		return;
+	writer_join(d);
+	for (int i = 0; i < d->qlen; i++)
+		free(d->queue[(d->qhead + i) % PAGE_QUEUE].content);
 	for (int i = 0; i < d->nfaces; i++) {
 		hb_font_destroy(d->faces[i].font);
 		hb_face_destroy(d->faces[i].face);

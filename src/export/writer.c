@@ -67,6 +67,50 @@ errno_fr(int e)
 }
 
 /*
+ * The file path names, as the export will replace it (caller frees): a
+ * symbolic link is followed (renaming over it would replace the link
+ * itself: "-o /dev/stdout" replaced that link), and what is there must be a
+ * regular file or nothing (as root, "-o /dev/full" replaced the device).
+ */
+static char *
+export_target(const char *path, char **err)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return xstrdup(path);
+	char *target = NULL;
+	if (S_ISLNK(st.st_mode)) {
+		target = realpath(path, NULL);
+		if (target == NULL && errno != ENOENT) {
+			*err = xasprintf("impossible d'écrire « %s » : %s", path, errno_fr(errno));
+			return NULL;
+		}
+		if (target == NULL || stat(target, &st) != 0) {
+			/* A link to nothing yet, or to what cannot be named (a pipe). */
+			free(target);
+			*err = xasprintf("« %s » n'est pas un fichier ordinaire : donnez le nom d'un fichier",
+			                 path);
+			return NULL;
+		}
+	}
+	if (!S_ISREG(st.st_mode)) {
+		free(target);
+		*err = xasprintf("« %s » n'est pas un fichier ordinaire : donnez le nom d'un fichier",
+		                 path);
+		return NULL;
+	}
+	return target ? target : xstrdup(path);
+}
+
+bool
+export_target_ok(const char *path, char **err)
+{
+	char *target = export_target(path, err);
+	free(target);
+	return target != NULL;
+}
+
+/*
  * A new empty file beside path (same directory, so the final rename is
  * atomic), readable by its owner only: exports hold personal data. Caller
  * frees the name.
@@ -89,12 +133,17 @@ struct export_writer *
 export_writer_open(enum export_format format, const char *path, const struct export_table *table,
                    char **err)
 {
-	char *tmp = temp_beside(path, err);
-	if (tmp == NULL)
+	char *target = export_target(path, err);
+	if (target == NULL)
 		return NULL;
+	char *tmp = temp_beside(target, err);
+	if (tmp == NULL) {
+		free(target);
+		return NULL;
+	}
 	struct export_writer *w = xcalloc(1, sizeof *w);
 	w->format = format;
-	w->path = xstrdup(path);
+	w->path = target;
 	w->tmp = tmp;
 	if (format == EXPORT_XLSX)
 		w->xlsx = xlsx_out_open(tmp, table, err);
@@ -154,9 +203,14 @@ export_writer_abort(struct export_writer *w)
 bool
 export_file_write(const char *path, const void *data, size_t size, char **err)
 {
-	char *tmp = temp_beside(path, err);
-	if (tmp == NULL)
+	char *target = export_target(path, err);
+	if (target == NULL)
 		return false;
+	char *tmp = temp_beside(target, err);
+	if (tmp == NULL) {
+		free(target);
+		return false;
+	}
 	FILE *f = fopen(tmp, "wb");
 	bool ok = f != NULL && fwrite(data, 1, size, f) == size;
 	int saved = errno;
@@ -164,7 +218,7 @@ export_file_write(const char *path, const void *data, size_t size, char **err)
 		ok = false;
 		saved = errno;
 	}
-	if (ok && rename(tmp, path) != 0) {
+	if (ok && rename(tmp, target) != 0) {
 		ok = false;
 		saved = errno;
 	}
@@ -173,6 +227,7 @@ export_file_write(const char *path, const void *data, size_t size, char **err)
 		unlink(tmp);
 	}
 	free(tmp);
+	free(target);
 	return ok;
 }
 

@@ -67,6 +67,13 @@ bool export_writer_close(struct export_writer *w, char **err);
 /* Give up: free w and remove the temporary file. */
 void export_writer_abort(struct export_writer *w);
 
+/*
+ * Whether an export may be written at path: nothing there yet or a regular
+ * file (through symbolic links), never a device, pipe or directory. On
+ * false *err says why in French (caller frees).
+ */
+bool export_target_ok(const char *path, char **err);
+
 /* Write bytes to path through a temporary file and a rename. */
 bool export_file_write(const char *path, const void *data, size_t size, char **err);
 /* Read a whole file. Caller frees *data. */

@@ -137,4 +137,29 @@ is "$(ls -A "$T/full" | wc -l)" "0" "xlsx: no half file left"
 "$RDV" export rdvs --db "$AGATHE" --format xlsx -o "$T/nowhere/x.xlsx" 2>"$T/err"
 is "$?" "1" "an output directory that does not exist exits 1"
 like "$(cat "$T/err")" "impossible de créer « $T/nowhere/x.xlsx »" "and names the file"
+
+# The export replaces a file, never what is not one (as root, "-o /dev/full"
+# once replaced the device and "-o /dev/stdout" the link).
+mkdir -p "$T/targets/dir"
+mkfifo "$T/targets/fifo"
+ln -s fifo "$T/targets/to-fifo"
+for o in dir fifo to-fifo; do
+	"$RDV" export rdvs --db "$AGATHE" --format pdf -o "$T/targets/$o" 2>"$T/err"
+	is "$?:$(cat "$T/err")" \
+		"2:rdv: « $T/targets/$o » n'est pas un fichier ordinaire : donnez le nom d'un fichier" \
+		"-o $o is refused (exit 2, one line)"
+done
+is "$(cd "$T/targets" && stat -c %F dir fifo && readlink to-fifo)" "directory
+fifo
+fifo" "and what was there is untouched"
+is "$(ls -A "$T/targets" | tr '\n' ' ')" "dir fifo to-fifo " "no temporary file left"
+echo old >"$T/targets/real.pdf"
+ln -s real.pdf "$T/targets/link.pdf"
+"$RDV" export rdvs --db "$AGATHE" --now $NOW --format pdf -o "$T/targets/link.pdf" >/dev/null
+is "$?:$(readlink "$T/targets/link.pdf"):$(head -c 5 "$T/targets/real.pdf")" "0:real.pdf:%PDF-" \
+	"through a symbolic link the file it names is written, the link kept"
+"$RDV" export get 1 --db "$AGATHE" -o "$T/targets/fifo" 2>"$T/err"
+is "$?:$(cat "$T/err")" \
+	"2:rdv: « $T/targets/fifo » n'est pas un fichier ordinaire : donnez le nom d'un fichier" \
+	"export get refuses it too"
 done_testing
