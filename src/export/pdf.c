@@ -29,7 +29,10 @@
  * rows). Each column keeps the layouts of the values it has met, keyed by
  * their text, so a repeated value is shaped and measured once; a column
  * whose values do not repeat (names of usagers) stops caching after a
- * while, and a full cache is emptied, so memory stays bounded.
+ * while, and a full cache is emptied, so memory stays bounded. Cells of
+ * digits and signs (dates, birth dates, postcodes) are composed from their
+ * glyphs without pango (see SIMPLE_CHARS), and pdfdoc compresses and
+ * writes pages on a second thread.
  *
  * Breaks: a column is never narrower than the longest word of its header,
  * which wraps on word boundaries only; an e-mail address in a cell breaks
@@ -88,6 +91,26 @@ struct font_use {
 	double size;     /* points */
 };
 
+/*
+ * Cells made only of digits and a few signs (dates, times, birth dates,
+ * postcodes: a hundred thousand distinct values in a large export, that no
+ * cache keeps) are composed from their glyphs without pango when they fit
+ * on one line. pdf_setup() checks against pango that these characters are
+ * one glyph each, from one font, with no kerning between any two of them;
+ * otherwise (another font, other shaping) every cell goes through pango.
+ * The bytes written are those pango's layout would give.
+ */
+#define SIMPLE_CHARS "0123456789/:.,-h "
+
+struct simple_glyphs {
+	bool on;
+	int font; /* in p->fonts (which grows: no pointer into it) */
+	unsigned glyph[128]; /* by character; 0: not composed */
+	int width[128];      /* pango units */
+	int x0, baseline;    /* of a one-line cell */
+	double height;
+};
+
 struct pdf_out {
 	FILE *file;
 	int write_errno;
@@ -107,6 +130,7 @@ struct pdf_out {
 	PangoLayout *text; /* titles and foot */
 	PangoFontDescription *cell_font, *head_font, *title_font, *sub_font, *foot_font;
 	PangoContext *ctx;        /* shared by every layout: one font cache */
+	struct simple_glyphs simple;
 	struct cell_entry **row;  /* the cells of the row being drawn (borrowed) */
 	struct cell_entry *plain; /* per column: the value not cached */
 	struct font_use *fonts;   /* pango fonts met */
@@ -249,20 +273,54 @@ entry_add_run(struct cell_entry *e, const struct font_use *fu, double x, double 
 }
 
 /*
- * One pango run as PDF text: glyph ids in a TJ array, with a position
- * adjustment wherever pango placed a glyph elsewhere than the width the
- * file declares would put it (kerning). A glyph raised or lowered (a mark)
+ * Glyphs becoming PDF text: glyph ids in a TJ array, with a position
+ * adjustment wherever a glyph sits elsewhere than the width the file
+ * declares would put it (kerning). A glyph raised or lowered (a mark)
  * starts a new run at its own height.
  */
+struct glyph_enc {
+	const struct font_use *fu;
+	struct buf b;
+	double cur; /* where the next glyph goes without adjustment, in points */
+	double start_x, start_y;
+};
+
+/* Add glyph (standing for character c) at gx, gy (points, from the cell's top left). */
+static void
+enc_glyph(struct pdf_out *p, struct cell_entry *e, struct glyph_enc *en, unsigned glyph, double gx,
+          double gy, gunichar c)
+{
+	if (en->b.n > 0 && gy != en->start_y)
+		entry_add_run(e, en->fu, en->start_x, en->start_y, &en->b);
+	if (en->b.n == 0) {
+		buf_str(&en->b, "[(");
+		en->start_x = en->cur = gx;
+		en->start_y = gy;
+	} else if (fabs(gx - en->cur) > 0.005) {
+		buf_str(&en->b, ")");
+		buf_num(&en->b, -(gx - en->cur) * 1000 / en->fu->size);
+		buf_str(&en->b, "(");
+		en->cur = gx;
+	}
+	double adv = pdfdoc_glyph(p->doc, en->fu->pdf, glyph, c);
+	buf_glyph(&en->b, glyph);
+	en->cur += adv * en->fu->size / 1000;
+}
+
+static void
+enc_end(struct cell_entry *e, struct glyph_enc *en)
+{
+	if (en->b.n > 0)
+		entry_add_run(e, en->fu, en->start_x, en->start_y, &en->b);
+}
+
+/* One pango run as PDF text. */
 static void
 run_encode(struct pdf_out *p, struct cell_entry *e, PangoLayoutRun *run, const char *text, int x0,
            int baseline)
 {
-	const struct font_use *fu = font_use(p, run->item->analysis.font);
+	struct glyph_enc en = {.fu = font_use(p, run->item->analysis.font)};
 	PangoGlyphString *gs = run->glyphs;
-	struct buf b = {0};
-	double cur = 0; /* where the next glyph goes without adjustment, in points */
-	double start_x = 0, start_y = 0;
 	int x = x0;
 	for (int i = 0; i < gs->num_glyphs; i++) {
 		PangoGlyphInfo *gi = &gs->glyphs[i];
@@ -271,25 +329,10 @@ run_encode(struct pdf_out *p, struct cell_entry *e, PangoLayoutRun *run, const c
 		x += gi->geometry.width;
 		if (gi->glyph == PANGO_GLYPH_EMPTY || (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
 			continue;
-		if (b.n > 0 && gy != start_y)
-			entry_add_run(e, fu, start_x, start_y, &b);
-		if (b.n == 0) {
-			buf_str(&b, "[(");
-			start_x = cur = gx;
-			start_y = gy;
-		} else if (fabs(gx - cur) > 0.005) {
-			buf_str(&b, ")");
-			buf_num(&b, -(gx - cur) * 1000 / fu->size);
-			buf_str(&b, "(");
-			cur = gx;
-		}
 		gunichar c = g_utf8_get_char(text + run->item->offset + gs->log_clusters[i]);
-		double adv = pdfdoc_glyph(p->doc, fu->pdf, gi->glyph, c);
-		buf_glyph(&b, gi->glyph);
-		cur += adv * fu->size / 1000;
+		enc_glyph(p, e, &en, gi->glyph, gx, gy, c);
 	}
-	if (b.n > 0)
-		entry_add_run(e, fu, start_x, start_y, &b);
+	enc_end(e, &en);
 }
 
 /*
@@ -514,6 +557,126 @@ cell_set_text(struct pdf_out *p, PangoLayout *l, double width, const char *text)
 }
 
 /*
+ * The one glyph of text (one character) in l, or 0: its width, and the run's
+ * font, start and baseline.
+ */
+static unsigned
+simple_probe(PangoLayout *l, const char *text, int n, unsigned *glyphs, int *widths,
+             PangoFont **font, int *x0, int *baseline)
+{
+	pango_layout_set_text(l, text, n);
+	if (pango_layout_get_line_count(l) != 1)
+		return 0;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+	unsigned ok = 0;
+	if (run != NULL && run->glyphs->num_glyphs == n) {
+		PangoRectangle logical;
+		pango_layout_iter_get_run_extents(it, NULL, &logical);
+		*x0 = logical.x;
+		*baseline = pango_layout_iter_get_baseline(it);
+		*font = run->item->analysis.font;
+		ok = 1;
+		for (int i = 0; i < n; i++) {
+			PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+			if (gi->glyph == PANGO_GLYPH_EMPTY || (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) ||
+			    gi->geometry.x_offset != 0 || gi->geometry.y_offset != 0 ||
+			    run->glyphs->log_clusters[i] != i)
+				ok = 0;
+			glyphs[i] = gi->glyph;
+			widths[i] = gi->geometry.width;
+		}
+	}
+	/* Only one run on the line. */
+	if (ok && pango_layout_iter_next_run(it) && pango_layout_iter_get_run_readonly(it) != NULL)
+		ok = 0;
+	pango_layout_iter_free(it);
+	return ok;
+}
+
+/* Fill p->simple: see SIMPLE_CHARS. */
+static void
+simple_setup(struct pdf_out *p)
+{
+	struct simple_glyphs *s = &p->simple;
+	PangoLayout *l = layout_new(p, p->cell_font, -1);
+	pango_layout_set_width(l, -1);
+	const char *chars = SIMPLE_CHARS;
+	size_t n = strlen(chars);
+	PangoFont *font = NULL;
+	int x0 = 0, baseline = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned g = 0;
+		int w = 0, cx0 = 0, cbase = 0;
+		PangoFont *f = NULL;
+		ok = simple_probe(l, chars + i, 1, &g, &w, &f, &cx0, &cbase) &&
+		     (font == NULL || (f == font && cx0 == x0 && cbase == baseline));
+		font = f;
+		x0 = cx0;
+		baseline = cbase;
+		s->glyph[(unsigned char)chars[i]] = g;
+		s->width[(unsigned char)chars[i]] = w;
+	}
+	if (ok)
+		s->height = layout_height(l);
+	/* Every pair as pango shapes it: the same glyphs and widths, so no kerning. */
+	for (size_t i = 0; ok && i < n; i++)
+		for (size_t j = 0; ok && j < n; j++) {
+			char pair[2] = {chars[i], chars[j]};
+			unsigned g[2];
+			int w[2], px0, pbase;
+			PangoFont *f;
+			unsigned char a = (unsigned char)pair[0], b = (unsigned char)pair[1];
+			ok = simple_probe(l, pair, 2, g, w, &f, &px0, &pbase) && f == font &&
+			     px0 == x0 && pbase == baseline && g[0] == s->glyph[a] &&
+			     g[1] == s->glyph[b] && w[0] == s->width[a] && w[1] == s->width[b] &&
+			     layout_height(l) == s->height;
+		}
+	if (ok) {
+		s->font = (int)(font_use(p, font) - p->fonts);
+		s->x0 = x0;
+		s->baseline = baseline;
+	}
+	/* RDV_PDF_PANGO_ONLY=1: every cell through pango (tests compare the two). */
+	const char *only = getenv("RDV_PDF_PANGO_ONLY");
+	s->on = ok && !(only && *only == '1');
+	g_object_unref(l);
+}
+
+/*
+ * Compose text (width: the column's, less its padding) from its glyphs
+ * without pango, when every character is one of SIMPLE_CHARS and the text
+ * fits on one line with room to spare; false otherwise.
+ */
+static bool
+simple_compose(struct pdf_out *p, struct cell_entry *e, const char *text, double width)
+{
+	const struct simple_glyphs *s = &p->simple;
+	if (!s->on || *text == '\0')
+		return false;
+	long total = 0;
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c >= 128 || s->glyph[*c] == 0)
+			return false;
+		total += s->width[*c];
+	}
+	if (total + PANGO_SCALE > (long)(int)(width * PANGO_SCALE))
+		return false;
+	struct glyph_enc en = {.fu = &p->fonts[s->font]};
+	int x = s->x0;
+	double gy = (double)s->baseline / PANGO_SCALE;
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		double gx = (double)x / PANGO_SCALE;
+		x += s->width[*c];
+		enc_glyph(p, e, &en, s->glyph[*c], gx, gy, *c);
+	}
+	enc_end(e, &en);
+	e->height = s->height;
+	return true;
+}
+
+/*
  * The layout of text in column c, shaped once per distinct value while the
  * column's cache is on. Borrowed until the next call for the same column.
  */
@@ -544,6 +707,8 @@ cell_layout(struct pdf_out *p, int c, const char *text)
 		e = xcalloc(1, sizeof *e);
 		g_hash_table_insert(k->map, xstrdup(text), e);
 	}
+	if (simple_compose(p, e, text, width))
+		return e;
 	/* The column's layout serves every value: an entry keeps its operators only. */
 	e->layout = p->cells[c];
 	cell_set_text(p, e->layout, width, text);
@@ -688,6 +853,7 @@ pdf_setup(struct pdf_out *p)
 	p->measure = layout_new(p, p->cell_font, -1);
 	pango_layout_set_width(p->measure, -1);
 	p->wrapped = g_string_new(NULL);
+	simple_setup(p);
 	columns_place(p);
 	for (int c = 0; c < t->ncols; c++) {
 		p->caches[c].map =

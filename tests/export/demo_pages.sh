@@ -67,4 +67,11 @@ for n in $(seq 1 "$pages"); do
 	pdftotext -enc UTF-8 -f "$n" -l "$n" "$T/c.pdf" - | grep -q "Page $n\$" || missing=$((missing + 1))
 done
 is "$missing" "0" "each page carries its number"
+
+# Cells of digits and signs (dates, times) are composed from their glyphs
+# without pango: the file is byte for byte the one pango's layouts give.
+RDV_PDF_PANGO_ONLY=1 "$RDV" export rdvs --db "$CAMILLE" --now $NOW --format pdf \
+	-o "$T/c-pango.pdf" >/dev/null
+cmp -s "$T/c.pdf" "$T/c-pango.pdf"
+is "$?" "0" "the composed cells are exactly pango's"
 done_testing
