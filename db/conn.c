@@ -52,6 +52,7 @@ struct db {
 };
 
 static void pool_free(struct db_pool *p);
+static bool pool_held(const struct db *db);
 static bool pool_after_connect(struct db *db);
 static bool pool_send(struct db *db, struct db_request *r);
 static bool pool_result(struct db *db, PGresult **res);
@@ -524,6 +525,8 @@ request_send_next(struct db *db)
 {
 	if (db->in_flight || db->queue == NULL || !db_connected(db))
 		return;
+	if (db->pool && pool_held(db))
+		return;
 	struct db_request *r = db->queue;
 	if (db->pool ? !pool_send(db, r)
 		     : !PQsendQueryParams(db->conn, r->sql, r->nparams, NULL,
@@ -817,7 +820,8 @@ struct db_pool {
 	char *token;        /* the session token: memory only, never printed nor passed on */
 	char *direct;       /* the agent's own conninfo: renewals, a child process */
 	int ttl_s;          /* the token's life asked for */
-	time_t renew_at;    /* wall clock: renew from then on (half the life, or a retry) */
+	time_t renew_at;    /* wall clock: renew from then on (half the token's life) */
+	time_t retry_at;    /* wall clock: no new try before (the last one failed) */
 	bool refused;       /* the server refused the token (expired, revoked): renew now */
 	enum pool_stage stage;
 };
@@ -865,6 +869,13 @@ pool_token_issue(PGconn *conn, int ttl_s, struct db_error **err)
 	}
 	PQclear(res);
 	return token;
+}
+
+/* A refused token: the queue waits for the new one (db_pool_renew), unless a try just failed. */
+static bool
+pool_held(const struct db *db)
+{
+	return db->pool->refused && time(NULL) >= db->pool->retry_at;
 }
 
 /* Every (re)connection to the pooler: requests go out as pipelines. */
@@ -1062,7 +1073,11 @@ db_pool_direct_conninfo(const struct db *db)
 bool
 db_pool_renew_due(const struct db *db)
 {
-	return db->pool && (db->pool->refused || time(NULL) >= db->pool->renew_at);
+	const struct db_pool *p = db->pool;
+	if (p == NULL || time(NULL) < p->retry_at)
+		return false;
+	/* Refused: once the request that saw it is answered (its error comes before the news). */
+	return p->refused ? !db->in_flight : time(NULL) >= p->renew_at;
 }
 
 bool
@@ -1081,14 +1096,17 @@ db_pool_renew(struct db *db, struct db_error **err)
 	char *token = conn ? pool_token_issue(conn, p->ttl_s, err) : NULL;
 	PQfinish(conn);
 	if (token == NULL) {
-		p->renew_at = time(NULL) + POOL_RETRY_S;
-		p->refused = false; /* tried: the next try waits like the others */
+		/* The queue goes on meanwhile: with a refused token its requests fail, and say so. */
+		p->retry_at = time(NULL) + POOL_RETRY_S;
+		request_send_next(db);
 		return false;
 	}
 	/* A request in flight keeps the old token, which is still valid until it expires. */
 	pool_token_forget(p);
 	p->token = token;
 	p->refused = false;
+	p->retry_at = 0;
 	p->renew_at = time(NULL) + p->ttl_s / 2;
+	request_send_next(db);
 	return true;
 }

@@ -217,14 +217,19 @@ bool db_pool_switch(struct db *db, const char *pool_conninfo, int ttl_s, struct 
 bool db_pooled(const struct db *db);
 /* The agent's own conninfo in pooled mode (what a child process connects with), else NULL. Borrowed. */
 const char *db_pool_direct_conninfo(const struct db *db);
-/* True when the token should be renewed: half its life is gone, or the server refused it. */
+/*
+ * True when the token should be renewed: half its life is gone, or the
+ * server refused it (then once the request that saw it is answered; the
+ * queue waits for the new token). Never within 30 s of a failed try.
+ */
 bool db_pool_renew_due(const struct db *db);
 /* True when the server refused the token (28000: expired or revoked) since the last renewal. */
 bool db_pool_refused(const struct db *db);
 /*
  * Renew the token on a short blocking connection as the agent itself
  * (connect_timeout 5 s unless the conninfo sets one). On failure the next
- * try is due 30 s later; the old token serves until it expires.
+ * try is due 30 s later; the old token serves until it expires, and the
+ * queue is sent meanwhile (a refused token's requests fail, and say so).
  */
 bool db_pool_renew(struct db *db, struct db_error **err);
 

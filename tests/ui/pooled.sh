@@ -72,7 +72,7 @@ direct() { echo "host=$PGHOST port=$PGPORT dbname=rdv user=$1"; }
 # Desk A's configuration: a token of one minute, renewed every 30 s.
 mkdir -p "$TMUX_DIR/cfg/rdv"
 echo "pool_ttl = 1" >"$TMUX_DIR/cfg/rdv/config"
-TA="$TMUX_DIR/trace.a"
+TA="$TMUX_DIR/trace.a" TC="$TMUX_DIR/trace.c"
 NOW=2026-05-13T08:00
 
 # ---------------------------------------------------------------- log in, week
@@ -89,7 +89,7 @@ is "$(psql -X -q -t -A -c "SELECT count(*) FROM pg_stat_activity WHERE usename =
 	"the server has one connection of rdv_pool"
 is "$(psql -X -q -t -A -c "SELECT count(*) FROM pg_listening_channels()")" 0 "nothing LISTENs (no session through a pooler)"
 
-TMUX_SESSION=c tmux_start 120 40 "$RDV tui --db '$(direct julien)' --pool-db '$POOLCONN' --now $NOW"
+TMUX_SESSION=c tmux_start 120 40 "RDV_TRACE=$TC $RDV tui --db '$(direct julien)' --pool-db '$POOLCONN' --now $NOW"
 TMUX_SESSION=t tmux_start 120 40 "$RDV tui --db '$(direct thomas)' --pool-db '$POOLCONN' --now $NOW"
 TMUX_SESSION=c tmux_wait "● connecté via le pooler" 20
 ok $? "desk B (Julien again) logs in through the same pool"
@@ -175,7 +175,12 @@ export TMUX_SESSION=c
 psql -X -q -t -A "$(direct julien)" -c "SELECT rdv.session_revoke()" >/dev/null
 tmux_keys C-l
 tmux_wait "Session renouvelée." 20
-ok $? "Julien's tokens revoked: desk C takes a new one by itself"
+st=$?
+ok $st "Julien's tokens revoked: desk C takes a new one by itself"
+if [ $st -ne 0 ]; then
+	tmux_screen | tail -n 1 | sed 's/^/#   | /'
+	grep -v '^key\|^frame' "$TC" | tail -n 12 | sed 's/^/#   trace: /'
+fi
 tmux_wait "● connecté via le pooler" 10
 tmux_wait "lodie B" 10
 ok $? "… and shows the week again"
@@ -221,7 +226,7 @@ is "$(pooled "SELECT count(*) FROM rdv.rdvs")" "0" "no token: rdv_pool sees noth
 # ---------------------------------------------------------------- the token stays in memory
 leak=0
 for s in a c t; do TMUX_SESSION=$s tmux_screen | grep -q 'v1\.[0-9]*\.[0-9]*\.' && leak=1; done
-grep -q 'v1\.[0-9]*\.[0-9]*\.' "$TA" "$CLUSTER_DIR/pgbouncer.log" && leak=1
+grep -q 'v1\.[0-9]*\.[0-9]*\.' "$TA" "$TC" "$CLUSTER_DIR/pgbouncer.log" && leak=1
 for s in a c t; do
 	pid=$(TMUX_SESSION=$s rdv_pid)
 	[ -n "$pid" ] && tr '\0' '\n' <"/proc/$pid/environ" | grep -q 'v1\.[0-9]*\.[0-9]*\.' && leak=1
