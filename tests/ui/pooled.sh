@@ -69,6 +69,17 @@ bouncer_start() {
 bouncer_start || { echo "Bail out! pgbouncer did not start: $(tail -3 "$CLUSTER_DIR/pgbouncer.log" 2>/dev/null)"; exit 1; }
 
 direct() { echo "host=$PGHOST port=$PGPORT dbname=rdv user=$1"; }
+
+# Start-up errors: one line on stderr. A bad pool_ttl is bad input (2); a
+# pooler that does not answer is a failed start (1).
+mkdir -p "$TMUX_DIR/bad/rdv"
+echo "pool_ttl = 0" >"$TMUX_DIR/bad/rdv/config"
+err=$(XDG_CONFIG_HOME="$TMUX_DIR/bad" "$RDV" tui --db "$(direct julien)" --pool-db "$POOLCONN" 2>&1 </dev/null)
+is "$?|$err" "2|rdv: pool_ttl : nombre de minutes entre 1 et 1440 attendu, pas « 0 »" \
+	"pool_ttl = 0: one line on stderr, exit status 2"
+err=$("$RDV" tui --db "$(direct julien)" --pool-db "host=127.0.0.1 port=1 dbname=rdv user=rdv_pool" 2>&1 </dev/null)
+st=$?
+like "$st|$err" "1|rdv: connexion au pooler impossible" "a pooler that does not answer: exit status 1, said on stderr"
 # Desk A's configuration: a token of one minute, renewed every 30 s.
 mkdir -p "$TMUX_DIR/cfg/rdv"
 echo "pool_ttl = 1" >"$TMUX_DIR/cfg/rdv/config"
@@ -138,6 +149,11 @@ for i in 1 2 3; do
 	TMUX_SESSION=c tmux_keys C-l
 done
 PA=$(TMUX_SESSION=a list_count)
+# An export from the list is written by a child process: it connects as the
+# agent himself (never with the token, never as rdv_pool, which sees nothing).
+TMUX_SESSION=a tmux_keys X
+TMUX_SESSION=a tmux_wait "Export .xlsx terminé : $PA rendez-vous" 60
+ok $? "desk A's export (a child process, connected as Julien) has his $PA rdvs"
 PT=$(TMUX_SESSION=t list_count)
 TMUX_SESSION=dj tmux_start 120 40 "$RDV tui --db '$(direct julien)' --now $NOW"
 TMUX_SESSION=dt tmux_start 120 40 "$RDV tui --db '$(direct thomas)' --now $NOW"
