@@ -805,9 +805,9 @@ feed_done(struct app *app, struct db_reply *r)
 {
 	app->feed_ticket = 0;
 	if (r->error) {
-		/* Lost link: the reconnection reloads everything. Otherwise no feed (an
-		 * older schema): back to reloading on every wake-up. */
-		/* A refused session token (pooled, 28000) is not a missing feed: it is renewed. */
+		/* Lost link: the reconnection reloads everything. A refused session
+		 * token (pooled, 28000) is renewed. Otherwise no feed (an older
+		 * schema): back to reloading on every wake-up. */
 		if (db_link(app->db) == DB_LINK_UP && strcmp(r->error->sqlstate, "28000") != 0) {
 			app->feed_off = true;
 			app_changed(app);
