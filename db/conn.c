@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,16 @@ struct db {
 	struct db_request *queue, *queue_tail; /* head is in flight when sent */
 	bool in_flight;
 	struct db_reply_node *replies, *replies_tail;
+	struct db_pool *pool;               /* pooled mode (db_pool_switch), NULL when direct */
 };
+
+static void pool_free(struct db_pool *p);
+static bool pool_held(const struct db *db);
+static bool pool_after_connect(struct db *db);
+static bool pool_send(struct db *db, struct db_request *r);
+static bool pool_result(struct db *db, PGresult **res);
+static PGresult *pool_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+			   struct db_error **err);
 
 /* ------------------------------------------------------------ errors */
 
@@ -278,6 +288,7 @@ db_free(struct db *db)
 	free(db->conninfo);
 	free(db->role);
 	free(db->last_error);
+	pool_free(db->pool);
 	free(db);
 }
 
@@ -399,6 +410,8 @@ db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 			*err = db_error_new("08003", "hors connexion");
 		return NULL;
 	}
+	if (db->pool)
+		return pool_exec(db, sql, nparams, params, err);
 	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -418,6 +431,12 @@ db_exec_simple(struct db *db, const char *sql, struct db_error **err)
 		if (err)
 			*err = db_error_new("08003", "hors connexion");
 		return false;
+	}
+	if (db->pool) {
+		/* One statement, in the token's transaction (no multi-statement text pooled). */
+		PGresult *pres = pool_exec(db, sql, 0, NULL, err);
+		PQclear(pres);
+		return pres != NULL;
 	}
 	PGresult *res = PQexec(db->conn, sql);
 	ExecStatusType st = PQresultStatus(res);
@@ -506,9 +525,12 @@ request_send_next(struct db *db)
 {
 	if (db->in_flight || db->queue == NULL || !db_connected(db))
 		return;
+	if (db->pool && pool_held(db))
+		return;
 	struct db_request *r = db->queue;
-	if (!PQsendQueryParams(db->conn, r->sql, r->nparams, NULL, (const char *const *)r->params,
-			       NULL, NULL, 0)) {
+	if (db->pool ? !pool_send(db, r)
+		     : !PQsendQueryParams(db->conn, r->sql, r->nparams, NULL,
+					  (const char *const *)r->params, NULL, NULL, 0)) {
 		if (PQstatus(db->conn) != CONNECTION_OK) {
 			db_lost(db);
 			return;
@@ -660,6 +682,10 @@ db_pump_connecting(struct db *db)
 	case PGRES_POLLING_OK:
 		db->link = DB_LINK_UP;
 		db_set_last_error(db, NULL);
+		if (db->pool && !pool_after_connect(db)) {
+			db_drop(db, NULL);
+			return false;
+		}
 		if (db->listening && !db_read_only(db)) {
 			/* Notifications are per session: listen again, ahead of any reload. */
 			struct db_request *r = request_new(db, NULL, "LISTEN rdv_changes", 0, NULL,
@@ -699,6 +725,8 @@ db_pump(struct db *db)
 	}
 	while (db->in_flight && !PQisBusy(db->conn)) {
 		PGresult *res = PQgetResult(db->conn);
+		if (db->pool && pool_result(db, &res))
+			continue; /* the token's part of the pipeline, not the request's */
 		if (res == NULL) {
 			request_finish(db, NULL);
 			request_send_next(db);
@@ -750,6 +778,10 @@ db_read_only(const struct db *db)
 bool
 db_listen(struct db *db, struct db_error **err)
 {
+	/* Through a transaction pooler a LISTEN would stay on one server connection
+	 * that other clients share: the client polls the feed instead (db_polls_feed). */
+	if (db->pool)
+		return true;
 	db->listening = true;
 	/* A hot standby cannot LISTEN ("during recovery"): read-only, no live refresh. */
 	if (db_read_only(db))
@@ -763,4 +795,318 @@ db_take_change(struct db *db)
 	bool c = db->changed;
 	db->changed = false;
 	return c;
+}
+
+bool
+db_polls_feed(const struct db *db)
+{
+	return db->pool != NULL || db_read_only(db);
+}
+
+/* ------------------------------------------------------------ pooled mode */
+
+/*
+ * Through a transaction-mode pooler (pgbouncer) the server connection is
+ * rdv_pool's and changes hands between transactions. Every request is one
+ * pipeline: SELECT rdv.session_resume(token), the request's statement, Sync.
+ * The statements before a Sync form one implicit transaction, so the token
+ * holds for exactly that statement (migration 018: it is transaction-local
+ * and bound to the transaction's start). session_resume's result is read
+ * and dropped here; the request sees only its own.
+ */
+enum pool_stage { POOL_IDLE, POOL_RESUME, POOL_STATEMENT };
+
+struct db_pool {
+	char *token;        /* the session token: memory only, never printed nor passed on */
+	char *direct;       /* the agent's own conninfo: renewals, a child process */
+	int ttl_s;          /* the token's life asked for */
+	time_t renew_at;    /* wall clock: renew from then on (half the token's life) */
+	time_t retry_at;    /* wall clock: no new try before (the last one failed) */
+	bool refused;       /* the server refused the token (expired, revoked): renew now */
+	enum pool_stage stage;
+};
+
+/* Between two tries to renew a token when the agent's own connection fails. */
+#define POOL_RETRY_S 30
+
+static void
+pool_token_forget(struct db_pool *p)
+{
+	if (p->token) {
+		explicit_bzero(p->token, strlen(p->token));
+		free(p->token);
+		p->token = NULL;
+	}
+}
+
+static void
+pool_free(struct db_pool *p)
+{
+	if (p == NULL)
+		return;
+	pool_token_forget(p);
+	free(p->direct);
+	free(p);
+}
+
+/* A fresh token on the agent's own connection (rdv.session_token_issue). Caller frees. */
+static char *
+pool_token_issue(PGconn *conn, int ttl_s, struct db_error **err)
+{
+	char ttl[16];
+	snprintf(ttl, sizeof ttl, "%d", ttl_s);
+	const char *params[] = {ttl};
+	PGresult *res = PQexecParams(conn, "SELECT rdv.session_token_issue(make_interval(secs => $1::int))",
+				     1, NULL, params, NULL, NULL, 0);
+	char *token = NULL;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+		token = xstrdup(PQgetvalue(res, 0, 0));
+		/* The result's copy is freed by PQclear: wipe it first. */
+		char *v = PQgetvalue(res, 0, 0);
+		explicit_bzero(v, strlen(v));
+	} else if (err) {
+		*err = db_error_from_result(res);
+	}
+	PQclear(res);
+	return token;
+}
+
+/* A refused token: the queue waits for the new one (db_pool_renew), unless a try just failed. */
+static bool
+pool_held(const struct db *db)
+{
+	return db->pool->refused && time(NULL) >= db->pool->retry_at;
+}
+
+/* Every (re)connection to the pooler: requests go out as pipelines. */
+static bool
+pool_after_connect(struct db *db)
+{
+	db->pool->stage = POOL_IDLE;
+	return PQenterPipelineMode(db->conn) == 1;
+}
+
+static bool
+pool_send(struct db *db, struct db_request *r)
+{
+	const char *token[] = {db->pool->token};
+	if (!PQsendQueryParams(db->conn, "SELECT rdv.session_resume($1)", 1, NULL, token, NULL, NULL, 0))
+		return false;
+	if (!PQsendQueryParams(db->conn, r->sql, r->nparams, NULL, (const char *const *)r->params, NULL,
+			       NULL, 0) &&
+	    r->error == NULL)
+		/* Refused before sending (libpq): the Sync still closes the transaction. */
+		r->error = db_error_new("08006", "envoi impossible : %s", PQerrorMessage(db->conn));
+	if (!PQpipelineSync(db->conn))
+		return false;
+	db->pool->stage = POOL_RESUME;
+	return true;
+}
+
+/*
+ * One result of a pooled request's pipeline. True when it is the wrapper's
+ * (session_resume's result, the end of a statement, an aborted statement):
+ * consumed. False when it is the request's own result, or, with *res set to
+ * NULL, when the Sync came back: the request is finished.
+ */
+static bool
+pool_result(struct db *db, PGresult **res)
+{
+	struct db_pool *p = db->pool;
+	PGresult *r = *res;
+	if (r == NULL) {
+		/* The end of one statement's results. */
+		if (p->stage == POOL_RESUME)
+			p->stage = POOL_STATEMENT;
+		return true;
+	}
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_PIPELINE_SYNC) {
+		PQclear(r);
+		*res = NULL;
+		p->stage = POOL_IDLE;
+		return false;
+	}
+	if (p->stage == POOL_RESUME || st == PGRES_PIPELINE_ABORTED) {
+		struct db_request *q = db->queue;
+		if (p->stage == POOL_RESUME && st != PGRES_TUPLES_OK) {
+			struct db_error *e = db_error_from_result(r);
+			if (strcmp(e->sqlstate, "28000") == 0)
+				p->refused = true;
+			if (q && q->error == NULL)
+				q->error = e;
+			else
+				db_error_free(e);
+		}
+		PQclear(r);
+		return true;
+	}
+	return false;
+}
+
+/* The blocking db_exec() through the pooler: the same pipeline, waited for. */
+static PGresult *
+pool_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+	  struct db_error **err)
+{
+	struct db_error *e = NULL;
+	PGresult *out = NULL;
+	const char *token[] = {db->pool->token};
+	if (db->in_flight) {
+		e = db_error_new("55000", "requête en cours");
+	} else if (!PQsendQueryParams(db->conn, "SELECT rdv.session_resume($1)", 1, NULL, token, NULL,
+				      NULL, 0) ||
+		   !PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0) ||
+		   !PQpipelineSync(db->conn)) {
+		e = db_error_new("08006", "envoi impossible : %s", PQerrorMessage(db->conn));
+	} else {
+		int ends = 0; /* statements whose results are over */
+		for (;;) {
+			PGresult *r = PQgetResult(db->conn);
+			if (r == NULL) {
+				if (++ends > 2 || PQstatus(db->conn) != CONNECTION_OK) {
+					if (e == NULL)
+						e = db_error_new("08006", "connexion perdue : %s",
+								 PQerrorMessage(db->conn));
+					break;
+				}
+				continue;
+			}
+			ExecStatusType st = PQresultStatus(r);
+			if (st == PGRES_PIPELINE_SYNC) {
+				PQclear(r);
+				break;
+			}
+			if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED) {
+				if (e == NULL)
+					e = db_error_from_result(r);
+				if (ends == 0 && strcmp(e->sqlstate, "28000") == 0)
+					db->pool->refused = true;
+			} else if (ends == 1 && st != PGRES_PIPELINE_ABORTED) {
+				PQclear(out);
+				out = r;
+				continue;
+			}
+			PQclear(r);
+		}
+	}
+	if (e) {
+		PQclear(out);
+		if (err)
+			*err = e;
+		else
+			db_error_free(e);
+		return NULL;
+	}
+	return out;
+}
+
+/* A short blocking connection as the agent itself (5 s unless the conninfo says). */
+static PGconn *
+pool_direct_connect(const char *conninfo, struct db_error **err)
+{
+	static const char *const keywords[] = {"connect_timeout", "dbname", "client_encoding", NULL};
+	const char *values[] = {"5", conninfo, "UTF8", NULL};
+	PGconn *conn = PQconnectdbParams(keywords, values, 1);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		if (err)
+			*err = db_error_new("08001", "connexion impossible : %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return NULL;
+	}
+	PQsetNoticeProcessor(conn, db_notice_ignore, NULL);
+	return conn;
+}
+
+bool
+db_pool_switch(struct db *db, const char *pool_conninfo, int ttl_s, struct db_error **err)
+{
+	if (!db_connected(db) || db->pool || db->in_flight) {
+		if (err)
+			*err = db_error_new("08003", "hors connexion");
+		return false;
+	}
+	char *token = pool_token_issue(db->conn, ttl_s, err);
+	if (token == NULL)
+		return false;
+	struct db_pool *p = xcalloc(1, sizeof *p);
+	p->token = token;
+	p->direct = db->conninfo;
+	p->ttl_s = ttl_s;
+	p->renew_at = time(NULL) + ttl_s / 2;
+	db->pool = p;
+	db->conninfo = xstrdup(pool_conninfo ? pool_conninfo : "");
+	/* The agent's own connection is done with: from now on, only the pooler. */
+	PQfinish(db->conn);
+	const char *values[sizeof conn_keywords / sizeof conn_keywords[0]];
+	conn_values(db, values);
+	db->conn = PQconnectdbParams(conn_keywords, values, 1);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		if (err)
+			*err = db_error_new("08001", "connexion au pooler impossible : %s",
+					    PQerrorMessage(db->conn));
+		db_drop(db, NULL);
+		return false;
+	}
+	if (!db_after_connect(db, err) || !pool_after_connect(db)) {
+		if (err && *err == NULL)
+			*err = db_error_new("08001", "mode pipeline refusé : %s", PQerrorMessage(db->conn));
+		db_drop(db, NULL);
+		return false;
+	}
+	db->link = DB_LINK_UP;
+	return true;
+}
+
+bool
+db_pooled(const struct db *db)
+{
+	return db->pool != NULL;
+}
+
+const char *
+db_pool_direct_conninfo(const struct db *db)
+{
+	return db->pool ? db->pool->direct : NULL;
+}
+
+bool
+db_pool_renew_due(const struct db *db)
+{
+	const struct db_pool *p = db->pool;
+	if (p == NULL || time(NULL) < p->retry_at)
+		return false;
+	/* Refused: once the request that saw it is answered (its error comes before the news). */
+	return p->refused ? !db->in_flight : time(NULL) >= p->renew_at;
+}
+
+bool
+db_pool_refused(const struct db *db)
+{
+	return db->pool && db->pool->refused;
+}
+
+bool
+db_pool_renew(struct db *db, struct db_error **err)
+{
+	struct db_pool *p = db->pool;
+	if (p == NULL)
+		return true;
+	PGconn *conn = pool_direct_connect(p->direct, err);
+	char *token = conn ? pool_token_issue(conn, p->ttl_s, err) : NULL;
+	PQfinish(conn);
+	if (token == NULL) {
+		/* The queue goes on meanwhile: with a refused token its requests fail, and say so. */
+		p->retry_at = time(NULL) + POOL_RETRY_S;
+		request_send_next(db);
+		return false;
+	}
+	/* A request in flight keeps the old token, which is still valid until it expires. */
+	pool_token_forget(p);
+	p->token = token;
+	p->refused = false;
+	p->retry_at = 0;
+	p->renew_at = time(NULL) + p->ttl_s / 2;
+	request_send_next(db);
+	return true;
 }

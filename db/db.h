@@ -198,5 +198,39 @@ bool db_take_change(struct db *db);
 /* True when connected to a hot standby (pg_is_in_recovery()): reads only,
  * writes fail with SQLSTATE 25006. */
 bool db_read_only(const struct db *db);
+/* True when no LISTEN wakes the client (a hot standby, the pooled mode): poll the feed. */
+bool db_polls_feed(const struct db *db);
+
+/* ------------------------------------------------------------ pooled mode */
+
+/*
+ * Switch a direct connection to a transaction pooler (pgbouncer, role
+ * rdv_pool). On the agent's own connection, take a session token
+ * (rdv.session_token_issue, ttl_s seconds, 60..86400), keep it in memory
+ * only, close that connection and connect to pool_conninfo. From then on
+ * every statement (requests and db_exec) runs in one transaction with
+ * SELECT rdv.session_resume(token), and reconnections go to the pooler with
+ * the same token. Blocking (start-up). On failure the link is DOWN.
+ */
+bool db_pool_switch(struct db *db, const char *pool_conninfo, int ttl_s, struct db_error **err);
+/* True in pooled mode. */
+bool db_pooled(const struct db *db);
+/* The agent's own conninfo in pooled mode (what a child process connects with), else NULL. Borrowed. */
+const char *db_pool_direct_conninfo(const struct db *db);
+/*
+ * True when the token should be renewed: half its life is gone, or the
+ * server refused it (then once the request that saw it is answered; the
+ * queue waits for the new token). Never within 30 s of a failed try.
+ */
+bool db_pool_renew_due(const struct db *db);
+/* True when the server refused the token (28000: expired or revoked) since the last renewal. */
+bool db_pool_refused(const struct db *db);
+/*
+ * Renew the token on a short blocking connection as the agent itself
+ * (connect_timeout 5 s unless the conninfo sets one). On failure the next
+ * try is due 30 s later; the old token serves until it expires, and the
+ * queue is sent meanwhile (a refused token's requests fail, and say so).
+ */
+bool db_pool_renew(struct db *db, struct db_error **err);
 
 #endif

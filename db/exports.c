@@ -262,6 +262,9 @@ db_export_fail(struct db *db, const char *id, const char *reason, struct db_erro
 char *
 db_export_conninfo(struct db *db)
 {
+	/* Pooled: the child connects as the agent itself; the token is not handed on. */
+	if (db_pooled(db))
+		return xstrdup(db_pool_direct_conninfo(db));
 	PQconninfoOption *opts = PQconninfo(db_pgconn(db));
 	char *s = xstrdup("");
 	for (PQconninfoOption *o = opts; o && o->keyword; o++) {

@@ -10,9 +10,11 @@
 #include "db/internal.h"
 
 /*
- * The agent is found from the role the session authenticated as: the
- * client never asks "who are you" in a table (DESIGN §4). Intervenant roles
- * cannot log in, so only basic and admin memberships count.
+ * The agent is found from the role the session authenticated as, or in
+ * pooled mode from the session token the transaction presented
+ * (rdv.current_agent_id(), evaluated once): the client never asks "who are
+ * you" in a table (DESIGN §4). Intervenant roles cannot log in, so only
+ * basic and admin memberships count.
  */
 static const char session_sql[] =
     "SELECT a.id, coalesce(a.first_name, ''), upper(a.last_name), o.id, o.name, r.access_level,"
@@ -24,7 +26,7 @@ static const char session_sql[] =
     "  JOIN rdv.agent_roles r ON r.agent_id = a.id AND r.access_level <> 'intervenant'"
     "  JOIN rdv.organisations o ON o.id = r.organisation_id"
     "  JOIN rdv.territories t ON t.id = o.territory_id"
-    " WHERE a.db_role = session_user AND a.deleted_at IS NULL"
+    " WHERE a.id = (SELECT rdv.current_agent_id()) AND a.deleted_at IS NULL"
     " ORDER BY (o.id = $1::int) DESC, o.name, o.id"
     " LIMIT 1";
 

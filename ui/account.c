@@ -238,7 +238,8 @@ account_draw(void *state, struct app *app)
 
 	draw_fill(0, 0, COLS, theme_attr(SLOT_TITLE), L' ');
 	char title[160];
-	snprintf(title, sizeof title, " Mon compte · %s %s", s->first_name, s->last_name);
+	snprintf(title, sizeof title, " Mon compte · %s %s%s", s->first_name, s->last_name,
+		 db_pooled(app_db(app)) ? " · via le pooler" : "");
 	draw_text(0, 0, COLS, theme_attr(SLOT_TITLE) | A_BOLD, title);
 
 	int y = 1;

@@ -403,7 +403,7 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 			return " chargement… ";
 		}
 		*attr = theme_attr(SLOT_STATUS_OK);
-		return " ● connecté ";
+		return db_pooled(app->db) ? " ● connecté via le pooler " : " ● connecté ";
 	}
 	long long wait = app->next_attempt - monotonic_ms();
 	if (!wide)
@@ -776,7 +776,7 @@ app_replies(struct app *app)
 
 static void app_changed(struct app *app);
 
-/* Poll the change feed every 5 s when no NOTIFY wakes us (hot standby). */
+/* Poll the change feed every 5 s when no NOTIFY wakes us (hot standby, pooler). */
 #define FEED_POLL_MS 5000
 
 /* Read the change feed since the cursor (a wake-up, a poll). */
@@ -805,9 +805,10 @@ feed_done(struct app *app, struct db_reply *r)
 {
 	app->feed_ticket = 0;
 	if (r->error) {
-		/* Lost link: the reconnection reloads everything. Otherwise no feed (an
-		 * older schema): back to reloading on every wake-up. */
-		if (db_link(app->db) == DB_LINK_UP) {
+		/* Lost link: the reconnection reloads everything. A refused session
+		 * token (pooled, 28000) is renewed. Otherwise no feed (an older
+		 * schema): back to reloading on every wake-up. */
+		if (db_link(app->db) == DB_LINK_UP && strcmp(r->error->sqlstate, "28000") != 0) {
 			app->feed_off = true;
 			app_changed(app);
 		}
@@ -923,11 +924,36 @@ app_db_event(struct app *app)
 	app->redraw = true;
 }
 
+/*
+ * Pooled mode: a new session token when half the old one's life is gone, or
+ * at once when the server refused it (expired, revoked). A short blocking
+ * connection as the agent itself; the token is never shown nor traced.
+ */
+static void
+pool_renew(struct app *app)
+{
+	bool refused = db_pool_refused(app->db);
+	struct db_error *err = NULL;
+	bool ok = db_pool_renew(app->db, &err);
+	trace_event("token-renew", ok);
+	if (!ok && refused)
+		app_message(app, true, "Session expirée, renouvellement impossible : %s", db_error_text(err));
+	db_error_free(err);
+	if (ok && refused) {
+		/* What the refused token could not load is loaded again. */
+		app_message(app, false, "Session renouvelée.");
+		app_changed(app);
+	}
+	app->redraw = true;
+}
+
 /* Start the attempt that is due, give up one that takes too long. */
 static void
 link_timers(struct app *app)
 {
 	long long now = monotonic_ms();
+	if (db_pool_renew_due(app->db))
+		pool_renew(app);
 	switch (db_link(app->db)) {
 	case DB_LINK_UP:
 		/* libpq saw the break while sending: let db_pump() answer and close. */
@@ -935,8 +961,8 @@ link_timers(struct app *app)
 			app_db_event(app);
 			break;
 		}
-		/* A hot standby cannot LISTEN: read the feed every few seconds. */
-		if (db_read_only(app->db) && now >= app->feed_poll_due) {
+		/* A hot standby or a pooler cannot LISTEN: read the feed every few seconds. */
+		if (db_polls_feed(app->db) && now >= app->feed_poll_due) {
 			app->feed_poll_due = now + FEED_POLL_MS;
 			feed_read(app);
 		}
@@ -1132,13 +1158,44 @@ app_load_bindings(struct app *app)
 	}
 }
 
+/* Config pool_ttl: minutes a pooled session token lives (default 60, 1..1440). 0 after a message. */
+static int
+pool_ttl_seconds(void)
+{
+	char *v = config_get("pool_ttl");
+	long minutes = 60;
+	if (v) {
+		char *end;
+		minutes = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || minutes < 1 || minutes > 1440) {
+			fprintf(stderr, "rdv: pool_ttl : nombre de minutes entre 1 et 1440 attendu, pas « %s »\n", v);
+			free(v);
+			return 0;
+		}
+		free(v);
+	}
+	return (int)minutes * 60;
+}
+
 int
 ui_main(const struct ui_options *opt)
 {
 	struct db_error *err = NULL;
+	int pool_ttl = 0;
+	char *pool = opt->pool_conninfo ? xstrdup(opt->pool_conninfo) : config_get("pool_db");
+	if (pool && *pool && (pool_ttl = pool_ttl_seconds()) == 0) {
+		free(pool);
+		return 2;
+	}
 	char *conninfo = opt->conninfo ? NULL : config_get("db");
 	struct db *db = db_connect(opt->conninfo ? opt->conninfo : conninfo, &err);
 	free(conninfo);
+	/* Pooled: the agent logs in as itself, takes a token, then goes through the pooler. */
+	if (db && pool && *pool && !db_pool_switch(db, pool, pool_ttl, &err)) {
+		db_free(db);
+		db = NULL;
+	}
+	free(pool);
 	if (db == NULL) {
 		fprintf(stderr, "rdv: %s\n", err->message);
 		db_error_free(err);

@@ -5,7 +5,9 @@
 /*
  * The configuration file ($XDG_CONFIG_HOME/rdv/config, else
  * ~/.config/rdv/config): "key = value" lines, '#' starts a comment line.
- * Keys: db (conninfo), theme, bind.<action> (keys). The last line wins.
+ * Keys: db (conninfo), pool_db (the transaction pooler's conninfo),
+ * pool_ttl (minutes a pooled session token lives), theme, bind.<action>
+ * (keys). The last line wins.
  * Returns the value (caller frees) or NULL.
  */
 char *config_get(const char *key);
