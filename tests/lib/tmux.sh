@@ -28,23 +28,23 @@ tmux_stop() {
 }
 
 tmux_keys() {
-	tmux -S "$TMUX_SOCK" send-keys -t "${TMUX_SESSION:-ui}" "$@"
+	tmux -S "$TMUX_SOCK" send-keys -t "=${TMUX_SESSION:-ui}:" "$@"
 }
 
 tmux_text() {
-	tmux -S "$TMUX_SOCK" send-keys -t "${TMUX_SESSION:-ui}" -l "$1"
+	tmux -S "$TMUX_SOCK" send-keys -t "=${TMUX_SESSION:-ui}:" -l "$1"
 }
 
 tmux_screen() {
-	tmux -S "$TMUX_SOCK" capture-pane -p -t "${TMUX_SESSION:-ui}"
+	tmux -S "$TMUX_SOCK" capture-pane -p -t "=${TMUX_SESSION:-ui}:"
 }
 
 tmux_screen_colours() {
-	tmux -S "$TMUX_SOCK" capture-pane -p -e -t "${TMUX_SESSION:-ui}"
+	tmux -S "$TMUX_SOCK" capture-pane -p -e -t "=${TMUX_SESSION:-ui}:"
 }
 
 tmux_resize() {
-	tmux -S "$TMUX_SOCK" resize-window -t "${TMUX_SESSION:-ui}" -x "$1" -y "$2"
+	tmux -S "$TMUX_SOCK" resize-window -t "=${TMUX_SESSION:-ui}:" -x "$1" -y "$2"
 }
 
 # tmux_wait TEXT [SECONDS] — poll the screen until it shows TEXT; 0 if seen.
