@@ -283,7 +283,12 @@ step_userlist() {
 # failover, or before a deliberate one); prints "NAME PORT" of the leader.
 ready() {
 	wait_for "${HA_WAIT:-180}" sync_ready || die "no synchronous standby: $(status)"
-	leader
+	end=$(($(date +%s) + 30))
+	until out=$(leader); do
+		[ "$(date +%s)" -lt "$end" ] || die "no leader: $(status)"
+		sleep 0.5
+	done
+	echo "$out"
 }
 
 status() {
