@@ -43,6 +43,7 @@ struct db {
 	PostgresPollingStatusType polling;  /* what PQconnectPoll waits for while connecting */
 	char *last_error;                   /* why the connection was lost or the last attempt failed */
 	bool listening;
+	bool standby;                       /* this session's server was a hot standby */
 	bool changed;
 	unsigned long next_ticket;
 	struct db_request *queue, *queue_tail; /* head is in flight when sent */
@@ -686,6 +687,7 @@ db_pump_connecting(struct db *db)
 			db_drop(db, NULL);
 			return false;
 		}
+		db->standby = db_read_only(db);
 		if (db->listening && !db_read_only(db)) {
 			/* Notifications are per session: listen again, ahead of any reload. */
 			struct db_request *r = request_new(db, NULL, "LISTEN rdv_changes", 0, NULL,
@@ -744,6 +746,20 @@ db_pump(struct db *db)
 		}
 		PQclear(res);
 	}
+	/* The standby was promoted under this session (the server reports
+	 * in_hot_standby off with a reply): listen from now on, and read the
+	 * feed once for what changed since the last poll. */
+	if (db->standby && !db_read_only(db) && PQstatus(db->conn) == CONNECTION_OK) {
+		db->standby = false;
+		db->changed = true;
+		if (db->listening) {
+			struct db_request *r = request_new(db, NULL, "LISTEN rdv_changes", 0, NULL,
+							   NULL, NULL, NULL);
+			r->internal = true;
+			request_append(db, r);
+			request_send_next(db);
+		}
+	}
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		db_lost(db);
 		return false;
@@ -783,8 +799,10 @@ db_listen(struct db *db, struct db_error **err)
 	if (db->pool)
 		return true;
 	db->listening = true;
-	/* A hot standby cannot LISTEN ("during recovery"): read-only, no live refresh. */
-	if (db_read_only(db))
+	/* A hot standby cannot LISTEN ("during recovery"): read-only, no live
+	 * refresh until it is promoted (db_pump). */
+	db->standby = db_read_only(db);
+	if (db->standby)
 		return true;
 	return db_exec_simple(db, "LISTEN rdv_changes", err);
 }

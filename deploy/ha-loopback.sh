@@ -7,6 +7,8 @@
 #   deploy/ha-loopback.sh start DIR [NODES]   (NODES: 2 or 3, default 3)
 #   deploy/ha-loopback.sh status DIR          (patronictl list)
 #   deploy/ha-loopback.sh leader DIR          (prints "NAME PORT" of the leader)
+#   deploy/ha-loopback.sh ready DIR           (waits for a leader and a synchronous
+#                                              standby, then prints as leader)
 #   deploy/ha-loopback.sh stop DIR            (stops everything, keeps DIR)
 #
 # DIR/env then holds the ports and the two conninfos (source it):
@@ -34,13 +36,23 @@ as_pg() {
 	fi
 }
 
-# spawn PIDFILE LOG CMD… — in the background, in its own session; the pid is
-# the program's own (exec), for kill -9 by the failover test.
+# spawn PIDFILE LOG CMD… — in the background, in a session of its own, the
+# pid being the program's own (exec all the way, for kill -9 by the failover
+# test). setsid comes first and setpriv (not runuser, which would stay as the
+# parent and forward SIGTERM) drops to postgres: a signal to the process
+# group of the shell that ran `start` (Ctrl+C, a job runner) leaves the
+# deployment running; `stop` stops it.
 spawn() {
 	pidfile=$1 log=$2
 	shift 2
-	as_pg setsid sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" >"$log" 2>&1 </dev/null &
-	tries=50
+	rm -f "$pidfile"
+	set -- sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@"
+	if [ "$(id -u)" = 0 ]; then
+		set -- setpriv --reuid=postgres --regid=postgres --init-groups \
+			env HOME="$(getent passwd postgres | cut -d: -f6)" USER=postgres LOGNAME=postgres "$@"
+	fi
+	setsid "$@" >"$log" 2>&1 </dev/null &
+	tries=100
 	while [ ! -s "$pidfile" ] && [ "$tries" -gt 0 ]; do
 		sleep 0.1
 		tries=$((tries - 1))
@@ -56,39 +68,38 @@ for _ in range(int(sys.argv[1])):
 print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
-# api_get PORT PATH — Patroni's REST API (JSON on stdout), empty if down.
+# api_get PORT PATH — Patroni's REST API (JSON on stdout), empty if down
+# (a loaded machine may take seconds to answer).
 api_get() {
-	curl -s -m 2 "http://127.0.0.1:$1$2" 2>/dev/null
+	curl -s -m 5 "http://127.0.0.1:$1$2" 2>/dev/null
 }
 
-# leader — "NAME PORT" of the running leader, asked to any node that answers.
+# leader — "NAME PORT" of the leader: the node whose REST API answers
+# GET /primary with 200 (only the node holding the leader key and running
+# as primary does). No python: fast enough to poll on a loaded machine.
 leader() {
 	. "$DIR/env"
+	set -- $HA_PG_PORTS
+	i=1
 	for api in $HA_API_PORTS; do
-		out=$(api_get "$api" /cluster | python3 -c '
-import json, sys
-try:
-    c = json.load(sys.stdin)
-except Exception:
-    sys.exit(1)
-for m in c.get("members", []):
-    if m.get("role") in ("leader", "master", "primary") and m.get("state") == "running":
-        print(m["name"], m["port"]); break
-' 2>/dev/null) && [ -n "$out" ] && { echo "$out"; return 0; }
+		curl -sf -m 5 -o /dev/null "http://127.0.0.1:$api/primary" 2>/dev/null &&
+			{ echo "pg$i $1"; return 0; }
+		shift
+		i=$((i + 1))
 	done
 	return 1
 }
 
-# wait_for SECONDS CMD… — until CMD succeeds; 0 if it did.
+# wait_for SECONDS CMD… — until CMD succeeds; 0 if it did. The bound is
+# wall-clock (CMD itself may be slow on a loaded machine).
 wait_for() {
-	tries=$(($1 * 10))
+	end=$(($(date +%s) + $1))
 	shift
-	while [ "$tries" -gt 0 ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		tries=$((tries - 1))
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
 	done
-	return 1
 }
 
 # sync_ready — every node runs, and a synchronous standby is streaming.
@@ -114,6 +125,7 @@ start() {
 	command -v etcd >/dev/null || die "etcd absent (Debian: apt-get install etcd-server)"
 	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || die "pgbouncer absent"
 	[ -e "$DIR/env" ] && die "$DIR is in use (stop it first, or choose another)"
+	t0=$(date +%s)
 	mkdir -p "$DIR"
 	chmod 755 "$DIR"
 	# shellcheck disable=SC2046
@@ -151,8 +163,9 @@ EOT
 		--initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
 		--initial-cluster "e1=http://127.0.0.1:$peer_port" --initial-cluster-state new \
 		--heartbeat-interval 100 --election-timeout 1000
-	wait_for 20 curl -sf -m 1 "http://127.0.0.1:$etcd_port/health" ||
+	wait_for 60 curl -sf -m 5 "http://127.0.0.1:$etcd_port/health" ||
 		die "etcd did not start: $(tail -3 "$DIR/etcd/etcd.log")"
+	say "etcd"
 
 	# pgbouncer, before the nodes (their callback reloads it).
 	b=$DIR/pgbouncer
@@ -181,27 +194,101 @@ EOT
 		shift
 		i=$((i + 1))
 	done
-	wait_for 90 leader || die "no leader after 90 s: $(tail -5 "$DIR/pg1/patroni.log")"
-	wait_for 90 sync_ready || die "the standbys did not catch up: $(status)"
+	# Bounds for a machine loaded by other work (a test suite): generous.
+	wait_for 180 leader || die "no leader after 180 s: $(tail -5 "$DIR/pg1/patroni.log")"
+	say "a leader"
+	wait_for 180 sync_ready || die "the standbys did not catch up: $(status)"
+	say "a streaming synchronous standby"
 
-	# The schema and the data, through the client's own conninfo.
-	. "$DIR/env"
-	psql -X -q -d "$(echo "$HA_CONNINFO" | sed 's/dbname=rdv/dbname=postgres/') user=postgres" \
-		-c "CREATE DATABASE rdv" || die "CREATE DATABASE rdv failed"
-	"$RDV" db migrate --db "$HA_CONNINFO user=postgres" >"$DIR/migrate.log" 2>&1 ||
-		die "rdv db migrate failed: $(tail -3 "$DIR/migrate.log")"
-	if [ "${HA_SEED:-demo}" != none ]; then
-		"$RDV" db seed demo ${HA_TODAY:+--today "$HA_TODAY"} --db "$HA_CONNINFO user=postgres" \
-			>"$DIR/seed.log" 2>&1 || die "rdv db seed failed: $(tail -3 "$DIR/seed.log")"
-	fi
-	# Every agent's role may go through pgbouncer (trust on loopback).
-	psql -X -q -t -A -d "$HA_CONNINFO user=postgres" -c "
+	# The schema and the data, on the leader that Patroni names at each step.
+	on_leader "CREATE DATABASE rdv" step_database
+	on_leader "rdv db migrate" step_migrate
+	[ "${HA_SEED:-demo}" != none ] && on_leader "rdv db seed demo" step_seed
+	on_leader "the pgbouncer userlist" step_userlist
+	# Ready for a failover: a leader and a streaming synchronous standby.
+	wait_for 180 sync_ready || die "the standbys did not catch up: $(status)"
+	say "$nodes nodes up; leader $(leader); source $DIR/env"
+}
+
+# say WHAT — a progress line, with the seconds since the start.
+say() {
+	echo "ha-loopback: +$(($(date +%s) - t0)) s: $*"
+}
+
+# on_leader WHAT STEP — run STEP with LEADER set to a conninfo (no dbname) of
+# the current leader, until it succeeds. On a loaded machine the leader can
+# move while a step runs: the step fails (connection lost, or the node is a
+# standby by then), and runs again on the new leader, which has everything
+# committed before (synchronous replication). Every step is idempotent: the
+# database is created if absent, `rdv db migrate` applies what is missing
+# (each migration is one transaction), the seed (one transaction) runs if
+# its data is absent, the userlist is rewritten.
+on_leader() {
+	what=$1 step=$2 try=1
+	while :; do
+		end=$(($(date +%s) + 180))
+		until set -- $(leader) && [ $# = 2 ]; do
+			[ "$(date +%s)" -lt "$end" ] || die "$what: no leader after 180 s: $(status)"
+			sleep 0.5
+		done
+		LEADER="host=127.0.0.1 port=$2 user=postgres target_session_attrs=read-write connect_timeout=10"
+		"$step" >"$DIR/step.log" 2>&1 && { say "$what (on $1)"; return 0; }
+		[ "$try" -lt 5 ] || die "$what failed $try times: $(tail -3 "$DIR/step.log")"
+		echo "ha-loopback: $what failed on $1 (try $try; the leader is now $(leader || echo none)), again" >&2
+		sed 's/^/ha-loopback:   /' "$DIR/step.log" | tail -3 >&2
+		try=$((try + 1))
+		sleep 1
+	done
+}
+
+step_database() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$LEADER dbname=postgres" <<'EOT'
+SELECT NOT EXISTS (SELECT FROM pg_catalog.pg_database WHERE datname = 'rdv') AS absent \gset
+\if :absent
+CREATE DATABASE rdv;
+\endif
+EOT
+}
+
+step_migrate() {
+	"$RDV" db migrate --db "$LEADER dbname=rdv" >"$DIR/migrate.log" 2>&1
+	st=$?
+	cat "$DIR/migrate.log"
+	return $st
+}
+
+step_seed() {
+	seeded=$(psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$LEADER dbname=rdv" \
+		-c "SELECT EXISTS (SELECT FROM rdv.agents)") || return 1
+	[ "$seeded" = t ] && { echo "seeded already (the last try committed)"; return 0; }
+	"$RDV" db seed demo ${HA_TODAY:+--today "$HA_TODAY"} --db "$LEADER dbname=rdv" >"$DIR/seed.log" 2>&1
+	st=$?
+	cat "$DIR/seed.log"
+	return $st
+}
+
+# Every agent's role may go through pgbouncer (trust on loopback).
+step_userlist() {
+	b=$DIR/pgbouncer
+	psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$LEADER dbname=rdv" -c "
 		SELECT pg_catalog.format('%s%s%s %s%s', pg_catalog.chr(34), r.rolname, pg_catalog.chr(34),
 			pg_catalog.chr(34), pg_catalog.chr(34)) FROM pg_catalog.pg_roles r
-		WHERE r.rolcanlogin ORDER BY 1" |
-		as_pg tee "$b/userlist.txt" >/dev/null
-	psql -X -q -h "$b" -p "$bouncer_port" -U postgres -d pgbouncer -c RELOAD >/dev/null 2>&1
-	echo "ha-loopback: $nodes nodes up; leader $(leader); source $DIR/env"
+		WHERE r.rolcanlogin ORDER BY 1" >"$DIR/userlist.new" || return 1
+	grep -q '"postgres"' "$DIR/userlist.new" || return 1
+	as_pg tee "$b/userlist.txt" <"$DIR/userlist.new" >/dev/null
+	psql -X -q -h "$b" -p "$HA_BOUNCER_PORT" -U postgres -d pgbouncer -c RELOAD >/dev/null
+}
+
+# ready — wait for a leader and a streaming synchronous standby (after a
+# failover, or before a deliberate one); prints "NAME PORT" of the leader.
+ready() {
+	wait_for "${HA_WAIT:-180}" sync_ready || die "no synchronous standby: $(status)"
+	end=$(($(date +%s) + 30))
+	until out=$(leader); do
+		[ "$(date +%s)" -lt "$end" ] || die "no leader: $(status)"
+		sleep 0.5
+	done
+	echo "$out"
 }
 
 status() {
@@ -242,12 +329,13 @@ stop() {
 
 cmd=${1:-}
 DIR=${2:-}
-[ -n "$cmd" ] && [ -n "$DIR" ] || die "usage: ha-loopback.sh start|status|leader|stop DIR [NODES]"
+[ -n "$cmd" ] && [ -n "$DIR" ] || die "usage: ha-loopback.sh start|status|leader|ready|stop DIR [NODES]"
 DIR=$(mkdir -p "$DIR" && cd "$DIR" && pwd)
 case $cmd in
 start) start "${3:-3}" ;;
 status) status ;;
 leader) leader ;;
+ready) ready ;;
 stop) stop ;;
 *) die "unknown command: $cmd" ;;
 esac
