@@ -32,6 +32,7 @@
 /* Retries (reconnection attempts, failed loads): the first half a second after, then doubling up to the cap. */
 #define BACKOFF_FIRST_MS 500
 #define BACKOFF_MAX_MS 4000
+#define LINK_BACKOFF_MAX_MS 2000
 /* At least one wake-up a second: the countdown in the status line, the minute marker. */
 #define TICK_MS 1000
 
@@ -862,11 +863,22 @@ app_change(struct app *app)
 	return app->change;
 }
 
-/* The next attempt after a failure: half a second, then doubling up to the cap. */
+/*
+ * The next attempt after a failure: half a second, then doubling up to 2 s
+ * (a failover is over in a few seconds, and the client must be back within
+ * 5 s of it), each delay moved by up to a quarter at random so that the
+ * desks of a whole country do not knock at the same instant.
+ */
 static void
 link_schedule_retry(struct app *app)
 {
-	app->next_attempt = monotonic_ms() + backoff_delay(&app->backoff);
+	int ms = backoff_delay(&app->backoff);
+	if (ms > LINK_BACKOFF_MAX_MS) {
+		ms = LINK_BACKOFF_MAX_MS;
+		app->backoff.next_ms = LINK_BACKOFF_MAX_MS;
+	}
+	ms += (int)((double)ms / 4 * (2 * drand48() - 1));
+	app->next_attempt = monotonic_ms() + ms;
 	app->redraw = true;
 }
 
@@ -1211,6 +1223,8 @@ ui_main(const struct ui_options *opt)
 	}
 	struct app app = {.db = db, .session = session, .have_now = opt->have_now, .now = opt->now,
 			  .backoff = {BACKOFF_FIRST_MS}};
+	/* Each desk its own reconnection jitter. */
+	srand48((long)getpid() ^ (long)time(NULL));
 	const char *trace_path = getenv("RDV_TRACE");
 	if (trace_path && *trace_path)
 		trace_file = fopen(trace_path, "a");

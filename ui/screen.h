@@ -118,7 +118,8 @@ void app_unwatch(struct app *app, int fd);
 void app_after(struct app *app, void *state, int ms, int (*fn)(void *state, struct app *app));
 
 /*
- * Retry delays, the reconnection's: 500 ms, then doubling up to 4 s. A load
+ * Retry delays: 500 ms, then doubling up to 4 s (the reconnection caps
+ * them at 2 s, with jitter: ui/app.c link_schedule_retry()). A load
  * that fails is sent again after backoff_delay(), never at once; reset it
  * when a load succeeds.
  */
