@@ -43,11 +43,14 @@ struct db {
 	char *last_error;                   /* why the connection was lost or the last attempt failed */
 	bool listening;
 	bool changed;
-	unsigned long next_ticket;
 	struct db_request *queue, *queue_tail; /* head is in flight when sent */
 	bool in_flight;
 	struct db_reply_node *replies, *replies_tail;
 };
+
+/* Tickets are unique in the process, across every connection (a read
+ * connection beside the primary's: the app binds and cancels by ticket). */
+static unsigned long next_ticket = 1;
 
 /* ------------------------------------------------------------ errors */
 
@@ -210,7 +213,6 @@ db_connect(const char *conninfo, struct db_error **err)
 {
 	struct db *db = xcalloc(1, sizeof *db);
 	db->conninfo = xstrdup(conninfo ? conninfo : "");
-	db->next_ticket = 1;
 	const char *values[sizeof conn_keywords / sizeof conn_keywords[0]];
 	conn_values(db, values);
 	db->conn = PQconnectdbParams(conn_keywords, values, 1);
@@ -226,6 +228,15 @@ db_connect(const char *conninfo, struct db_error **err)
 		db_free(db);
 		return NULL;
 	}
+	return db;
+}
+
+struct db *
+db_new_down(const char *conninfo)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->conninfo = xstrdup(conninfo ? conninfo : "");
+	db->link = DB_LINK_DOWN;
 	return db;
 }
 
@@ -526,7 +537,7 @@ request_new(struct db *db, db_free_fn free_data, const char *sql, int nparams,
 {
 	struct db_request *r = xcalloc(1, sizeof *r);
 	r->free_data = free_data;
-	r->ticket = db->next_ticket++;
+	r->ticket = next_ticket++;
 	r->sql = xstrdup(sql);
 	r->nparams = nparams;
 	r->params = xcalloc((size_t)nparams + 1, sizeof *r->params);
@@ -644,6 +655,18 @@ db_cancel(struct db *db, unsigned long ticket)
 {
 	if (ticket)
 		requests_cancel(db, NULL, ticket);
+}
+
+bool
+db_has_request(const struct db *db, unsigned long ticket)
+{
+	for (const struct db_request *r = db->queue; r; r = r->next)
+		if (r->ticket == ticket && !r->internal)
+			return true;
+	for (const struct db_reply_node *n = db->replies; n; n = n->next)
+		if (n->reply->ticket == ticket)
+			return true;
+	return false;
 }
 
 bool

@@ -9,6 +9,7 @@
 /* What the command line hands to the client. */
 struct ui_options {
 	const char *conninfo;   /* libpq conninfo; NULL = environment */
+	const char *read_conninfo; /* reads on a replica (--read-db); NULL = config read_db, else none */
 	const char *theme;      /* theme name or path; NULL = config, then default */
 	int organisation_id;    /* 0 = the agent's first organisation */
 	bool have_now;          /* "now" injected (tests, demos) */

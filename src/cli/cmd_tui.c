@@ -12,8 +12,8 @@
 static int
 tui_usage(FILE *out)
 {
-	fprintf(out, "usage : rdv [tui] [--db CONNINFO] [--theme NOM|CHEMIN] [--org ID]\n"
-		     "                [--now AAAA-MM-JJTHH:MM] [--accessible]\n");
+	fprintf(out, "usage : rdv [tui] [--db CONNINFO] [--read-db CONNINFO] [--theme NOM|CHEMIN]\n"
+		     "                [--org ID] [--now AAAA-MM-JJTHH:MM] [--accessible]\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -24,6 +24,7 @@ cmd_tui(int argc, char **argv)
 	    {"db", required_argument, NULL, 'd'},  {"theme", required_argument, NULL, 't'},
 	    {"org", required_argument, NULL, 'o'}, {"now", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},      {"accessible", no_argument, NULL, 'A'},
+	    {"read-db", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ui_options uo = {0};
@@ -33,6 +34,9 @@ cmd_tui(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			uo.conninfo = optarg;
+			break;
+		case 'r':
+			uo.read_conninfo = optarg;
 			break;
 		case 't':
 			uo.theme = optarg;
