@@ -1256,8 +1256,20 @@ ui_main(const struct ui_options *opt)
 	/* Reads on a replica: a second connection, made from the loop (never blocks the start). */
 	char *read_conninfo = opt->read_conninfo ? NULL : config_get("read_db");
 	const char *rc = opt->read_conninfo ? opt->read_conninfo : read_conninfo;
+	char *lag_cfg = config_get("read_db_max_lag");
+	int max_lag = 0;
+	if (lag_cfg) {
+		char *end;
+		long v = strtol(lag_cfg, &end, 10);
+		if (*end != '\0' || v < 1 || v > 86400)
+			app_message(&app, true, "Configuration : read_db_max_lag, secondes de 1 à 86400 (%d par défaut)",
+				    READDB_LAG_MAX_S);
+		else
+			max_lag = (int)v;
+		free(lag_cfg);
+	}
 	if (rc && *rc)
-		app.rd = readdb_new(rc, db);
+		app.rd = readdb_new(rc, db, max_lag);
 	free(read_conninfo);
 	const char *trace_path = getenv("RDV_TRACE");
 	if (trace_path && *trace_path)

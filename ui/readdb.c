@@ -12,8 +12,6 @@
 #include "db/route.h"
 #include "ui/screen.h"
 
-/* Behind by more than this (seconds): reads go to the primary. */
-#define READDB_LAG_MAX_S 10
 /* A change notification's feed read waits at most this for the standby (ms), then reads the primary. */
 #define FEED_WAIT_MAX_MS 2000
 /* The standby's replay position: asked again after 50 ms, doubling to 1 s, while behind. */
@@ -26,7 +24,7 @@ enum rd_state { RD_WAIT, RD_DOWN, RD_LAG, RD_OK, RD_IGNORED };
 
 struct readdb {
 	struct db *db, *primary;
-	enum rd_state shown;        /* the state last told in the status line */
+	int max_lag_s;              /* behind by more than this: reads go to the primary */
 	/* The read connection's link, as the primary's (ui/app.c). */
 	struct backoff backoff;
 	long long next_attempt, attempt_deadline;
@@ -56,9 +54,10 @@ now_ms(void)
 }
 
 struct readdb *
-readdb_new(const char *conninfo, struct db *primary)
+readdb_new(const char *conninfo, struct db *primary, int max_lag_s)
 {
 	struct readdb *rd = xcalloc(1, sizeof *rd);
+	rd->max_lag_s = max_lag_s > 0 ? max_lag_s : READDB_LAG_MAX_S;
 	rd->db = db_new_down(conninfo);
 	rd->primary = primary;
 	backoff_reset(&rd->backoff);
@@ -96,8 +95,8 @@ rd_state(const struct readdb *rd, long long now)
 		return RD_DOWN;
 	if (!db_connected(rd->db) || !rd->checked)
 		return RD_WAIT;
-	if (rd->lag_s > READDB_LAG_MAX_S ||
-	    (rd->target_since && now - rd->target_since > READDB_LAG_MAX_S * 1000))
+	if (rd->lag_s > rd->max_lag_s ||
+	    (rd->target_since && now - rd->target_since > (long long)rd->max_lag_s * 1000))
 		return RD_LAG;
 	return RD_OK;
 }
@@ -197,31 +196,6 @@ readdb_reply(struct readdb *rd, struct app *app, struct db_reply *r)
 	}
 }
 
-/* Tell a change of where reads go, once. */
-static void
-rd_tell(struct readdb *rd, struct app *app, long long now)
-{
-	enum rd_state s = rd_state(rd, now);
-	if (s == RD_WAIT || s == rd->shown)
-		return;
-	enum rd_state before = rd->shown;
-	rd->shown = s;
-	switch (s) {
-	case RD_DOWN:
-		app_message(app, true, "Serveur secondaire injoignable : lectures sur le serveur principal");
-		break;
-	case RD_LAG:
-		app_message(app, true, "Serveur secondaire en retard : lectures sur le serveur principal");
-		break;
-	case RD_OK:
-		if (before != RD_WAIT)
-			app_message(app, false, "Serveur secondaire rétabli : lectures sur le secondaire");
-		break;
-	default:
-		break;
-	}
-}
-
 void
 readdb_link_changed(struct readdb *rd, struct app *app, int before)
 {
@@ -233,11 +207,9 @@ readdb_link_changed(struct readdb *rd, struct app *app, int before)
 		rd->check_ticket = 0;
 		backoff_reset(&rd->backoff);
 		rd->next_attempt = now + backoff_delay(&rd->backoff);
-		rd_tell(rd, app, now);
 		app_refresh_all(app);
 	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_DOWN) {
 		rd->next_attempt = now + backoff_delay(&rd->backoff);
-		rd_tell(rd, app, now);
 	} else if (before == DB_LINK_CONNECTING && after == DB_LINK_UP) {
 		backoff_reset(&rd->backoff);
 		rd->checked = false;
@@ -288,7 +260,6 @@ readdb_tick(struct readdb *rd, struct app *app)
 		}
 		break;
 	}
-	rd_tell(rd, app, now);
 }
 
 int
@@ -330,6 +301,7 @@ readdb_status(struct readdb *rd)
 	case RD_IGNORED:
 		return "secondaire ignoré";
 	default:
-		return NULL;
+		/* read_db reached a primary (prefer-standby with no standby up): say where reads go. */
+		return rd->standby ? NULL : "lectures sur le principal";
 	}
 }

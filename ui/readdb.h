@@ -19,9 +19,9 @@
  * it is behind, and every 5 s otherwise.
  *
  * Fallback: while the read connection is down, connecting, not yet checked,
- * connected as another role, or more than READDB_LAG_MAX_S behind (its own
- * measure, or our write not replayed that long after), reads go to the
- * primary. It reconnects with the primary's back-off (0.5 s doubling to 4 s).
+ * connected as another role, or more than max_lag_s behind (its own measure,
+ * or our write not replayed that long after), reads go to the primary; the
+ * status line says so (readdb_status()). It reconnects with the primary's back-off (0.5 s doubling to 4 s).
  */
 
 #include <stdbool.h>
@@ -32,7 +32,9 @@ struct db_reply;
 struct readdb;
 
 /* A second connection for reads (non-blocking: it connects from the loop). */
-struct readdb *readdb_new(const char *conninfo, struct db *primary);
+/* Behind by more than max_lag_s seconds (0: READDB_LAG_MAX_S), reads go to the primary. */
+#define READDB_LAG_MAX_S 10
+struct readdb *readdb_new(const char *conninfo, struct db *primary, int max_lag_s);
 void readdb_free(struct readdb *rd);
 /* The read connection itself (polled and pumped by the loop). */
 struct db *readdb_db(struct readdb *rd);
