@@ -34,8 +34,13 @@ lsn_parse(PGresult *res, void *ctx, struct db_error **err)
 unsigned long
 db_send_wal_lsn(struct db *db)
 {
-	return db_request_queue(db, free, "SELECT pg_catalog.pg_current_wal_lsn()", 0, NULL, lsn_parse,
-				NULL, NULL);
+	/*
+	 * The insert position, not pg_current_wal_lsn() (the write position):
+	 * with synchronous_commit = off a commit returns before its record is
+	 * written, and the write position can still be before it.
+	 */
+	return db_request_queue(db, free, "SELECT pg_catalog.pg_current_wal_insert_lsn()", 0, NULL,
+				lsn_parse, NULL, NULL);
 }
 
 void

@@ -17,9 +17,10 @@
 uint64_t db_lsn_parse(const char *text);
 
 /*
- * The primary's WAL write position now (pg_current_wal_lsn()). Queued behind
- * the connection's other requests, its answer is at or after the commit of
- * every one of them. Reply data: a uint64_t *.
+ * The primary's WAL insert position now (pg_current_wal_insert_lsn()).
+ * Queued behind the connection's other requests, its answer is at or after
+ * the commit record of every one of them, even with synchronous_commit = off.
+ * Reply data: a uint64_t *.
  */
 unsigned long db_send_wal_lsn(struct db *db);
 

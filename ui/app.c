@@ -881,7 +881,11 @@ feed_done(struct app *app, struct db_reply *r)
 	}
 	if (app->feed_again) {
 		app->feed_again = false;
-		feed_read(app);
+		/* With a replica, the wake-up's read waits for it too (read_timers). */
+		if (app->rd)
+			app->feed_wait = true;
+		else
+			feed_read(app);
 	}
 }
 

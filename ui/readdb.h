@@ -11,7 +11,7 @@
  * Read-your-writes: every request the client sends to the primary (a write,
  * or anything of a write flow) and every change notification mark the primary
  * as moved on; right after, the client asks the primary for its WAL position
- * (pg_current_wal_lsn(), queued behind those requests, so at or after their
+ * (pg_current_wal_insert_lsn(), queued behind those requests, so at or after their
  * commits). Until the standby has replayed that position, reads go to the
  * primary; a change notification's feed read waits for it instead (the feed
  * and the loads it triggers then read the same, replayed, standby). The
