@@ -180,8 +180,7 @@ readdb_reply(struct readdb *rd, struct app *app, struct db_reply *r)
 		rd->ignored = true;
 		app_message(app, true, "read_db : rôle %s au lieu de %s, lectures sur le serveur principal",
 			    p->role, db_role(rd->primary));
-		db_reconnect_abort(rd->db, "rôle différent");
-		return;
+		return; /* closed by readdb_tick(), outside the delivery of this connection's replies */
 	}
 	rd->checked = true;
 	rd->standby = p->standby;
@@ -223,8 +222,13 @@ void
 readdb_tick(struct readdb *rd, struct app *app)
 {
 	long long now = now_ms();
-	if (rd->ignored)
+	if (rd->ignored) {
+		if (db_link(rd->db) != DB_LINK_DOWN) {
+			db_free(rd->db);
+			rd->db = db_new_down("");
+		}
 		return;
+	}
 	switch (db_link(rd->db)) {
 	case DB_LINK_DOWN:
 		if (now >= rd->next_attempt) {

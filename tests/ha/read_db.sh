@@ -242,7 +242,21 @@ tmux_keys p
 tmux_wait "Semaine 20" 10
 grows s "$WEEK" "$s" 10
 ok $? "back: week loads go to the standby again"
-unlike "$(cat "$TMUX_DIR/stderr" "$TMUX_DIR/stderr.b" 2>/dev/null)" "." "nothing on stderr"
+# read_db as another role: row-level security would show other rows; it is not used.
+TMUX_SESSION=c tmux_start 120 40 "XDG_CONFIG_HOME=$TMUX_DIR/xdg2 $RDV tui --db '$PRIMARY' --read-db 'host=$STANDBY port=5432 dbname=rdv user=sophie application_name=rdv-other' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr.c"
+TMUX_SESSION=c tmux_wait "read_db : rôle sophie au lieu de julien, lectures sur le serveur principal" 20
+ok $? "read_db as another role: the client says it reads the primary"
+like "$(TMUX_SESSION=c status_line)" "● connecté · secondaire ignoré" "read_db as another role: the status line says it is ignored"
+tries=100
+while [ "$tries" -gt 0 ] && [ "$(sby -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rdv-other'")" != 0 ]; do
+	sleep 0.1
+	tries=$((tries - 1))
+done
+is "$(sby -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rdv-other'")" "0" \
+	"read_db as another role: its connection is closed"
+TMUX_SESSION=c tmux_keys q
+is "$(TMUX_SESSION=c tmux_exit_status 10)" "0" "read_db as another role: quits cleanly"
+unlike "$(cat "$TMUX_DIR/stderr" "$TMUX_DIR/stderr.b" "$TMUX_DIR/stderr.c" 2>/dev/null)" "." "nothing on stderr"
 tmux_keys q
 is "$(tmux_exit_status 10)" "0" "quits cleanly"
 done_testing
