@@ -95,12 +95,17 @@ like "$("$RDV" tui --help)" "--read-db CONNINFO" "rdv tui --help lists --read-db
 tmux_start 120 40 "XDG_CONFIG_HOME=$TMUX_DIR/xdg $RDV tui --db '$PRIMARY' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr"
 tmux_wait "Agenda de Julien BERNARD" 15
 ok $? "the client starts"
-# Once the standby is checked the status line says only "connecté".
-tries=200
-while [ "$tries" -gt 0 ] && ! status_line | grep -q "● connecté *$"; do
-	sleep 0.1
-	tries=$((tries - 1))
-done
+# idle — wait until the status line says only "connecté": nothing in flight on
+# either connection (the primary's WAL position after its last request, the
+# standby's replay check), so reads go to the standby if it is caught up.
+idle() {
+	tries=200
+	while [ "$tries" -gt 0 ] && ! status_line | grep -q "● connecté *$"; do
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+idle
 status_line | grep -q "● connecté *$"
 ok $? "the status line says connected, nothing about the standby"
 is "$(sby -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rdv-read' AND usename = 'julien'")" \
@@ -132,6 +137,8 @@ is "$(count p "$WEEK")" "$p" "not from the primary"
 s=$(count s "$SLOTS") p=$(count p "$SLOTS")
 tmux_keys F3
 tmux_wait "À partir du" 5
+# Opening it loaded its choices from the primary: wait for the standby to be known caught up.
+idle
 tmux_keys S Enter
 tmux_wait "Suivi social · du mer. 13/05 au mar. 19/05/2026" 10
 ok $? "a slot search answers"
@@ -142,6 +149,7 @@ is "$(count p "$SLOTS")" "$p" "not on the primary"
 s=$(count s "$USAGERS") p=$(count p "$USAGERS")
 tmux_keys F4
 tmux_wait "Usagers" 5
+idle
 tmux_text "perrin"
 tmux_wait "René PERRIN" 10
 ok $? "a usager search answers"
