@@ -45,7 +45,6 @@ struct db {
 	bool listening;
 	bool standby;                       /* this session's server was a hot standby */
 	bool changed;
-	unsigned long next_ticket;
 	struct db_request *queue, *queue_tail; /* head is in flight when sent */
 	bool in_flight;
 	struct db_reply_node *replies, *replies_tail;
@@ -59,6 +58,9 @@ static bool pool_send(struct db *db, struct db_request *r);
 static bool pool_result(struct db *db, PGresult **res);
 static PGresult *pool_exec(struct db *db, const char *sql, int nparams, const char *const *params,
 			   struct db_error **err);
+/* Tickets are unique in the process, across every connection (a read
+ * connection beside the primary's: the app binds and cancels by ticket). */
+static unsigned long next_ticket = 1;
 
 /* ------------------------------------------------------------ errors */
 
@@ -221,7 +223,6 @@ db_connect(const char *conninfo, struct db_error **err)
 {
 	struct db *db = xcalloc(1, sizeof *db);
 	db->conninfo = xstrdup(conninfo ? conninfo : "");
-	db->next_ticket = 1;
 	const char *values[sizeof conn_keywords / sizeof conn_keywords[0]];
 	conn_values(db, values);
 	db->conn = PQconnectdbParams(conn_keywords, values, 1);
@@ -237,6 +238,15 @@ db_connect(const char *conninfo, struct db_error **err)
 		db_free(db);
 		return NULL;
 	}
+	return db;
+}
+
+struct db *
+db_new_down(const char *conninfo)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->conninfo = xstrdup(conninfo ? conninfo : "");
+	db->link = DB_LINK_DOWN;
 	return db;
 }
 
@@ -547,9 +557,10 @@ static struct db_request *
 request_new(struct db *db, db_free_fn free_data, const char *sql, int nparams,
 	    const char *const *params, db_parse_fn parse, void *ctx, void (*ctx_free)(void *))
 {
+	(void)db; /* tickets are the process's (next_ticket) */
 	struct db_request *r = xcalloc(1, sizeof *r);
 	r->free_data = free_data;
-	r->ticket = db->next_ticket++;
+	r->ticket = next_ticket++;
 	r->sql = xstrdup(sql);
 	r->nparams = nparams;
 	r->params = xcalloc((size_t)nparams + 1, sizeof *r->params);
@@ -667,6 +678,18 @@ db_cancel(struct db *db, unsigned long ticket)
 {
 	if (ticket)
 		requests_cancel(db, NULL, ticket);
+}
+
+bool
+db_has_request(const struct db *db, unsigned long ticket)
+{
+	for (const struct db_request *r = db->queue; r; r = r->next)
+		if (r->ticket == ticket && !r->internal)
+			return true;
+	for (const struct db_reply_node *n = db->replies; n; n = n->next)
+		if (n->reply->ticket == ticket)
+			return true;
+	return false;
 }
 
 bool

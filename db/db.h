@@ -41,6 +41,8 @@ const char *db_error_text(const struct db_error *e);
  */
 struct db *db_connect(const char *conninfo, struct db_error **err);
 void db_free(struct db *db);
+/* A handle that is not connected yet (DB_LINK_DOWN): db_reconnect_start() connects it. */
+struct db *db_new_down(const char *conninfo);
 /* The socket to poll(), or -1 when down (no dead socket is ever left to poll). */
 int db_fd(const struct db *db);
 bool db_connected(const struct db *db);
@@ -169,6 +171,10 @@ void db_cancel(struct db *db, unsigned long ticket);
  */
 unsigned long db_send_agenda(struct db *db, const struct db_session *s, const int *agent_ids,
 			     int nagents, rdv_date from, int ndays, rdv_date today);
+
+/* Whether the request of ticket is queued here or its reply waits here
+ * (tickets are unique across every connection of the process). */
+bool db_has_request(const struct db *db, unsigned long ticket);
 
 /* True while requests are queued or in flight. */
 bool db_busy(const struct db *db);

@@ -8,6 +8,7 @@ db_libdb_a_SOURCES += db/db.h db/internal.h db/sql_files.h db/conn.c db/migrate.
 db_libdb_a_SOURCES += db/outbox.c db/outbox.h db/notif.c db/notif.h
 db_libdb_a_SOURCES += db/slots.c db/slots.h
 db_libdb_a_SOURCES += db/feed.c db/feed.h
+db_libdb_a_SOURCES += db/route.c db/route.h
 db_libdb_a_SOURCES += db/usagers.c db/usagers.h
 db_libdb_a_SOURCES += db/plages.c db/plages.h db/admin.c db/admin.h
 nodist_db_libdb_a_SOURCES = db/sql_embedded.c

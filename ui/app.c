@@ -22,6 +22,7 @@
 #include "ui/draw.h"
 #include "ui/focus.h"
 #include "ui/keys.h"
+#include "ui/readdb.h"
 #include "ui/screen.h"
 #include "ui/status.h"
 #include "ui/theme.h"
@@ -60,6 +61,8 @@ struct timer {
 
 struct app {
 	struct db *db;
+	struct readdb *rd;          /* reads on a replica (read_db), NULL when not configured */
+	bool feed_wait;             /* a feed read waits for the replica (readdb_feed_ready) */
 	struct db_session *session;
 	struct tz *tz;
 	bool have_now;
@@ -135,6 +138,31 @@ app_db(struct app *app)
 	return app->db;
 }
 
+struct db *
+app_read_db(struct app *app)
+{
+	return app->rd ? readdb_route(app->rd) : app->db;
+}
+
+void
+app_cancel(struct app *app, unsigned long ticket)
+{
+	db_cancel(app->db, ticket);
+	if (app->rd)
+		db_cancel(readdb_db(app->rd), ticket);
+}
+
+/* Bind a request on whichever connection has it (tickets are unique across both). */
+static void
+app_bind(struct app *app, unsigned long ticket, void *owner, db_complete_fn done, void *arg)
+{
+	db_request_bind(app->db, ticket, owner, done, arg);
+	if (app->rd) {
+		db_request_bind(readdb_db(app->rd), ticket, owner, done, arg);
+		readdb_sent(app->rd, ticket);
+	}
+}
+
 const struct db_session *
 app_session(struct app *app)
 {
@@ -192,6 +220,8 @@ static void
 app_forget(struct app *app, void *state)
 {
 	db_cancel_owner(app->db, state);
+	if (app->rd)
+		db_cancel_owner(readdb_db(app->rd), state);
 	int n = 0;
 	for (int i = 0; i < app->nwatches; i++)
 		if (app->watches[i].owner != state)
@@ -256,13 +286,13 @@ app_apply_from(struct app *app, const void *state, int result)
 void
 app_request(struct app *app, void *state, unsigned long ticket, db_complete_fn done)
 {
-	db_request_bind(app->db, ticket, state, done, state);
+	app_bind(app, ticket, state, done, state);
 }
 
 void
 app_request_arg(struct app *app, void *state, unsigned long ticket, db_complete_fn done, void *arg)
 {
-	db_request_bind(app->db, ticket, state, done, arg);
+	app_bind(app, ticket, state, done, arg);
 }
 
 void
@@ -399,11 +429,18 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 		need += status_width(app->message) + 2;
 	bool wide = room >= need;
 	if (db_connected(app->db)) {
-		if (db_busy(app->db)) {
+		if (db_busy(app->db) || (app->rd && readdb_busy(app->rd))) {
 			*attr = theme_attr(SLOT_STATUS);
 			return " chargement… ";
 		}
 		*attr = theme_attr(SLOT_STATUS_OK);
+		/* Reads on a replica: say when they go to the primary instead. */
+		const char *rd = app->rd ? readdb_status(app->rd) : NULL;
+		const char *via = db_pooled(app->db) ? " via le pooler" : "";
+		if (rd) {
+			snprintf(buf, size, " ● connecté%s · %s ", via, rd);
+			return buf;
+		}
 		return db_pooled(app->db) ? " ● connecté via le pooler " : " ● connecté ";
 	}
 	long long wait = app->next_attempt - monotonic_ms();
@@ -755,10 +792,15 @@ app_key(struct app *app, wint_t ch, bool is_code)
 static void feed_done(struct app *app, struct db_reply *r);
 
 static void
-app_replies(struct app *app)
+app_replies_from(struct app *app, struct db *db)
 {
 	struct db_reply *r;
-	while ((r = db_next_reply(app->db)) != NULL) {
+	while ((r = db_next_reply(db)) != NULL) {
+		if (app->rd && r->owner == app->rd) {
+			readdb_reply(app->rd, app, r);
+			db_reply_free(r);
+			continue;
+		}
 		/* Traced with its owner's place in the stack: 0 is the bottom screen (the agenda). */
 		if (r->owner == app) {
 			feed_done(app, r);
@@ -773,6 +815,14 @@ app_replies(struct app *app)
 		db_reply_free(r);
 		app->redraw = true;
 	}
+}
+
+static void
+app_replies(struct app *app)
+{
+	app_replies_from(app, app->db);
+	if (app->rd)
+		app_replies_from(app, readdb_db(app->rd));
 }
 
 static void app_changed(struct app *app);
@@ -796,8 +846,8 @@ feed_read(struct app *app)
 		app->feed_again = true;
 		return;
 	}
-	app->feed_ticket = db_send_feed(app->db, app->feed_cursor);
-	db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+	app->feed_ticket = db_send_feed(app_read_db(app), app->feed_cursor);
+	app_bind(app, app->feed_ticket, app, NULL, NULL);
 }
 
 /* The feed's answer: tell the screens what changed, or that everything may have. */
@@ -806,6 +856,11 @@ feed_done(struct app *app, struct db_reply *r)
 {
 	app->feed_ticket = 0;
 	if (r->error) {
+		/* The replica's link was lost under the read: read again (from the primary). */
+		if (app->rd && strncmp(r->error->sqlstate, "08", 2) == 0 && db_link(app->db) == DB_LINK_UP) {
+			app->feed_wait = true;
+			return;
+		}
 		/* Lost link: the reconnection reloads everything. A refused session
 		 * token (pooled, 28000) is renewed. Otherwise no feed (an older
 		 * schema): back to reloading on every wake-up. */
@@ -829,7 +884,11 @@ feed_done(struct app *app, struct db_reply *r)
 	}
 	if (app->feed_again) {
 		app->feed_again = false;
-		feed_read(app);
+		/* With a replica, the wake-up's read waits for it too (read_timers). */
+		if (app->rd)
+			app->feed_wait = true;
+		else
+			feed_read(app);
 	}
 }
 
@@ -931,8 +990,15 @@ app_db_event(struct app *app)
 	db_pump(app->db);
 	link_changed(app, before);
 	app_replies(app);
-	if (db_take_change(app->db))
-		feed_read(app);
+	if (db_take_change(app->db)) {
+		if (app->rd) {
+			/* Read the feed on the replica once it replayed what was notified. */
+			readdb_primary_moved(app->rd);
+			app->feed_wait = true;
+		} else {
+			feed_read(app);
+		}
+	}
 	app->redraw = true;
 }
 
@@ -957,6 +1023,32 @@ pool_renew(struct app *app)
 		app_changed(app);
 	}
 	app->redraw = true;
+}
+
+/* The read connection's socket (or a timer) woke us. */
+static void
+app_read_db_event(struct app *app)
+{
+	struct db *rdb = readdb_db(app->rd);
+	enum db_link before = db_link(rdb);
+	db_pump(rdb);
+	/* Replies (errors of a lost link included) first: the link's message then stays. */
+	app_replies(app);
+	readdb_link_changed(app->rd, app, (int)before);
+	app->redraw = true;
+}
+
+/* The replica's timers, and a feed read waiting for it. */
+static void
+read_timers(struct app *app)
+{
+	if (app->rd == NULL)
+		return;
+	readdb_tick(app->rd, app);
+	if (app->feed_wait && readdb_feed_ready(app->rd)) {
+		app->feed_wait = false;
+		feed_read(app);
+	}
 }
 
 /* Start the attempt that is due, give up one that takes too long. */
@@ -1030,6 +1122,8 @@ link_poll_timeout(struct app *app)
 	for (int i = 0; i < app->ntimers; i++)
 		if (app->timers[i].due - now < t)
 			t = app->timers[i].due - now;
+	if (app->rd && t > 0)
+		t = readdb_timeout(app->rd, (int)t);
 	return t < 0 ? 0 : (int)t;
 }
 
@@ -1103,11 +1197,12 @@ app_loop(struct app *app)
 {
 	while (!app->quit) {
 		link_timers(app);
+		read_timers(app);
 		if (app->redraw)
 			app_draw(app);
 		/* The terminal, the server, then the sources the screens registered. */
-		struct pollfd fds[2 + MAX_WATCHES] = {{.fd = STDIN_FILENO, .events = POLLIN},
-						      {.fd = -1}};
+		struct pollfd fds[2 + MAX_WATCHES + 1] = {{.fd = STDIN_FILENO, .events = POLLIN},
+							  {.fd = -1}};
 		int fd = db_fd(app->db);
 		short events = db_poll_events(app->db);
 		if (fd >= 0 && events) {
@@ -1120,13 +1215,22 @@ app_loop(struct app *app)
 			watches[i] = app->watches[i];
 			fds[2 + i] = (struct pollfd){.fd = watches[i].fd, .events = POLLIN};
 		}
-		int n = poll(fds, (nfds_t)(2 + nwatches), link_poll_timeout(app));
+		/* The read connection (read_db), last. */
+		struct pollfd *rfd = &fds[2 + nwatches];
+		*rfd = (struct pollfd){.fd = -1};
+		if (app->rd && db_fd(readdb_db(app->rd)) >= 0 && db_poll_events(readdb_db(app->rd))) {
+			rfd->fd = db_fd(readdb_db(app->rd));
+			rfd->events = db_poll_events(readdb_db(app->rd));
+		}
+		int n = poll(fds, (nfds_t)(3 + nwatches), link_poll_timeout(app));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (interrupted)
 			app_interrupt(app);
 		if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
 			app_db_event(app);
+		if (rfd->fd >= 0 && (rfd->revents & (POLLIN | POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
+			app_read_db_event(app);
 		for (int i = 0; i < nwatches; i++) {
 			if (!(fds[2 + i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
 				continue;
@@ -1225,6 +1329,24 @@ ui_main(const struct ui_options *opt)
 			  .backoff = {BACKOFF_FIRST_MS}};
 	/* Each desk its own reconnection jitter. */
 	srand48((long)getpid() ^ (long)time(NULL));
+	/* Reads on a replica: a second connection, made from the loop (never blocks the start). */
+	char *read_conninfo = opt->read_conninfo ? NULL : config_get("read_db");
+	const char *rc = opt->read_conninfo ? opt->read_conninfo : read_conninfo;
+	char *lag_cfg = config_get("read_db_max_lag");
+	int max_lag = 0;
+	if (lag_cfg) {
+		char *end;
+		long v = strtol(lag_cfg, &end, 10);
+		if (*end != '\0' || v < 1 || v > 86400)
+			app_message(&app, true, "Configuration : read_db_max_lag, secondes de 1 à 86400 (%d par défaut)",
+				    READDB_LAG_MAX_S);
+		else
+			max_lag = (int)v;
+		free(lag_cfg);
+	}
+	if (rc && *rc)
+		app.rd = readdb_new(rc, db, max_lag);
+	free(read_conninfo);
 	const char *trace_path = getenv("RDV_TRACE");
 	if (trace_path && *trace_path)
 		trace_file = fopen(trace_path, "a");
@@ -1255,6 +1377,7 @@ ui_main(const struct ui_options *opt)
 			fprintf(stderr, "rdv: %s\n", theme_err);
 			free(theme_err);
 			tz_free(app.tz);
+			readdb_free(app.rd);
 			db_session_free(session);
 			db_free(db);
 			return 2;
@@ -1293,6 +1416,7 @@ ui_main(const struct ui_options *opt)
 	tz_free(app.tz);
 	free(app.attempt_host);
 	free(app.feed_cursor);
+	readdb_free(app.rd);
 	db_session_free(session);
 	db_free(db);
 	return 0;

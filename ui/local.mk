@@ -11,3 +11,4 @@ ui_libui_a_SOURCES += ui/usagers.c ui/usagers.h ui/usager_record.c ui/merge.c
 ui_libui_a_SOURCES += ui/rdv_notif.c ui/rdv_notif.h
 ui_libui_a_SOURCES += ui/plage.c ui/absence.c ui/admin.c ui/recurrence.c ui/recurrence.h
 ui_libui_a_SOURCES += ui/focus.c ui/focus.h
+ui_libui_a_SOURCES += ui/readdb.c ui/readdb.h

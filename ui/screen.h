@@ -81,6 +81,15 @@ struct screen_ops {
 
 /* What screens may use of the application. */
 struct db *app_db(struct app *app);
+/*
+ * Where a read outside any write flow goes (the week, the slot and usager
+ * searches): the replica of read_db when it is up, not lagging and has
+ * replayed the agent's own writes, else app_db(). Send right after asking,
+ * and bind with app_request() as usual (tickets are unique across both).
+ */
+struct db *app_read_db(struct app *app);
+/* Cancel one request, on whichever connection it went to. */
+void app_cancel(struct app *app, unsigned long ticket);
 const struct db_session *app_session(struct app *app);
 /* Local wall-clock now (injected in tests). */
 rdv_time app_now(struct app *app);

@@ -244,17 +244,17 @@ static void
 search_send(struct search *s, struct app *app)
 {
 	/* A new search: the answers to the one before are not wanted any more. */
-	db_cancel(app_db(app), s->week_ticket);
-	db_cancel(app_db(app), s->first_ticket);
+	app_cancel(app, s->week_ticket);
+	app_cancel(app, s->first_ticket);
 	for (int i = 0; i < s->nfirsts; i++)
 		if (!s->firsts[i].done)
-			db_cancel(app_db(app), s->firsts[i].ticket);
+			app_cancel(app, s->firsts[i].ticket);
 	s->week_ticket = s->first_ticket = 0;
 	results_clear(s);
 	s->searched = true;
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
-	s->week_ticket = db_send_slots(app_db(app), &r);
+	s->week_ticket = db_send_slots(app_read_db(app), &r);
 	app_request(app, s, s->week_ticket, search_week);
 	/* Next availability: over the default 26 weeks, not this week only. */
 	r.first = true;
@@ -266,11 +266,11 @@ search_send(struct search *s, struct app *app)
 			struct lieu_first *lf = &s->firsts[s->nfirsts++];
 			lf->lieu_id = s->choices->lieux[i].id;
 			r.lieu_id = lf->lieu_id;
-			lf->ticket = db_send_slots(app_db(app), &r);
+			lf->ticket = db_send_slots(app_read_db(app), &r);
 			app_request_arg(app, s, lf->ticket, search_lieu_first, lf);
 		}
 	} else {
-		s->first_ticket = db_send_slots(app_db(app), &r);
+		s->first_ticket = db_send_slots(app_read_db(app), &r);
 		app_request(app, s, s->first_ticket, search_first);
 	}
 }

@@ -10,6 +10,7 @@
 struct ui_options {
 	const char *conninfo;   /* libpq conninfo; NULL = environment */
 	const char *pool_conninfo; /* the transaction pooler's conninfo (--pool-db); NULL = config pool_db */
+	const char *read_conninfo; /* reads on a replica (--read-db); NULL = config read_db, else none */
 	const char *theme;      /* theme name or path; NULL = config, then default */
 	int organisation_id;    /* 0 = the agent's first organisation */
 	bool have_now;          /* "now" injected (tests, demos) */

@@ -121,7 +121,7 @@ finder_send(struct usager_finder *f, struct app *app)
 	}
 	free(f->sent);
 	f->sent = xstrdup(text);
-	f->ticket = db_send_usager_search(app_db(app), text, f->limit);
+	f->ticket = db_send_usager_search(app_read_db(app), text, f->limit);
 	app_request_arg(app, f->owner, f->ticket, finder_found, f);
 }
 

@@ -81,7 +81,7 @@ week_load(struct week *w, struct app *app)
 		w->reload_pending = true;
 		return;
 	}
-	w->ticket = db_send_agenda(app_db(app), app_session(app), w->agent_ids, w->nagents,
+	w->ticket = db_send_agenda(app_read_db(app), app_session(app), w->agent_ids, w->nagents,
 				   w->monday, 7, today(app));
 	app_request(app, w, w->ticket, week_loaded);
 }

@@ -12,8 +12,9 @@
 static int
 tui_usage(FILE *out)
 {
-	fprintf(out, "usage : rdv [tui] [--db CONNINFO] [--pool-db CONNINFO] [--theme NOM|CHEMIN]\n"
-		     "                [--org ID] [--now AAAA-MM-JJTHH:MM] [--accessible]\n");
+	fprintf(out, "usage : rdv [tui] [--db CONNINFO] [--pool-db CONNINFO] [--read-db CONNINFO]\n"
+		     "                [--theme NOM|CHEMIN] [--org ID] [--now AAAA-MM-JJTHH:MM]\n"
+		     "                [--accessible]\n");
 	return out == stdout ? 0 : EXIT_BAD_INPUT;
 }
 
@@ -25,6 +26,7 @@ cmd_tui(int argc, char **argv)
 	    {"org", required_argument, NULL, 'o'}, {"now", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},      {"accessible", no_argument, NULL, 'A'},
 	    {"pool-db", required_argument, NULL, 'p'},
+	    {"read-db", required_argument, NULL, 'r'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct ui_options uo = {0};
@@ -37,6 +39,9 @@ cmd_tui(int argc, char **argv)
 			break;
 		case 'p':
 			uo.pool_conninfo = optarg;
+			break;
+		case 'r':
+			uo.read_conninfo = optarg;
 			break;
 		case 't':
 			uo.theme = optarg;
