@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
 #include "db/choices.h"
+#include "db/feed.h"
 #include "db/slots.h"
 #include "ui/draw.h"
 #include "ui/focus.h"
@@ -254,6 +256,15 @@ search_send(struct search *s, struct app *app)
 	s->searched = true;
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
+	/* Busy times in other organisations change the free slots too: the feed
+	 * watches the agent searched for, or the choices' agents (up to 16). */
+	int watch[16], nwatch = 0;
+	if (s->agent_id > 0)
+		watch[nwatch++] = s->agent_id;
+	else if (s->choices && s->choices->nagents <= 16)
+		for (size_t k = 0; k < s->choices->nagents; k++)
+			watch[nwatch++] = s->choices->agents[k].id;
+	app_feed_busy(app, s, watch, nwatch, s->from, INT_MAX);
 	s->week_ticket = db_send_slots(app_db(app), &r);
 	app_request(app, s, s->week_ticket, search_week);
 	/* Next availability: over the default 26 weeks, not this week only. */
@@ -792,11 +803,39 @@ search_lieu_first(void *arg, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/*
+ * Whether other desks' changes may touch the results: an rdv, plage or
+ * absence on a day from the first one searched on (the next availability
+ * looks months ahead), of the agent searched for when there is one; or the
+ * busy times of the agents watched (rdv.feed_busy, any organisation).
+ */
+static bool
+search_touched(const struct search *s, const struct db_feed *f)
+{
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_OTHER)
+			return true;
+		if (s->agent_id > 0 ? db_feed_change_touches(c, &s->agent_id, 1, s->from, INT_MAX)
+				    : db_feed_change_days(c, s->from, INT_MAX))
+			return true;
+	}
+	if (s->agent_id > 0)
+		return db_feed_busy_touches(f, &s->agent_id, 1);
+	for (size_t k = 0; s->choices && k < s->choices->nagents; k++)
+		if (db_feed_busy_touches(f, &s->choices->agents[k].id, 1))
+			return true;
+	return false;
+}
+
 /* Someone booked or cancelled: what is free may have changed. */
 static int
 search_changed(void *state, struct app *app)
 {
 	struct search *s = state;
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !search_touched(s, c->feed))
+		return SCREEN_NONE;
 	if (s->searched && !loading(s)) {
 		size_t keep = s->selected;
 		search_send(s, app);

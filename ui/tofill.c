@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/xmalloc.h"
+#include "db/feed.h"
 #include "db/rdvs.h"
 #include "ui/draw.h"
 #include "ui/list.h"
@@ -122,9 +124,27 @@ to_fill_loaded(void *state, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/* Whether other desks' changes touch the list: one of my rdvs before today. */
+static bool
+to_fill_touched(struct app *app, const struct db_feed *f)
+{
+	int me = app_session(app)->agent_id;
+	rdv_date yesterday = cal_time_date(app_now(app)) - 1;
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_OTHER ||
+		    (c->table == DB_FEED_RDV && db_feed_change_touches(c, &me, 1, INT_MIN, yesterday)))
+			return true;
+	}
+	return false;
+}
+
 static int
 to_fill_changed(void *state, struct app *app)
 {
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !to_fill_touched(app, c->feed))
+		return SCREEN_NONE;
 	to_fill_load(state, app);
 	return SCREEN_NONE;
 }
