@@ -39,9 +39,9 @@ book() {
 reloads() { grep -c '^reply [0-9.]* 0$' "$1"; }
 # feeds TRACE — change feed reads that brought changes ("feed T N", N > 0).
 feeds() { grep -c '^feed [0-9.]* [1-9][0-9]*$' "$1"; }
-# wait_count FN TRACE N — until FN TRACE reaches N (10 s).
+# wait_count FN TRACE N — until FN TRACE reaches N (30 s: the machine may be loaded).
 wait_count() {
-	tries=200
+	tries=600
 	while [ "$tries" -gt 0 ] && [ "$($1 "$2")" -lt "$3" ]; do
 		sleep 0.05
 		tries=$((tries - 1))
@@ -117,9 +117,9 @@ book_ccas() {
 all_feeds() { grep -c '^feed ' "$1"; }
 # replies_at TRACE I — replies to the screen at index I of the stack.
 replies_at() { grep -c "^reply [0-9.]* $2\$" "$1"; }
-# idle TRACE — until the last frame drawn had no request in flight (10 s).
+# idle TRACE — until the last frame drawn had no request in flight (30 s).
 idle() {
-	tries=200
+	tries=600
 	while [ "$tries" -gt 0 ] && ! grep '^frame ' "$1" | tail -n 1 | grep -q ' 0$'; do
 		sleep 0.05
 		tries=$((tries - 1))
@@ -128,7 +128,8 @@ idle() {
 }
 TMUX_SESSION=a tmux_keys a
 TMUX_SESSION=a tmux_wait "Agendas affichés côte à côte" 5
-TMUX_SESSION=a tmux_keys Down Space Down Space Enter
+# Julien (ticked) comes first, then Camille, then Léa.
+TMUX_SESSION=a tmux_keys Space Down Down Space Enter
 TMUX_SESSION=a tmux_wait "Agenda de L. ROUSSEAU" 5
 ok $? "desk A shows Léa's agenda alone"
 TMUX_SESSION=a tmux_wait "occupé" 10
@@ -154,6 +155,29 @@ is "$(TMUX_SESSION=a tmux_screen | grep -o '[0-9][0-9]:[0-9][0-9] occupé' | wc 
 	"one more busy block"
 is "$(($(reloads "$TA") - a1))" "1" "desk A reloaded once: for Léa's week only, not the other two"
 
+# ---- Trouver un RDV (desk A, above Léa's week): changes from the first day
+# searched on, and the busy times of the agents it may offer (any organisation).
+TMUX_SESSION=a tmux_keys F3
+TMUX_SESSION=a tmux_wait "À partir du" 5
+TMUX_SESSION=a tmux_keys S Enter
+TMUX_SESSION=a tmux_wait "Suivi social · du mer. 13/05 au mar. 19/05/2026" 10 && idle "$TA"
+ok $? "desk A searches Suivi social from today"
+s0=$(replies_at "$TA" 1)
+f1=$(all_feeds "$TA")
+# Before the first day searched, and Claire at the CCAS (not offered here): no new search.
+book "$JULIEN" 2026-05-11 07:00 1 >/dev/null
+wait_count all_feeds "$TA" $((f1 + 1))
+book_ccas "$CLAIRE" 2026-05-20 10:00
+wait_count all_feeds "$TA" $((f1 + 2))
+ok $? "desk A read the feed after Julien's rdv of Monday and Claire's at the CCAS"
+idle "$TA"
+s1=$(replies_at "$TA" 1)
+# Léa at the CCAS on Tuesday 19: she is offered here, her busy times changed.
+book_ccas "$LEA" 2026-05-19 07:00
+wait_count replies_at "$TA" $((s1 + 1)) && idle "$TA"
+ok $? "Léa's CCAS rdv within the search sends it again"
+is "$s1" "$s0" "the search was not sent again for Julien's Monday nor for Claire"
+
 # ---- Rendez-vous à renseigner (desk B, Sophie): only her own past rdvs.
 TMUX_SESSION=b tmux_keys u
 TMUX_SESSION=b tmux_wait "Rendez-vous à renseigner" 5
@@ -167,8 +191,8 @@ book "$SOPHIE" 2026-05-20 07:00 2 >/dev/null
 wait_count all_feeds "$TB" $((f1 + 2))
 ok $? "desk B read the feed after Julien's past rdv and Sophie's future one"
 n5=$(book "$SOPHIE" 2026-05-12 07:00 3)
-wait_count replies_at "$TB" $((t1 + 1)) && TMUX_SESSION=b tmux_wait "$n5" 10
-ok $? "Sophie's new past rdv shows in the list by itself"
+wait_count replies_at "$TB" $((t1 + 1))
+ok $? "Sophie's new past rdv ($n5) reloads the list by itself"
 is "$(($(replies_at "$TB" 1) - t1))" "1" "the list reloaded once: not for Julien's rdv nor for a future one"
 TMUX_SESSION=b tmux_keys Escape
 TMUX_SESSION=b tmux_wait_gone "Rendez-vous à renseigner" 5
@@ -183,7 +207,8 @@ sql "INSERT INTO rdv.absences (agent_id, title, first_day, start_time, end_day, 
      VALUES ($SOPHIE, 'Réunion', '2026-05-19', '09:00', '2026-05-19', '10:00')" >/dev/null
 wait_count all_feeds "$TB" $((f1 + 1))
 ok $? "desk B read the feed after an absence"
-n6=$(book "$JULIEN" 2026-05-21 07:00 4)
+# (Sophie's: she does not see Julien's rdvs, so the feed does not show them to her.)
+book "$SOPHIE" 2026-05-21 07:00 4 >/dev/null
 wait_count all_feeds "$TB" $((f1 + 2))
 wait_count replies_at "$TB" $((l1 + 1))
 ok $? "a new rdv reloads the list"
