@@ -820,8 +820,14 @@ feed_read(struct app *app)
 	rdv_date from = INT_MAX, to = INT_MIN;
 	for (int i = 0; i < app->nscreens; i++) {
 		const struct screen *sc = &app->screens[i];
-		for (int k = 0; k < sc->nbusy; k++)
-			agents[n++] = sc->busy_agents[k];
+		for (int k = 0; k < sc->nbusy; k++) {
+			/* Each agent once; rdv.feed_busy takes 100 at most. */
+			bool seen = false;
+			for (int j = 0; j < n && !seen; j++)
+				seen = agents[j] == sc->busy_agents[k];
+			if (!seen && n < 100)
+				agents[n++] = sc->busy_agents[k];
+		}
 		if (sc->nbusy > 0 && sc->busy_from < from)
 			from = sc->busy_from;
 		if (sc->nbusy > 0 && sc->busy_to > to)

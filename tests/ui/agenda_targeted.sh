@@ -3,8 +3,9 @@
 # weeks; a change to one agent's week makes only that agent's desk reload its
 # agenda (the change feed, rdv.feed), and each desk still shows its own
 # changes. Then: another organisation's rdv of an agent shown (busy times,
-# rdv.feed_busy) reloads the week, others do not; the rdvs to fill in and
-# the list of rdvs reload only for what they show.
+# rdv.feed_busy) reloads the week, others do not; "Trouver un RDV", the rdvs
+# to fill in, the list of rdvs and a usager record reload only for what they
+# show (replies counted per screen from RDV_TRACE "reply T I").
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/cluster.sh"
 . "$top_srcdir/tests/lib/tmux.sh"
@@ -115,8 +116,12 @@ book_ccas() {
 }
 # all_feeds TRACE — every feed read so far.
 all_feeds() { grep -c '^feed ' "$1"; }
-# replies_at TRACE I — replies to the screen at index I of the stack.
+# replies_at TRACE I — replies to the screen at index I of the stack;
+# replies_at0 / replies_at1 TRACE: the same for wait_count.
 replies_at() { grep -c "^reply [0-9.]* $2\$" "$1"; }
+replies_at0() { replies_at "$1" 0; }
+replies_at1() { replies_at "$1" 1; }
+replies_at2() { replies_at "$1" 2; }
 # idle TRACE — until the last frame drawn had no request in flight (30 s).
 idle() {
 	tries=600
@@ -155,14 +160,15 @@ is "$(TMUX_SESSION=a tmux_screen | grep -o '[0-9][0-9]:[0-9][0-9] occupé' | wc 
 	"one more busy block"
 is "$(($(reloads "$TA") - a1))" "1" "desk A reloaded once: for Léa's week only, not the other two"
 
-# ---- Trouver un RDV (desk A, above Léa's week): changes from the first day
-# searched on, and the busy times of the agents it may offer (any organisation).
+# ---- Trouver un RDV (desk A; F3 replaces the stack: the search is screen 0):
+# changes from the first day searched on, and the busy times of the agents it
+# may offer (any organisation).
 TMUX_SESSION=a tmux_keys F3
 TMUX_SESSION=a tmux_wait "À partir du" 5
 TMUX_SESSION=a tmux_keys S Enter
 TMUX_SESSION=a tmux_wait "Suivi social · du mer. 13/05 au mar. 19/05/2026" 10 && idle "$TA"
 ok $? "desk A searches Suivi social from today"
-s0=$(replies_at "$TA" 1)
+s0=$(replies_at "$TA" 0)
 f1=$(all_feeds "$TA")
 # Before the first day searched, and Claire at the CCAS (not offered here): no new search.
 book "$JULIEN" 2026-05-11 07:00 1 >/dev/null
@@ -171,10 +177,10 @@ book_ccas "$CLAIRE" 2026-05-20 10:00
 wait_count all_feeds "$TA" $((f1 + 2))
 ok $? "desk A read the feed after Julien's rdv of Monday and Claire's at the CCAS"
 idle "$TA"
-s1=$(replies_at "$TA" 1)
+s1=$(replies_at "$TA" 0)
 # Léa at the CCAS on Tuesday 19: she is offered here, her busy times changed.
 book_ccas "$LEA" 2026-05-19 07:00
-wait_count replies_at "$TA" $((s1 + 1)) && idle "$TA"
+wait_count replies_at0 "$TA" $((s1 + 1)) && idle "$TA"
 ok $? "Léa's CCAS rdv within the search sends it again"
 is "$s1" "$s0" "the search was not sent again for Julien's Monday nor for Claire"
 
@@ -182,7 +188,7 @@ is "$s1" "$s0" "the search was not sent again for Julien's Monday nor for Claire
 TMUX_SESSION=b tmux_keys u
 TMUX_SESSION=b tmux_wait "Rendez-vous à renseigner" 5
 ok $? "desk B opens Sophie's rdvs to fill in"
-wait_count replies_at "$TB" 1
+wait_count replies_at1 "$TB" 1
 t1=$(replies_at "$TB" 1)
 f1=$(all_feeds "$TB")
 book "$JULIEN" 2026-05-12 07:00 1 >/dev/null
@@ -191,17 +197,18 @@ book "$SOPHIE" 2026-05-20 07:00 2 >/dev/null
 wait_count all_feeds "$TB" $((f1 + 2))
 ok $? "desk B read the feed after Julien's past rdv and Sophie's future one"
 n5=$(book "$SOPHIE" 2026-05-12 07:00 3)
-wait_count replies_at "$TB" $((t1 + 1))
+wait_count replies_at1 "$TB" $((t1 + 1))
 ok $? "Sophie's new past rdv ($n5) reloads the list by itself"
 is "$(($(replies_at "$TB" 1) - t1))" "1" "the list reloaded once: not for Julien's rdv nor for a future one"
 TMUX_SESSION=b tmux_keys Escape
 TMUX_SESSION=b tmux_wait_gone "Rendez-vous à renseigner" 5
 
-# ---- Liste des RDV (desk B): rdvs only, not plages nor absences.
+# ---- Liste des RDV (desk B; F5 replaces the stack: the list is screen 0):
+# rdvs only, not plages nor absences.
 TMUX_SESSION=b tmux_keys F5
 TMUX_SESSION=b tmux_wait "Liste des RDV · " 10 && TMUX_SESSION=b tmux_wait "/2026" 10 && idle "$TB"
 ok $? "desk B opens the list of rdvs"
-l1=$(replies_at "$TB" 1)
+l1=$(replies_at "$TB" 0)
 f1=$(all_feeds "$TB")
 sql "INSERT INTO rdv.absences (agent_id, title, first_day, start_time, end_day, end_time)
      VALUES ($SOPHIE, 'Réunion', '2026-05-19', '09:00', '2026-05-19', '10:00')" >/dev/null
@@ -210,9 +217,34 @@ ok $? "desk B read the feed after an absence"
 # (Sophie's: she does not see Julien's rdvs, so the feed does not show them to her.)
 book "$SOPHIE" 2026-05-21 07:00 4 >/dev/null
 wait_count all_feeds "$TB" $((f1 + 2))
-wait_count replies_at "$TB" $((l1 + 1))
+wait_count replies_at0 "$TB" $((l1 + 1))
 ok $? "a new rdv reloads the list"
-is "$(($(replies_at "$TB" 1) - l1))" "1" "the list reloaded once: not for the absence"
+is "$(($(replies_at "$TB" 0) - l1))" "1" "the list reloaded once: not for the absence"
+
+# ---- Fiche usager (desk B, Sophie): a change to one of the rdvs it lists,
+# or a new rdv; not a change to an rdv of somebody else.
+TMUX_SESSION=b tmux_keys F4
+TMUX_SESSION=b tmux_wait "Rechercher :" 10
+TMUX_SESSION=b tmux_text "bezeir"
+TMUX_SESSION=b tmux_wait "Élodie BÉZIER" 20
+TMUX_SESSION=b tmux_keys Enter
+TMUX_SESSION=b tmux_wait "Fiche usager · Élodie BÉZIER" 20 && TMUX_SESSION=b tmux_wait "Statistiques" 20 && idle "$TB"
+ok $? "desk B opens Élodie Bézier's record"
+ELODIE=$(sql "SELECT id FROM rdv.usagers WHERE first_name = 'Élodie' AND last_name = 'Bézier'")
+# As Sophie: one rdv of Élodie's she sees, one rdv of someone else's she sees.
+MINE=$(psql -X -q -t -A -U sophie -c "SELECT min(rdv_id) FROM rdv.participations WHERE usager_id = $ELODIE")
+OTHER=$(psql -X -q -t -A -U sophie -c "SELECT min(r.id) FROM rdv.rdvs r WHERE NOT EXISTS
+          (SELECT 1 FROM rdv.participations p WHERE p.rdv_id = r.id AND p.usager_id = $ELODIE)")
+ok "$([ -n "$MINE" ] && [ -n "$OTHER" ]; echo $?)" "Sophie sees an rdv of Élodie's ($MINE) and another one ($OTHER)"
+r1=$(replies_at "$TB" 1)
+f1=$(all_feeds "$TB")
+sql "UPDATE rdv.rdvs SET context = 'autre fiche' WHERE id = $OTHER" >/dev/null
+wait_count all_feeds "$TB" $((f1 + 1)) && idle "$TB"
+ok $? "desk B read the feed after a change to another usager's rdv"
+is "$(replies_at "$TB" 1)" "$r1" "the record does not reload for it"
+sql "UPDATE rdv.rdvs SET context = 'sa fiche' WHERE id = $MINE" >/dev/null
+wait_count replies_at1 "$TB" $((r1 + 1))
+ok $? "a change to one of Élodie's rdvs reloads her record"
 
 TMUX_SESSION=a tmux_keys q
 TMUX_SESSION=b tmux_keys q
