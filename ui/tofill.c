@@ -22,6 +22,7 @@
 struct to_fill {
 	struct db_rdv_briefs *rdvs;
 	unsigned long ticket;
+	bool reload_pending; /* a change arrived while loading */
 	struct list list;
 };
 
@@ -33,8 +34,11 @@ static int to_fill_loaded(void *state, void *app, struct db_reply *reply);
 static void
 to_fill_load(struct to_fill *t, struct app *app)
 {
-	if (t->ticket != 0)
+	if (t->ticket != 0) {
+		/* One request at a time: load again when this one returns. */
+		t->reload_pending = true;
 		return;
+	}
 	t->ticket = db_send_to_fill(app_db(app), app_session(app), cal_time_date(app_now(app)));
 	app_request(app, t, t->ticket, to_fill_loaded);
 }
@@ -113,6 +117,10 @@ to_fill_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct to_fill *t = state;
 	t->ticket = 0;
+	if (t->reload_pending) {
+		t->reload_pending = false;
+		to_fill_load(t, app);
+	}
 	if (reply->error) {
 		app_message(app, true, "Rendez-vous à renseigner : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
