@@ -30,7 +30,9 @@
 
 enum focus { FOCUS_FORM, FOCUS_RESULTS };
 
+struct search;
 struct lieu_first {
+	struct search *search; /* the search it belongs to */
 	int lieu_id;
 	unsigned long ticket;
 	bool done, found;
@@ -71,6 +73,7 @@ struct search {
 	int scroll;       /* first line shown */
 	int per_line;     /* slots per line at the last layout */
 	struct search_request *request; /* the usager booked for, or NULL */
+	bool change_pending; /* a change touched the search while it loaded */
 };
 
 static const enum action search_hints[] = {ACT_SELECT, ACT_WEEK_NEXT, ACT_JUMP_NEXT, ACT_CANCEL,
@@ -254,6 +257,7 @@ search_send(struct search *s, struct app *app)
 	s->week_ticket = s->first_ticket = 0;
 	results_clear(s);
 	s->searched = true;
+	s->change_pending = false;
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
 	/* Busy times in other organisations change the free slots too: the feed
@@ -275,6 +279,7 @@ search_send(struct search *s, struct app *app)
 		s->firsts = xcalloc(s->choices->nlieux + 1, sizeof *s->firsts);
 		for (size_t i = 0; i < s->choices->nlieux; i++) {
 			struct lieu_first *lf = &s->firsts[s->nfirsts++];
+			lf->search = s;
 			lf->lieu_id = s->choices->lieux[i].id;
 			r.lieu_id = lf->lieu_id;
 			lf->ticket = db_send_slots(app_db(app), &r);
@@ -773,12 +778,24 @@ search_slots(struct search *s, struct app *app, struct db_reply *reply, struct d
 	return SCREEN_REDRAW;
 }
 
+/* The last answer of a search that a change touched meanwhile: search again. */
+static int
+search_settle(struct search *s, struct app *app, int result)
+{
+	if (s->change_pending && !loading(s)) {
+		size_t keep = s->selected;
+		search_send(s, app);
+		s->selected = keep;
+	}
+	return result;
+}
+
 static int
 search_week(void *state, void *app, struct db_reply *reply)
 {
 	struct search *s = state;
 	s->week_ticket = 0;
-	return search_slots(s, app, reply, &s->week);
+	return search_settle(s, app, search_slots(s, app, reply, &s->week));
 }
 
 static int
@@ -786,7 +803,7 @@ search_first(void *state, void *app, struct db_reply *reply)
 {
 	struct search *s = state;
 	s->first_ticket = 0;
-	return search_slots(s, app, reply, &s->first);
+	return search_settle(s, app, search_slots(s, app, reply, &s->first));
 }
 
 /* The next availability at one lieu (to order the lieux). */
@@ -794,13 +811,13 @@ static int
 search_lieu_first(void *arg, void *app, struct db_reply *reply)
 {
 	struct lieu_first *lf = arg;
-	(void)app;
 	const struct db_slots_result *res = reply->error ? NULL : reply->data;
 	lf->done = true;
 	lf->found = res && res->n > 0;
 	if (lf->found)
 		lf->start = res->slots[0].start;
-	return SCREEN_REDRAW;
+	/* Last use of lf: searching again frees it. */
+	return search_settle(lf->search, app, SCREEN_REDRAW);
 }
 
 /*
@@ -836,6 +853,9 @@ search_changed(void *state, struct app *app)
 	const struct app_change *c = app_change(app);
 	if (c && c->feed && !search_touched(s, c->feed))
 		return SCREEN_NONE;
+	/* Loading: the answers may predate the change; search again once they are in. */
+	if (s->searched && loading(s))
+		s->change_pending = true;
 	if (s->searched && !loading(s)) {
 		size_t keep = s->selected;
 		search_send(s, app);
