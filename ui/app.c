@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,9 +38,19 @@
 /* At least one wake-up a second: the countdown in the status line, the minute marker. */
 #define TICK_MS 1000
 
+/* The most agents one screen watches for busy times (app_feed_busy). */
+#define MAX_BUSY_AGENTS 16
+
 struct screen {
 	const struct screen_ops *ops;
 	void *state;
+	/* A request of this screen failed with the link: it reloads in full at the
+	 * next feed read (the catch-up after the reconnection). */
+	bool stale;
+	/* Busy times in any organisation this screen shows (app_feed_busy). */
+	int busy_agents[MAX_BUSY_AGENTS];
+	int nbusy;
+	rdv_date busy_from, busy_to;
 };
 
 /* A file descriptor a screen asked to be polled (app_watch). */
@@ -86,6 +97,8 @@ struct app {
 	unsigned long feed_ticket;  /* the read in flight, 0 when none */
 	bool feed_again;            /* a wake-up came while reading: read again */
 	bool feed_off;              /* the feed failed: every change reloads everything */
+	bool feed_catchup;          /* the read in flight catches up after a reconnection */
+	struct screen *opening;     /* the screen whose open() runs (app_feed_busy) */
 	long long feed_poll_due;    /* monotonic ms: the next read without LISTEN */
 	bool quit;
 	bool redraw;
@@ -200,8 +213,11 @@ app_push(struct app *app, const struct screen_ops *ops, void *arg)
 		return;
 	}
 	struct screen *s = &app->screens[app->nscreens++];
-	s->ops = ops;
+	*s = (struct screen){.ops = ops};
+	struct screen *opening = app->opening;
+	app->opening = s;
 	s->state = ops->open(app, arg);
+	app->opening = opening;
 	app->redraw = true;
 }
 
@@ -810,6 +826,10 @@ app_replies_from(struct app *app, struct db *db)
 		}
 		int at = screen_index(app, r->owner);
 		trace_event("reply", at);
+		/* Lost with the link (SQLSTATE class 08): what it would have loaded is reloaded
+		 * once the feed is read again. */
+		if (r->error && at >= 0 && strncmp(r->error->sqlstate, "08", 2) == 0)
+			app->screens[at].stale = true;
 		if (r->complete && at >= 0)
 			app_apply_from(app, r->owner, r->complete(r->arg, app, r));
 		db_reply_free(r);
@@ -830,7 +850,7 @@ static void app_changed(struct app *app);
 /* Poll the change feed every 5 s when no NOTIFY wakes us (hot standby, pooler). */
 #define FEED_POLL_MS 5000
 
-/* Read the change feed since the cursor (a wake-up, a poll). */
+/* Read the change feed since the cursor (a wake-up, a poll, a catch-up). */
 static void
 feed_read(struct app *app)
 {
@@ -846,8 +866,51 @@ feed_read(struct app *app)
 		app->feed_again = true;
 		return;
 	}
-	app->feed_ticket = db_send_feed(app_read_db(app), app->feed_cursor);
+	/* The busy times the screens show, all together (one rdv.feed_busy call). */
+	int agents[MAX_SCREENS * MAX_BUSY_AGENTS], n = 0;
+	rdv_date from = INT_MAX, to = INT_MIN;
+	for (int i = 0; i < app->nscreens; i++) {
+		const struct screen *sc = &app->screens[i];
+		for (int k = 0; k < sc->nbusy; k++) {
+			/* Each agent once; rdv.feed_busy takes 100 at most. */
+			bool seen = false;
+			for (int j = 0; j < n && !seen; j++)
+				seen = agents[j] == sc->busy_agents[k];
+			if (!seen && n < 100)
+				agents[n++] = sc->busy_agents[k];
+		}
+		if (sc->nbusy > 0 && sc->busy_from < from)
+			from = sc->busy_from;
+		if (sc->nbusy > 0 && sc->busy_to > to)
+			to = sc->busy_to;
+	}
+	app->feed_ticket = db_send_feed_busy(app_read_db(app), app->feed_cursor, agents, n, from, to);
 	app_bind(app, app->feed_ticket, app, NULL, NULL);
+}
+
+/*
+ * Tell the screens what the feed says: a reset (or a screen whose load was
+ * lost with the link) reloads in full; otherwise each screen sees the
+ * changes and stays as it is when none touches what it shows.
+ */
+static void
+feed_dispatch(struct app *app, const struct db_feed *f)
+{
+	struct app_change c = {.feed = f};
+	bool news = f->nchanges > 0 || f->nbusy > 0;
+	const struct app_change *before = app->change;
+	for (int i = 0; i < app->nscreens; i++) {
+		struct screen *sc = &app->screens[i];
+		bool full = f->reset || sc->stale;
+		sc->stale = false;
+		if (!full && !news)
+			continue;
+		app->change = full ? NULL : &c;
+		if (sc->ops->changed)
+			app_apply(app, sc->ops->changed(sc->state, app));
+	}
+	app->change = before;
+	app->redraw = true;
 }
 
 /* The feed's answer: tell the screens what changed, or that everything may have. */
@@ -855,13 +918,15 @@ static void
 feed_done(struct app *app, struct db_reply *r)
 {
 	app->feed_ticket = 0;
+	bool catchup = app->feed_catchup;
+	app->feed_catchup = false;
 	if (r->error) {
 		/* The replica's link was lost under the read: read again (from the primary). */
 		if (app->rd && strncmp(r->error->sqlstate, "08", 2) == 0 && db_link(app->db) == DB_LINK_UP) {
 			app->feed_wait = true;
 			return;
 		}
-		/* Lost link: the reconnection reloads everything. A refused session
+		/* Lost link: the next reconnection catches up. A refused session
 		 * token (pooled, 28000) is renewed. Otherwise no feed (an older
 		 * schema): back to reloading on every wake-up. */
 		if (db_link(app->db) == DB_LINK_UP && strcmp(r->error->sqlstate, "28000") != 0) {
@@ -873,15 +938,13 @@ feed_done(struct app *app, struct db_reply *r)
 	}
 	struct db_feed *f = r->data;
 	bool first = app->feed_cursor == NULL;
-	trace_event("feed", f->reset ? -1 : f->nchanges);
+	trace_event(catchup ? "catchup" : "feed", f->reset ? -1 : f->nchanges);
+	if (f->nbusy > 0)
+		trace_event("busy", f->nbusy);
 	free(app->feed_cursor);
 	app->feed_cursor = xstrdup(f->cursor);
-	if (f->reset) {
-		app_changed(app);
-	} else if (!first && f->nchanges > 0) {
-		struct app_change c = {.feed = f};
-		app_refresh_after(app, &c);
-	}
+	if (!first)
+		feed_dispatch(app, f);
 	if (app->feed_again) {
 		app->feed_again = false;
 		/* With a replica, the wake-up's read waits for it too (read_timers). */
@@ -899,6 +962,21 @@ app_changed(struct app *app)
 		if (app->screens[i].ops->changed)
 			app_apply(app, app->screens[i].ops->changed(app->screens[i].state, app));
 	app->redraw = true;
+}
+
+void
+app_feed_busy(struct app *app, void *state, const int *agents, int n, rdv_date from, rdv_date to)
+{
+	int at = screen_index(app, state);
+	/* From open(): the entry has no state yet. */
+	struct screen *sc = at >= 0 ? &app->screens[at] : app->opening;
+	if (sc == NULL)
+		return;
+	sc->nbusy = n < MAX_BUSY_AGENTS ? n : MAX_BUSY_AGENTS;
+	for (int k = 0; k < sc->nbusy; k++)
+		sc->busy_agents[k] = agents[k];
+	sc->busy_from = from;
+	sc->busy_to = to;
 }
 
 void
@@ -971,13 +1049,21 @@ link_changed(struct app *app, enum db_link before)
 		free(app->attempt_host);
 		app->attempt_host = NULL;
 		app_message(app, false, "Connexion rétablie.");
-		/* The feed's start cursor was lost with the link: ask again, before the loads. */
-		if (app->feed_cursor == NULL && !app->feed_off && app->feed_ticket == 0) {
-			app->feed_ticket = db_send_feed(app->db, NULL);
-			db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+		if (app->feed_cursor != NULL && !app->feed_off && app->feed_ticket == 0) {
+			/* Catch up: what changed meanwhile, from the saved cursor; only the
+			 * screens it touches reload (all of them when the cursor is no good
+			 * there: pruned past, another cluster). */
+			app->feed_catchup = true;
+			feed_read(app);
+		} else {
+			/* The feed's start cursor was lost with the link: ask again, before the loads. */
+			if (app->feed_cursor == NULL && !app->feed_off && app->feed_ticket == 0) {
+				app->feed_ticket = db_send_feed(app->db, NULL);
+				db_request_bind(app->db, app->feed_ticket, app, NULL, NULL);
+			}
+			/* No cursor to catch up from: every screen reloads, once. */
+			app_changed(app);
 		}
-		/* What changed meanwhile was not notified: every screen reloads, once. */
-		app_changed(app);
 	} else if (after == DB_LINK_CONNECTING) {
 		link_track_host(app);
 	}

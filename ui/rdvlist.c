@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "core/status.h"
 #include "core/xmalloc.h"
 #include "db/exports.h"
+#include "db/feed.h"
 #include "db/rdvlist.h"
 #include "export/rdvexport.h"
 #include "ui/draw.h"
@@ -762,9 +764,50 @@ rdvlist_loaded(void *state, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/*
+ * Whether other desks' changes may touch the list: an rdv (plages and
+ * absences are not listed) on a day of the period, of the agent filtered on
+ * (or of mine for "où je suis assigné"). An rdv row without agents yet, with
+ * an agent filter, counts (when unsure, reload). The motif, service, lieu
+ * and status are not in the feed: they do not narrow.
+ */
+static bool
+rdvlist_touched(const struct rdvlist *s, struct app *app, const struct db_feed *f)
+{
+	const struct rdvlist_filters *flt = &s->filters;
+	rdv_date from = flt->have_from ? flt->from : INT_MIN;
+	rdv_date to = flt->have_to ? flt->to : INT_MAX;
+	if (flt->status == RDVLIST_STATUS_UNKNOWN_PAST && today(app) - 1 < to)
+		to = today(app) - 1;
+	if (flt->status == RDVLIST_STATUS_UNKNOWN_FUTURE && today(app) > from)
+		from = today(app);
+	int agent = flt->agent_id;
+	int me = app_session(app)->agent_id;
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_PLAGE || c->table == DB_FEED_ABSENCE)
+			continue;
+		if (c->table != DB_FEED_RDV || c->nagents == 0) {
+			if (db_feed_change_days(c, from, to))
+				return true;
+			continue;
+		}
+		if (agent && !db_feed_change_touches(c, &agent, 1, from, to))
+			continue;
+		if (flt->scope == RDVLIST_SCOPE_ASSIGNED && !db_feed_change_touches(c, &me, 1, from, to))
+			continue;
+		if (db_feed_change_days(c, from, to))
+			return true;
+	}
+	return false;
+}
+
 static int
 rdvlist_changed(void *state, struct app *app)
 {
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !rdvlist_touched(state, app, c->feed))
+		return SCREEN_NONE;
 	rdvlist_load(state, app);
 	return SCREEN_NONE;
 }

@@ -159,6 +159,14 @@ struct app_change {
 	const struct db_feed *feed;
 };
 void app_refresh_after(struct app *app, const struct app_change *change);
+
+/*
+ * The agents whose busy times in every organisation (rdv.feed_busy) this
+ * screen shows, on days [from, to]; each feed read then also asks which of
+ * them changed, anywhere (struct db_feed's busy). Replaces the screen's
+ * previous watch; n 0: none.
+ */
+void app_feed_busy(struct app *app, void *state, const int *agents, int n, rdv_date from, rdv_date to);
 const struct app_change *app_change(struct app *app);
 
 /* What "Trouver un RDV" hands to the booking screen, which owns and frees it. */

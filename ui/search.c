@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
 #include "db/choices.h"
+#include "db/feed.h"
 #include "db/slots.h"
 #include "ui/draw.h"
 #include "ui/focus.h"
@@ -28,7 +30,9 @@
 
 enum focus { FOCUS_FORM, FOCUS_RESULTS };
 
+struct search;
 struct lieu_first {
+	struct search *search; /* the search it belongs to */
 	int lieu_id;
 	unsigned long ticket;
 	bool done, found;
@@ -69,6 +73,7 @@ struct search {
 	int scroll;       /* first line shown */
 	int per_line;     /* slots per line at the last layout */
 	struct search_request *request; /* the usager booked for, or NULL */
+	bool change_pending; /* a change touched the search while it loaded */
 };
 
 static const enum action search_hints[] = {ACT_SELECT, ACT_WEEK_NEXT, ACT_JUMP_NEXT, ACT_CANCEL,
@@ -252,8 +257,18 @@ search_send(struct search *s, struct app *app)
 	s->week_ticket = s->first_ticket = 0;
 	results_clear(s);
 	s->searched = true;
+	s->change_pending = false;
 	struct db_slots_request r;
 	request_init(&r, s, app, s->lieu_id);
+	/* Busy times in other organisations change the free slots too: the feed
+	 * watches the agent searched for, or the choices' agents (up to 16). */
+	int watch[16], nwatch = 0;
+	if (s->agent_id > 0)
+		watch[nwatch++] = s->agent_id;
+	else if (s->choices && s->choices->nagents <= 16)
+		for (size_t k = 0; k < s->choices->nagents; k++)
+			watch[nwatch++] = s->choices->agents[k].id;
+	app_feed_busy(app, s, watch, nwatch, s->from, INT_MAX);
 	s->week_ticket = db_send_slots(app_read_db(app), &r);
 	app_request(app, s, s->week_ticket, search_week);
 	/* Next availability: over the default 26 weeks, not this week only. */
@@ -264,6 +279,7 @@ search_send(struct search *s, struct app *app)
 		s->firsts = xcalloc(s->choices->nlieux + 1, sizeof *s->firsts);
 		for (size_t i = 0; i < s->choices->nlieux; i++) {
 			struct lieu_first *lf = &s->firsts[s->nfirsts++];
+			lf->search = s;
 			lf->lieu_id = s->choices->lieux[i].id;
 			r.lieu_id = lf->lieu_id;
 			lf->ticket = db_send_slots(app_read_db(app), &r);
@@ -762,12 +778,24 @@ search_slots(struct search *s, struct app *app, struct db_reply *reply, struct d
 	return SCREEN_REDRAW;
 }
 
+/* The last answer of a search that a change touched meanwhile: search again. */
+static int
+search_settle(struct search *s, struct app *app, int result)
+{
+	if (s->change_pending && !loading(s)) {
+		size_t keep = s->selected;
+		search_send(s, app);
+		s->selected = keep;
+	}
+	return result;
+}
+
 static int
 search_week(void *state, void *app, struct db_reply *reply)
 {
 	struct search *s = state;
 	s->week_ticket = 0;
-	return search_slots(s, app, reply, &s->week);
+	return search_settle(s, app, search_slots(s, app, reply, &s->week));
 }
 
 static int
@@ -775,7 +803,7 @@ search_first(void *state, void *app, struct db_reply *reply)
 {
 	struct search *s = state;
 	s->first_ticket = 0;
-	return search_slots(s, app, reply, &s->first);
+	return search_settle(s, app, search_slots(s, app, reply, &s->first));
 }
 
 /* The next availability at one lieu (to order the lieux). */
@@ -783,13 +811,38 @@ static int
 search_lieu_first(void *arg, void *app, struct db_reply *reply)
 {
 	struct lieu_first *lf = arg;
-	(void)app;
 	const struct db_slots_result *res = reply->error ? NULL : reply->data;
 	lf->done = true;
 	lf->found = res && res->n > 0;
 	if (lf->found)
 		lf->start = res->slots[0].start;
-	return SCREEN_REDRAW;
+	/* Last use of lf: searching again frees it. */
+	return search_settle(lf->search, app, SCREEN_REDRAW);
+}
+
+/*
+ * Whether other desks' changes may touch the results: an rdv, plage or
+ * absence on a day from the first one searched on (the next availability
+ * looks months ahead), of the agent searched for when there is one; or the
+ * busy times of the agents watched (rdv.feed_busy, any organisation).
+ */
+static bool
+search_touched(const struct search *s, const struct db_feed *f)
+{
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_OTHER)
+			return true;
+		if (s->agent_id > 0 ? db_feed_change_touches(c, &s->agent_id, 1, s->from, INT_MAX)
+				    : db_feed_change_days(c, s->from, INT_MAX))
+			return true;
+	}
+	if (s->agent_id > 0)
+		return db_feed_busy_touches(f, &s->agent_id, 1);
+	for (size_t k = 0; s->choices && k < s->choices->nagents; k++)
+		if (db_feed_busy_touches(f, &s->choices->agents[k].id, 1))
+			return true;
+	return false;
 }
 
 /* Someone booked or cancelled: what is free may have changed. */
@@ -797,6 +850,12 @@ static int
 search_changed(void *state, struct app *app)
 {
 	struct search *s = state;
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !search_touched(s, c->feed))
+		return SCREEN_NONE;
+	/* Loading: the answers may predate the change; search again once they are in. */
+	if (s->searched && loading(s))
+		s->change_pending = true;
 	if (s->searched && !loading(s)) {
 		size_t keep = s->selected;
 		search_send(s, app);

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/xmalloc.h"
+#include "db/feed.h"
 #include "db/rdvs.h"
 #include "ui/draw.h"
 #include "ui/list.h"
@@ -20,6 +22,7 @@
 struct to_fill {
 	struct db_rdv_briefs *rdvs;
 	unsigned long ticket;
+	bool reload_pending; /* a change arrived while loading */
 	struct list list;
 };
 
@@ -31,8 +34,11 @@ static int to_fill_loaded(void *state, void *app, struct db_reply *reply);
 static void
 to_fill_load(struct to_fill *t, struct app *app)
 {
-	if (t->ticket != 0)
+	if (t->ticket != 0) {
+		/* One request at a time: load again when this one returns. */
+		t->reload_pending = true;
 		return;
+	}
 	t->ticket = db_send_to_fill(app_db(app), app_session(app), cal_time_date(app_now(app)));
 	app_request(app, t, t->ticket, to_fill_loaded);
 }
@@ -111,6 +117,10 @@ to_fill_loaded(void *state, void *app, struct db_reply *reply)
 {
 	struct to_fill *t = state;
 	t->ticket = 0;
+	if (t->reload_pending) {
+		t->reload_pending = false;
+		to_fill_load(t, app);
+	}
 	if (reply->error) {
 		app_message(app, true, "Rendez-vous à renseigner : %s", db_error_text(reply->error));
 		return SCREEN_REDRAW;
@@ -122,9 +132,27 @@ to_fill_loaded(void *state, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/* Whether other desks' changes touch the list: one of my rdvs before today. */
+static bool
+to_fill_touched(struct app *app, const struct db_feed *f)
+{
+	int me = app_session(app)->agent_id;
+	rdv_date yesterday = cal_time_date(app_now(app)) - 1;
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_OTHER ||
+		    (c->table == DB_FEED_RDV && db_feed_change_touches(c, &me, 1, INT_MIN, yesterday)))
+			return true;
+	}
+	return false;
+}
+
 static int
 to_fill_changed(void *state, struct app *app)
 {
+	const struct app_change *c = app_change(app);
+	if (c && c->feed && !to_fill_touched(app, c->feed))
+		return SCREEN_NONE;
 	to_fill_load(state, app);
 	return SCREEN_NONE;
 }

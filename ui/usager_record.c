@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/usager.h"
 #include "core/xmalloc.h"
+#include "db/feed.h"
 #include "db/notif.h"
 #include "db/usagers.h"
 #include "ui/draw.h"
@@ -765,11 +766,35 @@ record_saved(void *state, void *app, struct db_reply *reply)
 	return SCREEN_REDRAW;
 }
 
+/*
+ * Whether other desks' changes may touch the record: a new rdv (it may be
+ * this usager's), or a change to one of the rdvs it lists. Plages and
+ * absences do not show here. (The usager's own fields and participations
+ * are not in the feed.)
+ */
+static bool
+record_touched(const struct record *r, const struct db_feed *f)
+{
+	for (int i = 0; i < f->nchanges; i++) {
+		const struct db_feed_change *c = &f->changes[i];
+		if (c->table == DB_FEED_PLAGE || c->table == DB_FEED_ABSENCE)
+			continue;
+		if (c->table != DB_FEED_RDV || c->insert || r->rec == NULL)
+			return true;
+		for (size_t k = 0; k < r->rec->nrdvs; k++)
+			if (r->rec->rdvs[k].rdv_id == c->row_id)
+				return true;
+	}
+	return false;
+}
+
 static int
 record_changed(void *state, struct app *app)
 {
 	struct record *r = state;
 	const struct app_change *c = app_change(app);
+	if (c && c->feed && !record_touched(r, c->feed))
+		return SCREEN_NONE;
 	/* This record was merged into another: show the one that survives. */
 	if (c && c->usager_removed && c->usager_removed == r->id)
 		r->id = c->usager_survivor;

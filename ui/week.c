@@ -83,6 +83,9 @@ week_load(struct week *w, struct app *app)
 	}
 	w->ticket = db_send_agenda(app_read_db(app), app_session(app), w->agent_ids, w->nagents,
 				   w->monday, 7, today(app));
+	/* Its "occupé" blocks come from every organisation: the feed watches them
+	 * from now on (what this load misses, the next feed read reports). */
+	app_feed_busy(app, w, w->agent_ids, w->nagents, w->monday, w->monday + 6);
 	app_request(app, w, w->ticket, week_loaded);
 }
 
@@ -112,6 +115,7 @@ week_loaded(void *state, void *app, struct db_reply *reply)
 		w->agenda = a;
 		w->agenda_monday = a->from;
 		backoff_reset(&w->retry);
+
 	}
 	if (w->reload_pending) {
 		w->reload_pending = false;
@@ -925,7 +929,9 @@ week_retry(void *state, struct app *app)
 }
 /*
  * Whether other desks' changes touch this screen: one of its agents in the
- * week shown, or the viewer's own past rdvs (the count to fill in).
+ * week shown, or the viewer's own past rdvs (the count to fill in), or the
+ * busy times of one of its agents in another organisation (rdv.feed_busy,
+ * asked for the week of the last load sent).
  */
 static bool
 week_touched(const struct week *w, struct app *app, const struct db_feed *f)
@@ -937,7 +943,7 @@ week_touched(const struct week *w, struct app *app, const struct db_feed *f)
 		    db_feed_change_touches(c, &me, 1, INT_MIN, today(app) - 1))
 			return true;
 	}
-	return false;
+	return db_feed_busy_touches(f, w->agent_ids, w->nagents);
 }
 
 static int

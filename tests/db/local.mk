@@ -9,7 +9,8 @@ DB_PGTAP_TESTS = \
 	tests/db/audit.pgtap \
 	tests/db/change_feed.pgtap \
 	tests/db/attack_scope.pgtap \
-	tests/db/usager_notify.pgtap
+	tests/db/usager_notify.pgtap \
+	tests/db/feed_busy.pgtap
 
 TESTS += $(DB_PGTAP_TESTS)
 EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)

@@ -2,8 +2,9 @@
 # The database stops under a client with a half-filled form, for 1 s, 15 s
 # and 60 s: the status line says "hors connexion" (never "connecté"), Entrée
 # says the form is kept and not sent, the client reconnects by itself within
-# the backoff cap once the server is back, and the form, still as typed,
-# saves. While it waits the client sleeps: its CPU time over the 15 s outage
+# the backoff cap once the server is back, catches up from its change-feed
+# cursor (nothing changed: the agenda does not reload), and the form, still
+# as typed, saves. While it waits the client sleeps: its CPU time over the 15 s outage
 # stays far under a second (it used to spin at 100 % and never come back).
 # The client talks TCP to the server, with the keepalives it sets by default.
 # After the reconnection the change feed is listened to again.
@@ -20,7 +21,8 @@ trap 'tmux_stop; cluster_stop; rm -rf "$TMUX_DIR"' EXIT
 "$RDV" db seed demo --today 2026-05-13 >/dev/null || echo "Bail out! seed failed"
 CONN="host=127.0.0.1 port=$PGPORT dbname=rdv user=julien"
 
-tmux_start 120 40 "$RDV tui --db '$CONN' --now 2026-05-13T08:00"
+TRACE=$TMUX_DIR/trace
+tmux_start 120 40 "RDV_TRACE='$TRACE' $RDV tui --db '$CONN' --now 2026-05-13T08:00"
 tmux_wait "● connecté" 15
 ok $? "the client shows Julien's week"
 pid=$(rdv_pid)

@@ -73,20 +73,38 @@ back_up() {
 	like "$screen" "Contexte           $ctx" "$label: the context is still as typed"
 	like "$screen" "Usagers *          René PERRIN" "$label: the usager is still there"
 	if [ -n "${TRACE:-}" ]; then
-		# The agenda under the form reloads once (RDV_TRACE: "reply 0" is an
-		# agenda reply) once the loads after the last "link-up" are done.
-		tries=200
-		while [ "$tries" -gt 0 ] && ! sed -n '/^link-up /,$p' "$TRACE" | grep -q '^frame [0-9.]* 0$'; do
-			sleep 0.05
-			tries=$((tries - 1))
-		done
-		is "$(sed -n '/^link-up /,$p' "$TRACE" | grep -c '^reply [0-9.]* 0$')" "1" \
-			"$label: the agenda reloads once after the reconnection"
+		# Nothing changed during the outage: the client catches up from its
+		# feed cursor (RDV_TRACE "catchup T 0") and the agenda under the form
+		# does not reload ("reply T 0" is an agenda reply).
+		catchup_settle "$TRACE"
+		ok $? "$label: the client catches up from its feed cursor"
+		is "$(since_link_up "$TRACE" | sed -n 's/^catchup [0-9.]* //p' | head -n 1)" "0" \
+			"$label: the catch-up finds no change made during the outage"
+		is "$(since_link_up "$TRACE" | grep -c '^reply [0-9.]* 0$')" "0" \
+			"$label: so the agenda does not reload after the reconnection"
 	fi
 	form_save
 	ok $? "$label: the form saves once connected again"
 	is "$(psql -X -q -t -A "$@" -c "SELECT count(*) FROM rdv.rdvs WHERE context = '$ctx'")" "1" \
 		"$label: the database holds the rdv, once"
+}
+
+# since_link_up TRACE — the RDV_TRACE lines since the last reconnection.
+since_link_up() {
+	awk '/^link-up /{buf=""} {buf=buf $0 "\n"} END{printf "%s", buf}' "$1"
+}
+
+# catchup_settle TRACE — wait (10 s) until, after the last reconnection, the
+# feed's catch-up read answered and then a frame was drawn with no request
+# in flight ("frame T 0"): the reloads it caused are done. 0 if so.
+catchup_settle() {
+	tries=200
+	while [ "$tries" -gt 0 ]; do
+		since_link_up "$1" | sed -n '/^catchup /,$p' | grep -q '^frame [0-9.]* 0$' && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	return 1
 }
 
 # rdv_pid — the client's process (the pane's shell runs it as a child).
