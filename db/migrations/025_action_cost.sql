@@ -168,11 +168,21 @@ BEGIN
     IF v.agent IS NULL THEN
         RETURN NULL;
     END IF;
+    -- Never wait: a concurrent first use of the same token (another pooled
+    -- transaction of the same client) holds the advisory lock until it ends,
+    -- and this transaction then simply does not remember it (an INSERT would
+    -- wait on the other's uncommitted row). 7236025: this migration's lock
+    -- space (the first 32 bits of the digest).
     IF NOT pg_catalog.pg_is_in_recovery()
-       AND pg_catalog.current_setting('transaction_read_only') = 'off' THEN
-        -- This agent's entries that are no longer valid go at the same time.
+       AND pg_catalog.current_setting('transaction_read_only') = 'off'
+       AND pg_catalog.pg_try_advisory_xact_lock(
+               7236025, ('x' || pg_catalog.encode(pg_catalog.substr(d, 1, 4), 'hex'))::bit(32)::integer) THEN
+        -- This agent's entries that are no longer valid go at the same time
+        -- (rows another transaction is deleting are skipped, not waited for).
         DELETE FROM rdv.session_verified s
-        WHERE s.agent_id = v.agent AND s.valid_until <= rdv.epoch_us(pg_catalog.now());
+        WHERE s.token_digest IN (SELECT x.token_digest FROM rdv.session_verified x
+                                 WHERE x.agent_id = v.agent AND x.valid_until <= rdv.epoch_us(pg_catalog.now())
+                                 FOR UPDATE SKIP LOCKED);
         INSERT INTO rdv.session_verified (token_digest, agent_id, kid, key_digest, issued_us, valid_until)
         VALUES (d, v.agent, v.kid, v.key_digest, v.issued_us, v.valid_until)
         ON CONFLICT (token_digest) DO NOTHING;
