@@ -4,11 +4,9 @@
 -- on the pooled role every rdv.current_agent_id() call verified the session
 -- token again (regular expression, key lookup, HMAC-SHA256, revocation
 -- lookup): ~100 µs a call against ~18 µs on a direct login, and a week load
--- makes ~29 of them (one per policy InitPlan). And the helpers' internal
--- scope functions (023) recomputed the full-access organisations at every
--- nesting level (14 times per week load).
+-- makes ~29 of them (one per policy InitPlan).
 --
--- 1. Verified-token cache. A token whose signature was verified once is
+-- Verified-token cache. A token whose signature was verified once is
 --    remembered by its SHA-256 digest in rdv.session_verified (the token
 --    itself is not stored: the table holds no usable credential), with its
 --    agent, issue and expiry instants and the digest of the key's secret.
@@ -25,9 +23,7 @@
 --    racing with a first use). So a revoked token or a deleted/retired key
 --    is refused exactly as before. On a hot standby or in a read-only
 --    transaction nothing is inserted (the full verification runs, as before).
--- 2. Scope functions: the full-access organisations in one query, computed
---    once per helper call (same arrays, checked on the scale data).
--- No policy changes: visibility is the same by construction.
+-- No policy and no scope change: visibility is the same by construction.
 
 -- ------------------------------------------------------------------ 1. tokens
 
@@ -257,67 +253,6 @@ CREATE TRIGGER session_verified_revocations_delete AFTER DELETE ON rdv.session_r
 CREATE TRIGGER session_verified_revocations_truncate AFTER TRUNCATE ON rdv.session_revocations
     FOR EACH STATEMENT EXECUTE FUNCTION rdv.session_verified_revocations_changed();
 
-
--- ------------------------------------------------------------------ 2. scopes
-
--- 023's internal scope functions recomputed the full-access organisations
--- (two queries: admin, secretariat) once per nested call: the motifs scope
--- twice, the visible agents three times. Same results, computed once.
-
--- admin ∪ secretariat organisations (023: two functions and a union).
-CREATE OR REPLACE FUNCTION rdv.scope_full_access_organisation_ids(me integer) RETURNS integer[]
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (SELECT coalesce(pg_catalog.array_agg(DISTINCT r.organisation_id ORDER BY r.organisation_id), '{}')
-            FROM rdv.agent_roles r
-            WHERE r.agent_id = me
-              AND (r.access_level = 'admin'
-                   OR (r.access_level <> 'intervenant'
-                       AND EXISTS (SELECT 1 FROM rdv.agent_services s JOIN rdv.services v ON v.id = s.service_id
-                                   WHERE s.agent_id = r.agent_id AND v.name = 'Secrétariat'))));
-END $$;
-
-CREATE OR REPLACE FUNCTION rdv.scope_motif_ids(me integer) RETURNS integer[]
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    full_ids integer[] := rdv.scope_full_access_organisation_ids(me);
-    services integer[] := rdv.scope_service_ids(me);
-    restricted integer[];
-BEGIN
-    restricted := (SELECT coalesce(pg_catalog.array_agg(o ORDER BY o), '{}')
-                   FROM pg_catalog.unnest(rdv.scope_organisation_ids(me)) AS o
-                   WHERE NOT (o = ANY (full_ids)));
-    RETURN (SELECT coalesce(pg_catalog.array_agg(m.id ORDER BY m.id), '{}')
-            FROM rdv.motifs m
-            WHERE m.organisation_id = ANY (full_ids)
-               OR (m.organisation_id = ANY (restricted) AND m.service_id = ANY (services)));
-END $$;
-
--- Confrères (023's scope_confrere_ids, inlined) ∪ agents of my full-access
--- organisations.
-CREATE OR REPLACE FUNCTION rdv.scope_visible_agent_ids(me integer) RETURNS integer[]
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    full_ids integer[] := rdv.scope_full_access_organisation_ids(me);
-    services integer[] := rdv.scope_service_ids(me);
-    restricted integer[];
-BEGIN
-    restricted := (SELECT coalesce(pg_catalog.array_agg(o ORDER BY o), '{}')
-                   FROM pg_catalog.unnest(rdv.scope_organisation_ids(me)) AS o
-                   WHERE NOT (o = ANY (full_ids)));
-    RETURN (SELECT coalesce(pg_catalog.array_agg(DISTINCT x ORDER BY x), '{}') FROM (
-                SELECT me AS x WHERE me IS NOT NULL
-                UNION ALL
-                SELECT r.agent_id FROM rdv.agent_roles r
-                WHERE r.organisation_id = ANY (restricted)
-                  AND r.agent_id IS NOT NULL
-                  AND EXISTS (SELECT 1 FROM rdv.agent_services s
-                              WHERE s.agent_id = r.agent_id AND s.service_id = ANY (services))
-                UNION ALL
-                SELECT r.agent_id FROM rdv.agent_roles r
-                WHERE r.organisation_id = ANY (full_ids)
-            ) t);
-END $$;
 
 -- ------------------------------------------------------------------ privileges
 
