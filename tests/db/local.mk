@@ -3,6 +3,7 @@
 # tests/db/fixtures.sql.
 DB_PGTAP_TESTS = \
 	tests/db/feed_tokens.pgtap \
+	tests/db/action_cost.pgtap \
 	tests/db/policies_read.pgtap \
 	tests/db/policies_write.pgtap \
 	tests/db/constraints.pgtap \
