@@ -137,6 +137,12 @@ trace_event(const char *what, long arg)
 	}
 }
 
+void
+app_trace(const char *what, long arg)
+{
+	trace_event(what, arg);
+}
+
 static long long
 monotonic_ms(void)
 {

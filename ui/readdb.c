@@ -43,6 +43,7 @@ struct readdb {
 	unsigned long check_ticket;
 	long long check_due, health_due;
 	int check_delay;
+	int traced; /* caught_up() as last written to RDV_TRACE ("replica 0|1"), -1: not yet */
 };
 
 static long long
@@ -62,6 +63,7 @@ readdb_new(const char *conninfo, struct db *primary, int max_lag_s)
 	rd->primary = primary;
 	backoff_reset(&rd->backoff);
 	rd->check_delay = CHECK_FIRST_MS;
+	rd->traced = -1;
 	return rd;
 }
 
@@ -116,11 +118,23 @@ readdb_route(struct readdb *rd)
 	return rd->primary;
 }
 
+/* RDV_TRACE: "replica 1" when reads may go to the standby again, "replica 0" when not. */
+static void
+trace_caught(struct readdb *rd)
+{
+	int c = caught_up(rd) ? 1 : 0;
+	if (c != rd->traced) {
+		rd->traced = c;
+		app_trace("replica", c);
+	}
+}
+
 void
 readdb_sent(struct readdb *rd, unsigned long ticket)
 {
 	if (ticket != 0 && !db_has_request(rd->db, ticket))
 		rd->gen++;
+	trace_caught(rd);
 }
 
 void
@@ -150,8 +164,17 @@ check_soon(struct readdb *rd, long long now)
 	rd->check_due = now;
 }
 
+static void reply_update(struct readdb *rd, struct app *app, struct db_reply *r);
+
 void
 readdb_reply(struct readdb *rd, struct app *app, struct db_reply *r)
+{
+	reply_update(rd, app, r);
+	trace_caught(rd);
+}
+
+static void
+reply_update(struct readdb *rd, struct app *app, struct db_reply *r)
 {
 	long long now = now_ms();
 	if (r->ticket == rd->capture_ticket) {

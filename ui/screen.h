@@ -90,6 +90,8 @@ struct db *app_db(struct app *app);
 struct db *app_read_db(struct app *app);
 /* Cancel one request, on whichever connection it went to. */
 void app_cancel(struct app *app, unsigned long ticket);
+/* A line "what <ms> arg" in the RDV_TRACE file, if any (tests read it). */
+void app_trace(const char *what, long arg);
 const struct db_session *app_session(struct app *app);
 /* Local wall-clock now (injected in tests). */
 rdv_time app_now(struct app *app);

@@ -68,7 +68,7 @@ grows() {
 WEEK="rdv.to_fill_count("
 SLOTS="FROM rdv.motifs mo"
 USAGERS="rdv.usager_search("
-FEED="rdv.feed(\$1)"
+FEED="rdv.feed_since("
 
 # book AT CONTEXT — another desk (sophie, psql on the primary) books Julien on 13 May.
 set -- $(sql -c "SELECT m.id, l.id, a.id, up.usager_id
@@ -92,15 +92,19 @@ READ="host=$STANDBY port=5432 dbname=rdv user=julien application_name=rdv-read t
 printf 'read_db = %s\nread_db_max_lag = 3600\n' "$READ" >"$TMUX_DIR/xdg/rdv/config"
 PRIMARY="host=$CLUSTER_DIR port=5432 dbname=rdv user=julien application_name=rdv-primary"
 like "$("$RDV" tui --help)" "--read-db CONNINFO" "rdv tui --help lists --read-db"
-tmux_start 120 40 "XDG_CONFIG_HOME=$TMUX_DIR/xdg $RDV tui --db '$PRIMARY' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr"
+tmux_start 120 40 "RDV_TRACE=$TMUX_DIR/trace XDG_CONFIG_HOME=$TMUX_DIR/xdg $RDV tui --db '$PRIMARY' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr"
 tmux_wait "Agenda de Julien BERNARD" 15
 ok $? "the client starts"
 # idle — wait until the status line says only "connecté": nothing in flight on
 # either connection (the primary's WAL position after its last request, the
 # standby's replay check), so reads go to the standby if it is caught up.
+# It also waits for the client to know that the standby replayed all it sent
+# to the primary (the trace's last "replica" line says 1): only then do its
+# reads go to the standby (a loaded machine may take a while to replay).
 idle() {
 	tries=200
-	while [ "$tries" -gt 0 ] && ! status_line | grep -q "● connecté *$"; do
+	while [ "$tries" -gt 0 ] && ! { status_line | grep -q "● connecté *$" &&
+		[ "$(grep '^replica ' "$TMUX_DIR/trace" 2>/dev/null | tail -1 | cut -d' ' -f3)" = 1 ]; }; do
 		sleep 0.1
 		tries=$((tries - 1))
 	done
@@ -108,6 +112,8 @@ idle() {
 idle
 status_line | grep -q "● connecté *$"
 ok $? "the status line says connected, nothing about the standby"
+is "$(grep '^replica ' "$TMUX_DIR/trace" | tail -1 | cut -d' ' -f3)" "1" \
+	"the client knows the standby replayed what it sent to the primary"
 is "$(sby -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rdv-read' AND usename = 'julien'")" \
 	"1" "the client has one connection on the standby, as julien"
 
@@ -254,7 +260,9 @@ ok $? "back: week loads go to the standby again"
 TMUX_SESSION=c tmux_start 120 40 "XDG_CONFIG_HOME=$TMUX_DIR/xdg2 $RDV tui --db '$PRIMARY' --read-db 'host=$STANDBY port=5432 dbname=rdv user=sophie application_name=rdv-other' --now 2026-05-13T08:00 2>$TMUX_DIR/stderr.c"
 TMUX_SESSION=c tmux_wait "read_db : rôle sophie au lieu de julien, lectures sur le serveur principal" 20
 ok $? "read_db as another role: the client says it reads the primary"
-like "$(TMUX_SESSION=c status_line)" "● connecté · secondaire ignoré" "read_db as another role: the status line says it is ignored"
+# (once the start's loads are in: "chargement…" stands there meanwhile)
+TMUX_SESSION=c tmux_wait "● connecté · secondaire ignoré" 20
+ok $? "read_db as another role: the status line says it is ignored"
 tries=100
 while [ "$tries" -gt 0 ] && [ "$(sby -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rdv-other'")" != 0 ]; do
 	sleep 0.1
