@@ -440,10 +440,11 @@ status_width(const char *s)
  * The connection state at the right of the status line. It never says
  * "connecté" unless requests can go out right now; while down it counts down
  * to the next attempt, unless that leaves too little room for the message
- * (room: the columns left of it for the message and the state).
+ * (room: the columns left of it for the message and the state; own_w: the
+ * width of the screen's own status text, which "via le pooler" gives way to).
  */
 static const char *
-status_link(struct app *app, int room, char *buf, size_t size, int *attr)
+status_link(struct app *app, int room, int own_w, char *buf, size_t size, int *attr)
 {
 	*attr = theme_attr(SLOT_STATUS_ERROR);
 	int need = 36;
@@ -458,12 +459,10 @@ status_link(struct app *app, int room, char *buf, size_t size, int *attr)
 		*attr = theme_attr(SLOT_STATUS_OK);
 		/* Reads on a replica: say when they go to the primary instead. */
 		const char *rd = app->rd ? readdb_status(app->rd) : NULL;
-		const char *via = db_pooled(app->db) ? " via le pooler" : "";
-		if (rd) {
-			snprintf(buf, size, " ● connecté%s · %s ", via, rd);
-			return buf;
-		}
-		return db_pooled(app->db) ? " ● connecté via le pooler " : " ● connecté ";
+		/* "via le pooler" is the first to go on a narrow line. */
+		const char *via = db_pooled(app->db) && room - own_w >= need ? " via le pooler" : "";
+		snprintf(buf, size, " ● connecté%s%s%s ", via, rd ? " · " : "", rd ? rd : "");
+		return buf;
 	}
 	long long wait = app->next_attempt - monotonic_ms();
 	if (!wide)
@@ -498,12 +497,16 @@ draw_status(struct app *app)
 	snprintf(left, sizeof left, " %s %s · %s ", app->session->first_name,
 		 app->session->last_name, app->session->organisation_name);
 
+	const struct screen *top = &app->screens[app->nscreens - 1];
+	/* The screen's own status text (the agenda's "à renseigner") leaves less room for the state. */
+	const char *own = top->ops->status && !app->message[0] && !app->confirming
+	                      ? top->ops->status(top->state)
+	                      : NULL;
 	char state_buf[96];
 	int state_attr;
-	const char *state = status_link(app, COLS - status_width(left), state_buf, sizeof state_buf,
-					&state_attr);
+	const char *state = status_link(app, COLS - status_width(left), own ? status_width(own) : 0,
+					state_buf, sizeof state_buf, &state_attr);
 
-	const struct screen *top = &app->screens[app->nscreens - 1];
 	/* What the focus moved to, in words (screen readers), until the next key. */
 	const char *focus = focus_news();
 	/*
