@@ -20,11 +20,20 @@ tmux_start() {
 	session=${TMUX_SESSION:-ui}
 	rm -f "$TMUX_DIR/exit.$session"
 	tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s "$session" -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color ESCDELAY=25 $*; echo \$? > $TMUX_DIR/exit.$session; sleep 30"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=tmux-256color ESCDELAY=25 $*; echo \$? > $TMUX_DIR/exit.$session; sleep 30" ||
+		echo "# tmux_start: the session $session could not be created" >&2
 }
 
+# The server is gone when this returns: a tmux_start right after it would
+# otherwise reach the exiting server and its session vanish with it (an
+# empty screen for the rest of the test, seen once on a loaded machine).
 tmux_stop() {
 	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
+	tries=100
+	while [ "$tries" -gt 0 ] && tmux -S "$TMUX_SOCK" list-sessions >/dev/null 2>&1; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
 }
 
 tmux_keys() {
