@@ -87,6 +87,9 @@ check_week() {
 		day=${first%T*} hhmm=$(echo "$first" | cut -c12-16)
 		from_ddmm=$L_DDMM
 		label "$day"
+		# The summary can be on screen a moment before the lines under it
+		# (seen once): wait for the line, then look at the whole screen.
+		tmux_wait "  $L_ABBR $L_DDMM    $hhmm " 5 && screen=$(tmux_screen)
 		like "$screen" "  $L_ABBR $L_DDMM    $hhmm " "$week: the earliest slot ($day $hhmm) comes first"
 		L_DDMM=$from_ddmm
 	else
