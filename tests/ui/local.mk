@@ -8,7 +8,7 @@ TESTS += tests/ui/pooled.sh
 EXTRA_DIST += tests/ui/pooled.sh
 EXTRA_DIST += tests/ui/agenda_draw.sh tests/ui/agenda_draw.py tests/ui/week_demo.sh tests/ui/week_colours.sh tests/ui/agenda_views.sh tests/ui/search_book.sh \
 	tests/ui/agenda_live.sh tests/ui/agenda_reconnect.sh tests/ui/agenda_catchup.sh tests/ui/agenda_failover.sh tests/ui/agenda_rdv.sh \
-	tests/ui/reconnect_lib.sh tests/ui/keys_forms.sh \
+	tests/ui/reconnect_lib.sh tests/ui/desks_lib.sh tests/ui/keys_forms.sh \
 	tests/ui/search_matrix.sh tests/ui/monkey.sh tests/ui/booking_warnings.sh tests/ui/a11y_focus.sh
 # The monkey's deterministic key generator (tests/ui/monkey.sh).
 check_PROGRAMS += tests/ui/monkey_keys
