@@ -75,13 +75,7 @@ is "$(q "SHOW synchronous_commit")" "on" "commits wait for the synchronous stand
 is "$(q "SELECT count(*) > 0 FROM rdv.rdvs")" "t" "the schema is migrated, with the demo data"
 
 # The load: Sophie books in her own organisation (ids from the demo data).
-set -- $(q "SELECT m.id, l.id, a.id, up.usager_id
-	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
-	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
-		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
-	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
-	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
-	WHERE a.db_role = 'sophie' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+set -- $(q "$(booking_args_sql sophie)" | tr '|' ' ')
 [ $# = 4 ] || { echo "Bail out! no motif/lieu/usager for sophie"; exit 1; }
 ACKED=$W/acked
 sh "$top_srcdir/tests/ha/load.sh" "$DIR" "$ACKED" "$W/stop" "$@" &
@@ -191,13 +185,7 @@ end=$(($(date +%s) + 40))
 while [ "$(feeds)" -lt $((f0 + 2)) ] && [ "$(date +%s)" -lt "$end" ]; do
 	sleep 0.2
 done
-set -- $(q "SELECT m.id, l.id, a.id, up.usager_id
-	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
-	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
-		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
-	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
-	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
-	WHERE a.db_role = 'julien' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+set -- $(q "$(booking_args_sql julien)" | tr '|' ' ')
 psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$HA_CONNINFO user=julien connect_timeout=10" \
 	-c "SELECT rdv.rdv_book($1, $2, '2026-05-13 17:00', 30, '{$3}', '{$4}', true, 'Après la promotion')" >/dev/null
 ok $? "a booking for Julien at 17:00 on the new leader"

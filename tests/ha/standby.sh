@@ -32,13 +32,7 @@ sby() { psql -X -q -t -A -h "$STANDBY" "$@"; }
 is "$(sby -c "SELECT pg_is_in_recovery()")" "t" "the standby is in recovery"
 # A booking made on the primary after the copy (Julien, 13 May 17:00): the
 # standby replays it and the client shows it.
-set -- $(sql -c "SELECT m.id, l.id, a.id, up.usager_id
-	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
-	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
-		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
-	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
-	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
-	WHERE a.db_role = 'julien' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+set -- $(sql -c "$(booking_args_sql julien)" | tr '|' ' ')
 psql -X -q -t -A -v ON_ERROR_STOP=1 -U julien -c "SELECT rdv.rdv_book($1, $2, '2026-05-13 17:00', 30,
 	'{$3}', '{$4}', true, 'Vu sur le secondaire')" >/dev/null
 ok $? "a booking on the primary after the copy"

@@ -1,6 +1,18 @@
-# Shared steps of the outage tests (agenda_reconnect.sh, agenda_failover.sh):
-# a half-filled rdv form, the checks made while the server is down, saving
-# it once the client is back. Source after tap.sh and tmux.sh.
+# Shared steps of the outage tests (agenda_reconnect.sh, agenda_failover.sh,
+# tests/ha/*): a half-filled rdv form, the checks made while the server is
+# down, saving it once the client is back. Source after tap.sh and tmux.sh.
+
+# booking_args_sql ROLE — the query of a motif (single, on site), a lieu, the
+# agent and a usager of ROLE's organisation in the demo data: "m|l|a|u".
+booking_args_sql() {
+	echo "SELECT m.id, l.id, a.id, up.usager_id
+	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
+	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
+		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
+	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
+	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
+	WHERE a.db_role = '$1' ORDER BY 1, 2, 4 LIMIT 1"
+}
 
 # form_fill CONTEXT — a new rdv at the agenda cursor: motif, another lieu,
 # CONTEXT, and René PERRIN as usager (the picker needs the server). 0 if done.
