@@ -71,13 +71,7 @@ USAGERS="rdv.usager_search("
 FEED="rdv.feed_since("
 
 # book AT CONTEXT — another desk (sophie, psql on the primary) books Julien on 13 May.
-set -- $(sql -c "SELECT m.id, l.id, a.id, up.usager_id
-	FROM rdv.agents a JOIN rdv.agent_roles ar ON ar.agent_id = a.id
-	JOIN rdv.motifs m ON m.organisation_id = ar.organisation_id AND NOT m.collectif
-		AND m.deleted_at IS NULL AND m.location_type = 'public_office'
-	JOIN rdv.lieux l ON l.organisation_id = ar.organisation_id
-	JOIN rdv.usager_profiles up ON up.organisation_id = ar.organisation_id
-	WHERE a.db_role = 'julien' ORDER BY 1, 2, 4 LIMIT 1" | tr '|' ' ')
+set -- $(sql -c "$(booking_args_sql julien)" | tr '|' ' ')
 MOTIF=$1 LIEU=$2 JULIEN=$3 USAGER=$4
 book() {
 	psql -X -q -t -A -v ON_ERROR_STOP=1 -U sophie -c "SELECT rdv.rdv_book($MOTIF, $LIEU,
@@ -246,6 +240,7 @@ tmux_wait "Semaine 20" 5
 standby_start || echo "Bail out! standby restart failed: $(tail -3 "$STANDBY/server.log")"
 tmux_wait_gone "secondaire hors ligne" 20
 ok $? "back: the status line no longer says the standby is offline"
+idle # its loads may still be in flight ("chargement…")
 status_line | grep -q "● connecté *$"
 ok $? "back: it says connected, nothing more"
 replayed
