@@ -519,9 +519,7 @@ draw_status(struct app *app)
 	/* A screen just opened announces its focus in the accessible mode only (its own status first). */
 	if (!moved_here)
 		focus = NULL;
-	const char *extra = top->ops->status && !app->message[0] && !app->confirming && !moved_here
-	                        ? top->ops->status(top->state)
-	                        : NULL;
+	const char *extra = moved_here ? NULL : own;
 	struct status_cols c;
 	/* A message or the question before losing typed input takes the whole line: it must be read. */
 	bool news = app->confirming || app->message[0] || focus;
