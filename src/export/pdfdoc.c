@@ -596,9 +596,7 @@ pdfdoc_free(struct pdfdoc *d)
 {
 	if (d == NULL)
 		return;
-	writer_join(d);
-	for (int i = 0; i < d->qlen; i++)
-		free(d->queue[(d->qhead + i) % PAGE_QUEUE].content);
+	writer_join(d); /* the writer empties the queue before it ends */
 	for (int i = 0; i < d->nfaces; i++) {
 		hb_font_destroy(d->faces[i].font);
 		hb_face_destroy(d->faces[i].face);
