@@ -32,6 +32,7 @@ tmux_wait "/2026" 10
 tmux_keys Enter
 tmux_wait "Statut du rendez-vous" 5
 ok $? "Entrée on the first row opens the rdv"
+tmux_wait "$row1 · " 10
 like "$(tmux_screen)" "$row1 · " "the rdv of that row ($row1)"
 tmux_keys Escape
 tmux_wait "Liste des RDV · " 5
@@ -39,6 +40,8 @@ ok $? "Échap comes back to the list"
 tmux_keys Down e
 tmux_wait "Modifier le rendez-vous" 5
 ok $? "↓ then e opens the second row's rdv form"
+# The form's title shows before the rdv it edits has loaded.
+tmux_wait "$row2" 10
 like "$(tmux_screen)" "$row2" "dated $row2"
 tmux_keys Escape
 tmux_wait "Liste des RDV · " 5

@@ -52,6 +52,7 @@ ok $? "F9 on a record without duplicates says so"
 tmux_keys Enter
 tmux_wait "Statut du rendez-vous" 5
 ok $? "Entrée opens the rdv under the cursor"
+tmux_wait "$first · " 10
 like "$(tmux_screen)" "$first · " "the first of her rdvs ($first)"
 like "$(tmux_screen)" "Élodie BÉZIER" "with her as participant"
 tmux_keys Escape
@@ -59,6 +60,8 @@ tmux_wait "Fiche usager · Élodie BÉZIER" 5
 tmux_keys Down e
 tmux_wait "Modifier le rendez-vous" 5
 ok $? "↓ then e opens the next rdv's form"
+# The form's title shows before the rdv it edits has loaded (seen under ASan).
+tmux_wait "$second" 10
 like "$(tmux_screen)" "$second" "dated $second"
 tmux_keys Escape
 tmux_wait "Fiche usager · Élodie BÉZIER" 5
