@@ -14,6 +14,15 @@
 #           (rdv.session_resume).
 # Think time: every agent acts on average every LOADTEST_THINK seconds
 # (pgbench --rate, Poisson arrivals); latencies exclude the schedule lag.
+# Pooled agents also read the change feed every LOADTEST_POLL seconds, as
+# the client does through a pooler (FEED_POLL_MS, ui/app.c): one more
+# transaction (session_resume and the client's feed query,
+# loadtest/feed_sql.inc) since a cursor that a background loop renews every
+# LOADTEST_POLL seconds, so each read returns the changes of the last one
+# to two intervals. Direct agents LISTEN instead (not simulated: the
+# notification fan-out is measured apart, see README). The polls count in
+# the server CPU per action (it is what an action costs with them) but not
+# in actions/s.
 #
 # Prints one line per mode and number of connected agents: actions/s,
 # p50/p95 (ms) per action kind, server connections used (max sampled), server
@@ -27,8 +36,8 @@
 # LOADTEST_SAT_HIGH concurrent sessions per mode (goal 6).
 #
 # Environment: LOADTEST_AGENTS (default "10 100 1000"; none: saturation only), LOADTEST_MODES
-# ("direct pooled"), LOADTEST_SECONDS (60), LOADTEST_THINK (10),
-# LOADTEST_POOL (20), LOADTEST_SAT_SECONDS (30; 0 skips), LOADTEST_SAT_LOW
+# ("direct pooled"), LOADTEST_SECONDS (60), LOADTEST_THINK (10), LOADTEST_POLL (5; 0: no polls),
+# LOADTEST_POOL (cores + 1, at most 20 in the goal), LOADTEST_SAT_SECONDS (30; 0 skips), LOADTEST_SAT_LOW
 # (10), LOADTEST_SAT_HIGH (200), LOADTEST_WEEK (new | old: the week load's
 # "à renseigner" count through rdv.to_fill_count, or the current client SQL),
 # LOADTEST_FEED_NOTIFY (on | off: NOTIFY wake-up hint of the change feed),
@@ -42,7 +51,11 @@ AGENTS=${LOADTEST_AGENTS:-10 100 1000}
 MODES=${LOADTEST_MODES:-direct pooled}
 SECS=${LOADTEST_SECONDS:-60}
 THINK=${LOADTEST_THINK:-10}
-POOL=${LOADTEST_POOL:-20}
+POLL=${LOADTEST_POLL:-5}
+# Server connections of the pool: one more than the cores. More only adds
+# contention (20 on this 2-core machine: p95 1.7-3.6 s at 1,000 agents
+# against 0.14-0.18 s with 2 or 3; see README).
+POOL=${LOADTEST_POOL:-$(( $(nproc) + 1 ))}
 SAT_SECS=${LOADTEST_SAT_SECONDS:-30}
 SAT_LOW=${LOADTEST_SAT_LOW:-10}
 SAT_HIGH=${LOADTEST_SAT_HIGH:-200}
@@ -80,6 +93,10 @@ fi
 psql -X -q -v ON_ERROR_STOP=1 -c 'SELECT 1 FROM loadtest.agents LIMIT 1' >/dev/null 2>&1 ||
 	psql -X -q -v ON_ERROR_STOP=1 -c "SET rdv.loadtest_today = '$TODAY'" -f "$here/setup.sql" >/dev/null || exit 1
 NAGENTS=$(psql -X -At -c 'SELECT count(*) FROM loadtest.agents')
+psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE IF NOT EXISTS loadtest.feed_cursor (snap text, server text)' \
+	-c 'GRANT SELECT ON loadtest.feed_cursor TO rdv_agent, rdv_pool' \
+	-c 'DELETE FROM loadtest.feed_cursor' \
+	-c 'INSERT INTO loadtest.feed_cursor SELECT pg_current_snapshot()::text, rdv.feed_server_id()' >/dev/null || exit 1
 psql -X -q -c "ALTER DATABASE rdv SET rdv.feed_notify = '$NOTIFY'"
 SQLPORT=$(psql -X -At -c 'SHOW port')
 PGSOCK=$(psql -X -At -c "SELECT split_part(current_setting('unix_socket_directories'), ',', 1)")
@@ -116,8 +133,13 @@ week_inc=$here/week_sql.inc
 [ "$WEEK" = old ] && week_inc=$here/week_old_sql.inc
 ident_direct='SELECT agent_id AS a, db_role AS r, org AS o, week_from AS wf, motif_id AS m, usager_id AS u, term AS t FROM loadtest.agents WHERE n = :n \gset
 SELECT set_config('"'"'session_authorization'"'"', :r, false);'
-ident_pooled='BEGIN;
-SELECT rdv.session_resume(token) AS me, agent_id AS a, org AS o, week_from AS wf, motif_id AS m, usager_id AS u, term AS t FROM loadtest.agents WHERE n = :n \gset'
+# Pooled: as the client, one pipeline (session_resume, the statement, one
+# sync): one transaction, one round trip, the server connection held for
+# that round trip only. The simulated agent's identity is looked up first,
+# in a transaction of its own (pgbench cannot \gset inside a pipeline).
+ident_pooled='SELECT token AS tok, agent_id AS a, org AS o, week_from AS wf, motif_id AS m, usager_id AS u, term AS t FROM loadtest.agents WHERE n = :n \gset'
+start_pooled='\startpipeline
+SELECT rdv.session_resume(:tok);'
 for mode in direct pooled; do
 	for kind in week search book; do
 		f=$WORK/$kind.$mode.sql
@@ -127,12 +149,21 @@ for mode in direct pooled; do
 			echo '\set d random(0, 4)'
 			echo '\set h random(8, 17)'
 			echo '\set mm random(0, 11) * 5'
-			if [ $mode = direct ]; then echo "$ident_direct"; else echo "$ident_pooled"; fi
+			if [ $mode = direct ]; then echo "$ident_direct"; else echo "$ident_pooled"; printf "%s\n" "$start_pooled"; fi
 			case $kind in week) cat "$week_inc" ;; search) cat "$here/search_sql.inc" ;; book) cat "$here/book_sql.inc" ;; esac
-			[ $mode = pooled ] && echo 'COMMIT;'
+			[ $mode = pooled ] && printf '%s\n' '\endpipeline'
 		} >"$f"
 	done
 done
+{
+	echo '\set n (:client_id % '"$NAGENTS"') + 1'
+	echo "$ident_pooled"
+	# the cursor, looked up outside the pipeline like the identity
+	sed -n '1,2p' "$here/feed_sql.inc"
+	printf "%s\n" "$start_pooled"
+	sed '1,2d' "$here/feed_sql.inc"
+	printf '%s\n' '\endpipeline'
+} >"$WORK/feed.pooled.sql"
 
 # ------------------------------------------------------------------ measures
 cpu_ticks() { # all PostgreSQL processes: postmaster (+ reaped children) + live children
@@ -147,13 +178,25 @@ pss_kb() { # PSS of the client backends of rdv (+ pgbouncer), kB
 }
 pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } i = int((NR - 1) * p / 100 + 0.5) + 1; printf "%.1f", v[i] / 1000 }'; }
 
-printf '%-7s %6s %5s %9s %15s %15s %15s %6s %9s %9s %14s\n' mode agents secs "actions/s" "week p50/p95" "search p50/95" "book p50/p95" conns "cpu/act" "MB/agent" "reloads/book"
+printf '%-7s %6s %5s %9s %15s %15s %15s %15s %6s %9s %9s %14s\n' mode agents secs "actions/s" "week p50/p95" "search p50/95" "book p50/p95" "polls/s p50/95" conns "cpu/act" "MB/agent" "reloads/book"
 run() { # mode clients seconds rate(0: none) label
 	mode=$1 n=$2 secs=$3 rate=$4
 	rm -f "$WORK"/pgbench_log.*
 	conn="-h $PGSOCK -p $SQLPORT -U postgres"
 	[ "$mode" = pooled ] && conn="-h 127.0.0.1 -p $BPORT -U rdv_pool"
-	ratearg=
+	ratearg= feedarg=
+	# The polls (pooled, with think time): 20 for every 6 + 3 + 1 actions
+	# when LOADTEST_POLL is half LOADTEST_THINK; the rate grows to match.
+	if [ "$mode" = pooled ] && [ "$rate" != 0 ] && [ "$POLL" != 0 ]; then
+		fw=$(echo "$THINK $POLL" | awk '{ printf "%d", 10 * $1 / $2 + 0.5 }')
+		feedarg="-f $WORK/feed.pooled.sql@$fw"
+		rate=$(echo "$rate $fw" | awk '{ printf "%.2f", $1 * (10 + $2) / 10 }')
+		( while [ ! -f "$WORK/stop" ]; do
+			sleep "$POLL"
+			psql -X -q -c 'UPDATE loadtest.feed_cursor SET snap = pg_current_snapshot()::text' >/dev/null 2>&1
+		  done ) &
+		cursors=$!
+	fi
 	[ "$rate" != 0 ] && ratearg="-R $rate"
 	start=$(psql -X -At -c 'SELECT coalesce(max(id), 0) FROM rdv.changes')
 	c0=$(cpu_ticks)
@@ -162,13 +205,15 @@ run() { # mode clients seconds rate(0: none) label
 	( sleep $((secs / 2)); pss_kb >"$WORK/pss" ) &
 	psser=$!
 	(cd "$WORK" && pgbench -n -M extended $conn -c "$n" -j 2 -T "$secs" $ratearg -l --log-prefix=pgbench_log \
-		-f "$WORK/week.$mode.sql@6" -f "$WORK/search.$mode.sql@3" -f "$WORK/book.$mode.sql@1" rdv >"$WORK/out" 2>&1)
-	touch "$WORK/stop"; wait $sampler $psser 2>/dev/null; rm -f "$WORK/stop"
+		-f "$WORK/week.$mode.sql@6" -f "$WORK/search.$mode.sql@3" -f "$WORK/book.$mode.sql@1" $feedarg rdv >"$WORK/out" 2>&1)
 	c1=$(cpu_ticks)
+	touch "$WORK/stop"; wait $sampler $psser ${cursors:-} 2>/dev/null; rm -f "$WORK/stop"
+	cursors=
 	cat "$WORK"/pgbench_log.* >"$WORK/log" 2>/dev/null
-	done_=$(awk '$3 >= 0' "$WORK/log" | wc -l)
+	done_=$(awk '$3 >= 0 && $4 <= 2' "$WORK/log" | wc -l)
+	polls=$(awk '$3 >= 0 && $4 == 3' "$WORK/log" | wc -l)
 	fails=$(grep -c 'aborted\|error' "$WORK/out")
-	for s in 0 1 2; do
+	for s in 0 1 2 3; do
 		awk -v s=$s '$4 == s && $3 >= 0 { print $3 - ($7 == "" ? 0 : $7) }' "$WORK/log" >"$WORK/lat.$s"
 	done
 	reloads=$(psql -X -At -c "
@@ -179,10 +224,12 @@ run() { # mode clients seconds rate(0: none) label
 		       round(avg((SELECT count(*) FROM shown s WHERE b.agent_ids @> ARRAY[s.agent_id]
 		                  AND b.day_from <= s.week_from + 6 AND b.day_to >= s.week_from)), 2) || ' (' || $n || ')' END
 		FROM b")
-	printf '%-7s %6s %5s %9.1f %7s/%-7s %7s/%-7s %7s/%-7s %6s %9s %9s %14s%s\n' "$mode" "$n" "$secs" \
+	printf '%-7s %6s %5s %9.1f %7s/%-7s %7s/%-7s %7s/%-7s %4s %4s/%-5s %6s %9s %9s %14s%s\n' "$mode" "$n" "$secs" \
 		"$(echo "$done_ $secs" | awk '{ print $1 / $2 }')" \
 		"$(pct 50 <"$WORK/lat.0")" "$(pct 95 <"$WORK/lat.0")" "$(pct 50 <"$WORK/lat.1")" "$(pct 95 <"$WORK/lat.1")" \
-		"$(pct 50 <"$WORK/lat.2")" "$(pct 95 <"$WORK/lat.2")" "$(cat "$WORK/maxc")" \
+		"$(pct 50 <"$WORK/lat.2")" "$(pct 95 <"$WORK/lat.2")" \
+		"$(echo "$polls $secs" | awk '{ printf "%.0f", $1 / $2 }')" "$(pct 50 <"$WORK/lat.3")" "$(pct 95 <"$WORK/lat.3")" \
+		"$(cat "$WORK/maxc")" \
 		"$(echo "$c0 $c1 $done_" | awk '{ if ($3 > 0) printf "%.1fms", ($2 - $1) * 10 / $3; else print "-" }')" \
 		"$(echo "$(cat "$WORK/pss") $n" | awk '{ printf "%.2f", $1 / 1024 / $2 }')" "$reloads" \
 		"$([ "$fails" -gt 0 ] && echo "  ($fails errors, see $WORK/out)")"
@@ -202,4 +249,4 @@ if [ "$SAT_SECS" != 0 ]; then
 		done
 	done
 fi
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc); feed NOTIFY: $NOTIFY; week SQL: $WEEK"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc); pool: $POOL server connections; feed polls every ${POLL}s (pooled); feed NOTIFY: $NOTIFY; week SQL: $WEEK"

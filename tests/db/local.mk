@@ -11,7 +11,8 @@ DB_PGTAP_TESTS = \
 	tests/db/change_feed.pgtap \
 	tests/db/attack_scope.pgtap \
 	tests/db/usager_notify.pgtap \
-	tests/db/feed_busy.pgtap
+	tests/db/feed_busy.pgtap \
+	tests/db/agent_scopes.pgtap
 
 TESTS += $(DB_PGTAP_TESTS)
 EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
