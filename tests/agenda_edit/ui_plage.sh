@@ -132,6 +132,9 @@ is "$(plage 'Permanence du vendredi')" \
 tmux_keys n v
 tmux_wait "vendredi 29 mai 2026" 5
 ok $? "day view of Friday 29 May"
+# The title shows while that new week loads ("chargement…"): the check below
+# would pass on an empty grid.
+tmux_wait_gone "chargement" 10
 unlike "$(tmux_screen)" "MDS Valence Centre" "no occurrence the week after"
 tmux_keys v n v
 tmux_wait "vendredi 5 juin 2026" 5

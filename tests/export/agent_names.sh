@@ -68,6 +68,9 @@ tmux_wait "connecté" 15
 tmux_keys F5
 tmux_wait "Liste des RDV ·" 15
 ok $? "F5 opens julien's list"
+# The title shows while the list loads; f waits for the filters' choices,
+# which come before the rows.
+tmux_wait "/2026" 10
 tmux_keys f
 tmux_wait "Filtres — Entrée" 5
 tmux_keys Down Down Down Down Down
@@ -77,6 +80,11 @@ tmux_text "11/05/2026"
 tmux_keys Enter
 tmux_wait "Filtres : du 11/05/2026 au 11/05/2026" 10
 ok $? "filtered on Monday 11 May"
+# The filters line changes at once, the rows (and the title's count) once the
+# filtered page is in: the unfiltered rows may show 11/05/2026 09h00 too.
+monday=$(as julien "SELECT count(*) FROM rdv.rdvs
+                    WHERE (starts_at AT TIME ZONE 'Europe/Paris')::date = '2026-05-11'")
+tmux_wait "Liste des RDV · $monday rendez-vous · 1–$monday" 10
 tmux_wait "11/05/2026 09h00" 10
 tmux_screen >"$T/screen"
 is "$(grep -c "11/05/2026 09h00" "$T/screen")" "1" "one row at 09h00"

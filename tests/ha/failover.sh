@@ -114,6 +114,9 @@ on_sby() { TMUX_SESSION=sby; "$@"; st=$?; unset TMUX_SESSION; return $st; }
 on_sby tmux_start 120 40 "RDV_TRACE='$STRACE' $RDV tui --db 'host=127.0.0.1 port=$sby_port dbname=rdv user=julien' --now 2026-05-13T08:00"
 on_sby tmux_wait "consultation seulement" 30
 ok $? "a second client, on the standby (port $sby_port), is read-only"
+# That message is set before the week loads: wait for the week ("connecté"
+# once nothing is in flight), or the check below reads an empty grid.
+on_sby tmux_wait "● connecté" 30
 unlike "$(on_sby tmux_screen)" "17:00 •" "it shows no rdv at 17:00"
 pm=$(head -1 "$DIR/$old/data/postmaster.pid")
 t_kill=$(now)

@@ -159,6 +159,9 @@ is "$(count p "$USAGERS")" "$p" "not on the primary"
 tmux_keys F2
 tmux_wait "Semaine 20" 5
 ok $? "back to the agenda"
+# F2 opens a new week screen: its title shows while its week loads, and the
+# check below would read an empty grid.
+tmux_wait "● connecté" 10
 
 # Read-your-writes with the standby's replay paused.
 replayed

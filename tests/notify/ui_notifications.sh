@@ -47,6 +47,8 @@ is "$(sql -c "SELECT notify_by_email FROM rdv.usagers WHERE id = $elodie")" "f" 
 
 tmux_keys Enter
 tmux_wait "Statut du rendez-vous" 5
+# The title shows before the rdv has loaded, and keys other than Échap wait for it.
+tmux_wait "Statut actuel" 10
 tmux_keys N
 tmux_wait "Notifications aux usagers" 5
 ok $? "N on the rdv opens its notifications screen"
@@ -62,6 +64,8 @@ want_r=$((1 - $2))
 is "$(flags)" "$want_l $2" "Espace flips confirmations et changements"
 tmux_keys r
 tmux_wait "Préférence enregistrée." 5
+# The message comes with the save's reply; the participants' flags reload after it.
+tmux_wait "Rappel 48 h avant : $([ "$want_r" = 1 ] && echo oui || echo non)" 10
 is "$(flags)" "$want_l $want_r" "r flips the reminder"
 like "$(tmux_screen)" "Rappel 48 h avant : $([ "$want_r" = 1 ] && echo oui || echo non)" "the screen shows it"
 

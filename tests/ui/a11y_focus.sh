@@ -119,6 +119,8 @@ tmux_keys h h
 status_wait "lundi 11 mai, 10:00, Jean-François ROUX"
 tmux_keys Enter
 tmux_wait "Statut du rendez-vous" 5
+# The title shows before the rdv and its choices have loaded.
+tmux_wait "Statut actuel" 10
 starts_with "$(at_cursor)" "Réinitialiser le statut" "menu: the cursor sits on the selected choice"
 tmux_keys Escape
 tmux_wait "Semaine 20" 5
@@ -126,6 +128,8 @@ tmux_wait "Semaine 20" 5
 # A list described as drawn: the rdvs to fill in.
 tmux_keys u
 tmux_wait "Rendez-vous à renseigner" 5
+# The title shows while the list loads (↓ would move in an empty list).
+tmux_wait "sans statut" 10
 tmux_keys j
 status_wait "jeu. 30/04/2026 15:30 Camille REYNAUD · Suivi social"
 ok $? "to fill in ↓: the selected row is read (as drawn, blanks collapsed)"
@@ -149,6 +153,8 @@ tmux_wait "Semaine 20" 5
 # A form with choices: Mon compte's preferences.
 tmux_keys 6
 tmux_wait "Mon compte" 5
+# The title shows while the preferences load (e does nothing until then).
+tmux_wait "Notifications des RDV" 10
 tmux_keys e
 status_wait "Notifications des RDV : "
 ok $? "preferences: the focused choice field is named with its value"

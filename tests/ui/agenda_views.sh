@@ -61,6 +61,8 @@ ok $? "v shows the day view of the cursor's day"
 tmux_keys l
 tmux_wait "jeudi 14 mai 2026" 5
 ok $? "→ moves the day view to the next day"
+# Week 20 is loaded again since p: the title shows before its items.
+tmux_wait "✱ Ascension" 10
 like "$(tmux_screen)" "✱ Ascension" "the day view shows the holiday"
 tmux_keys h v
 tmux_wait "Semaine 20" 5

@@ -56,6 +56,8 @@ tmux_wait_gone "Aide · touches" 5
 tmux_keys r
 tmux_wait "Nouveau rendez-vous" 5
 ok $? "r opens the new rdv form"
+# The title shows while the form loads (q would then quit): wait for its fields.
+tmux_wait "Motif *" 5
 tmux_keys q
 tmux_wait "Nouveau rendez-vous" 2
 is "$(tmux_exit_status 1)" "none" "q on the motif choice does not quit the client"

@@ -43,7 +43,9 @@ ok $? "julien opens Élodie Bézier's record"
 tmux_wait "Historique (" 10
 like "$(tmux_screen)" "r : prendre RDV pour cet usager" "the record says how to book for her"
 
-# F9 without duplicates.
+# F9 without duplicates. They load after the record ("en cours" until then):
+# wait until nothing is in flight.
+tmux_wait "● connecté" 10
 tmux_keys F9
 tmux_wait "Aucun doublon probable trouvé pour cet usager." 5
 ok $? "F9 on a record without duplicates says so"
@@ -71,6 +73,8 @@ ok $? "Échap comes back to the record"
 tmux_keys r
 tmux_wait "Trouver un RDV pour Élodie BÉZIER" 5
 ok $? "r opens Trouver un RDV for the usager"
+# The title shows while the criteria load (keys other than Échap wait for them).
+tmux_wait "À partir du" 10
 tmux_keys Right Enter
 tmux_wait "créneaux" 15
 ok $? "a motif, Entrée: the slots"
@@ -186,7 +190,7 @@ unlike "$(tmux_screen)" "peut-être déjà enregistré" "no warning"
 tmux_keys F2
 tmux_wait "Agenda de Julien" 10
 tmux_keys r
-tmux_wait "Motif \*" 5
+tmux_wait "Motif *" 5
 tmux_keys C-n
 tmux_text "bezier"
 tmux_wait "BÉZIER" 10
