@@ -24,9 +24,12 @@
 --   the change may concern (see rdv.agent_scopes_changed), in the same
 --   transaction: a rolled-back change leaves the rows as they were, a
 --   committed one is visible with them.
--- * Concurrent changes: the recomputation takes a transaction-level
---   advisory lock first, so two transactions changing scopes run their
---   recomputations one after the other, and in READ COMMITTED the second
+-- * Concurrent changes: the recomputation first locks rdv.agent_scopes in
+--   SHARE ROW EXCLUSIVE mode (which conflicts with itself and with writes,
+--   not with reads, and which no agent may take: an advisory lock could be
+--   taken and held from psql by any agent, stopping every role change), so
+--   two transactions changing scopes run their recomputations one after the
+--   other, and in READ COMMITTED the second
 --   one's queries see the first one's committed change. Under REPEATABLE
 --   READ or SERIALIZABLE the snapshot cannot see it: there the trigger
 --   DELETES the concerned rows instead (they are computed live until the
@@ -183,7 +186,7 @@ BEGIN
     END IF;
     -- One recomputation at a time (see the header); the lock is held until
     -- the transaction ends.
-    PERFORM pg_catalog.pg_advisory_xact_lock(7236026, 0);
+    LOCK TABLE rdv.agent_scopes IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM rdv.agent_scopes s WHERE s.agent_id = ANY (agents);
     IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
         RETURN;
@@ -229,7 +232,7 @@ DECLARE
 BEGIN
     -- Taken before the concerned agents are listed: a concurrent change's
     -- new roles are then committed and seen here (READ COMMITTED).
-    PERFORM pg_catalog.pg_advisory_xact_lock(7236026, 0);
+    LOCK TABLE rdv.agent_scopes IN SHARE ROW EXCLUSIVE MODE;
     IF TG_OP = 'TRUNCATE' THEN
         PERFORM rdv.agent_scopes_refresh(ARRAY(SELECT a.id FROM rdv.agents a));
         RETURN NULL;

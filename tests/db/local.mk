@@ -12,7 +12,8 @@ DB_PGTAP_TESTS = \
 	tests/db/attack_scope.pgtap \
 	tests/db/usager_notify.pgtap \
 	tests/db/feed_busy.pgtap \
-	tests/db/agent_scopes.pgtap
+	tests/db/agent_scopes.pgtap \
+	tests/db/attack_locks.pgtap
 
 TESTS += $(DB_PGTAP_TESTS)
 EXTRA_DIST += tests/db/run-pgtap.sh tests/db/fixtures.sql $(DB_PGTAP_TESTS)
