@@ -159,9 +159,9 @@ done
 	echo '\set n (:client_id % '"$NAGENTS"') + 1'
 	echo "$ident_pooled"
 	# the cursor, looked up outside the pipeline like the identity
-	sed -n '1,2p' "$here/feed_sql.inc"
+	echo 'SELECT snap AS cur, server AS sid FROM loadtest.feed_cursor \gset'
 	printf "%s\n" "$start_pooled"
-	sed '1,2d' "$here/feed_sql.inc"
+	cat "$here/feed_sql.inc"
 	printf '%s\n' '\endpipeline'
 } >"$WORK/feed.pooled.sql"
 

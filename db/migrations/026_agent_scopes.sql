@@ -177,6 +177,24 @@ END $$;
 
 -- ------------------------------------------------------------------ 2. recomputation
 
+-- An agent's row as the definition gives it (in FROM: one call per agent).
+CREATE FUNCTION rdv.agent_scope_live(me integer) RETURNS rdv.agent_scopes
+LANGUAGE sql STABLE AS $$
+    SELECT me,
+           rdv.scope_live_organisation_ids(me),
+           rdv.scope_live_admin_organisation_ids(me),
+           rdv.scope_live_secretariat_organisation_ids(me),
+           rdv.scope_live_full_access_organisation_ids(me),
+           rdv.scope_live_restricted_organisation_ids(me),
+           rdv.scope_live_service_ids(me),
+           rdv.scope_live_territory_ids(me),
+           rdv.scope_live_confrere_ids(me),
+           rdv.scope_live_visible_agent_ids(me),
+           rdv.scope_live_admin_agent_ids(me),
+           rdv.scope_live_motif_ids(me),
+           rdv.scope_live_usager_organisation_ids(me)
+$$;
+
 -- The rows of these agents, recomputed (or, outside READ COMMITTED, dropped).
 CREATE FUNCTION rdv.agent_scopes_refresh(agents integer[]) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, rdv, pg_temp AS $$
@@ -192,20 +210,7 @@ BEGIN
         RETURN;
     END IF;
     INSERT INTO rdv.agent_scopes
-    SELECT a.id,
-           rdv.scope_live_organisation_ids(a.id),
-           rdv.scope_live_admin_organisation_ids(a.id),
-           rdv.scope_live_secretariat_organisation_ids(a.id),
-           rdv.scope_live_full_access_organisation_ids(a.id),
-           rdv.scope_live_restricted_organisation_ids(a.id),
-           rdv.scope_live_service_ids(a.id),
-           rdv.scope_live_territory_ids(a.id),
-           rdv.scope_live_confrere_ids(a.id),
-           rdv.scope_live_visible_agent_ids(a.id),
-           rdv.scope_live_admin_agent_ids(a.id),
-           rdv.scope_live_motif_ids(a.id),
-           rdv.scope_live_usager_organisation_ids(a.id)
-    FROM rdv.agents a
+    SELECT l.* FROM rdv.agents a, LATERAL rdv.agent_scope_live(a.id) l
     WHERE a.id = ANY (agents);
 END $$;
 
@@ -240,14 +245,12 @@ BEGIN
     CASE TG_TABLE_NAME
     WHEN 'agent_roles' THEN
         IF TG_OP = 'UPDATE' THEN
-            agents := ARRAY(SELECT x FROM old_rows o JOIN new_rows n ON n.id = o.id,
-                                LATERAL (VALUES (o.agent_id), (n.agent_id)) v(x)
-                            WHERE (o.agent_id, o.organisation_id, o.access_level)
-                                  IS DISTINCT FROM (n.agent_id, n.organisation_id, n.access_level));
-            orgs := ARRAY(SELECT x FROM old_rows o JOIN new_rows n ON n.id = o.id,
-                              LATERAL (VALUES (o.organisation_id), (n.organisation_id)) v(x)
-                          WHERE (o.agent_id, o.organisation_id, o.access_level)
-                                IS DISTINCT FROM (n.agent_id, n.organisation_id, n.access_level));
+            SELECT coalesce(pg_catalog.array_agg(v.agent), '{}'), coalesce(pg_catalog.array_agg(v.org), '{}')
+              INTO agents, orgs
+              FROM old_rows o JOIN new_rows n ON n.id = o.id,
+                   LATERAL (VALUES (o.agent_id, o.organisation_id), (n.agent_id, n.organisation_id)) v(agent, org)
+             WHERE (o.agent_id, o.organisation_id, o.access_level)
+                   IS DISTINCT FROM (n.agent_id, n.organisation_id, n.access_level);
         ELSIF TG_OP = 'INSERT' THEN
             agents := ARRAY(SELECT n.agent_id FROM new_rows n);
             orgs := ARRAY(SELECT n.organisation_id FROM new_rows n);
@@ -285,11 +288,11 @@ BEGIN
         END IF;
     WHEN 'organisations' THEN
         IF TG_OP = 'UPDATE' THEN
-            ids := ARRAY(SELECT x FROM old_rows o JOIN new_rows n ON n.id = o.id,
-                             LATERAL (VALUES (o.territory_id), (n.territory_id)) v(x)
-                         WHERE o.territory_id IS DISTINCT FROM n.territory_id);
-            orgs := ARRAY(SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
-                          WHERE o.territory_id IS DISTINCT FROM n.territory_id);
+            SELECT coalesce(pg_catalog.array_agg(v.territory), '{}'), coalesce(pg_catalog.array_agg(DISTINCT o.id), '{}')
+              INTO ids, orgs
+              FROM old_rows o JOIN new_rows n ON n.id = o.id,
+                   LATERAL (VALUES (o.territory_id), (n.territory_id)) v(territory)
+             WHERE o.territory_id IS DISTINCT FROM n.territory_id;
         ELSIF TG_OP = 'INSERT' THEN
             ids := ARRAY(SELECT n.territory_id FROM new_rows n);
             orgs := ARRAY(SELECT n.id FROM new_rows n);
@@ -549,21 +552,7 @@ BEGIN
 END $$;
 
 -- Every agent's row, now.
-INSERT INTO rdv.agent_scopes
-SELECT a.id,
-       rdv.scope_live_organisation_ids(a.id),
-       rdv.scope_live_admin_organisation_ids(a.id),
-       rdv.scope_live_secretariat_organisation_ids(a.id),
-       rdv.scope_live_full_access_organisation_ids(a.id),
-       rdv.scope_live_restricted_organisation_ids(a.id),
-       rdv.scope_live_service_ids(a.id),
-       rdv.scope_live_territory_ids(a.id),
-       rdv.scope_live_confrere_ids(a.id),
-       rdv.scope_live_visible_agent_ids(a.id),
-       rdv.scope_live_admin_agent_ids(a.id),
-       rdv.scope_live_motif_ids(a.id),
-       rdv.scope_live_usager_organisation_ids(a.id)
-FROM rdv.agents a;
+SELECT rdv.agent_scopes_refresh(ARRAY(SELECT a.id FROM rdv.agents a));
 
 -- ------------------------------------------------------------------ privileges
 
@@ -581,6 +570,7 @@ REVOKE ALL ON FUNCTION
     rdv.scope_live_admin_agent_ids(integer),
     rdv.scope_live_motif_ids(integer),
     rdv.scope_live_usager_organisation_ids(integer),
+    rdv.agent_scope_live(integer),
     rdv.agent_scopes_refresh(integer[]),
     rdv.agent_scopes_changed()
     FROM PUBLIC;
